@@ -1,0 +1,65 @@
+"""Problems found in a participant's or facilitator's files, with Danish messages.
+
+Loaders never raise on bad data: they collect every problem at once so a facilitator can fix a
+file in one go. `LabkitError` is for the cases where nothing sensible can be read at all; its
+message is Danish and is shown to the user instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    """How bad a problem is: a `FEJL` makes the data unusable, an `ADVARSEL` does not."""
+
+    FEJL = "fejl"
+    ADVARSEL = "advarsel"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one place of one file.
+
+    `row` is the row number as the user sees it in Excel or a text editor (the header is
+    usually row 1). `column` is the column's header text.
+    """
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    expected: str | None = None
+    severity: Severity = Severity.FEJL
+
+    def describe(self) -> str:
+        """The problem as one Danish line: where, what was found, what was expected."""
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"række {self.row}")
+        if self.column is not None:
+            where.append(f"kolonne »{self.column}«")
+        text = f"{', '.join(where)}: {self.message}"
+        if self.value is not None:
+            text += f" Fundet: »{self.value}«."
+        if self.expected is not None:
+            text += f" Forventet: {self.expected}."
+        return text
+
+
+class LabkitError(Exception):
+    """An error the user can act on; `str(error)` is a Danish message without a traceback."""
+
+
+def display_name(path: Path) -> str:
+    """The file name shown in messages: short, but enough to find the file in the lab folder."""
+    parent = path.parent.name
+    return f"{parent}/{path.name}" if parent else path.name
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    """True when at least one problem makes the data unusable."""
+    return any(p.severity is Severity.FEJL for p in problems)

@@ -1,0 +1,108 @@
+"""The Danish data report `labkit check` prints: what was found, and every problem at once."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from labkit.kvalitet import LEVEL_SCHOOL, STATUS_NOT_PUBLISHED, STATUS_TOO_FEW
+from labkit.lab import Lab
+from labkit.problems import Problem, Severity
+
+
+def _years(values: pd.Series) -> str:
+    years = sorted(set(values))
+    if not years:
+        return "ingen år"
+    return f"{years[0]}–{years[-1]} ({len(years)} skoleår)" if len(years) > 1 else years[0]
+
+
+def school_lines(lab: Lab) -> list[str]:
+    """One line per school in the lab: years, indicators, figures not shown."""
+    table = lab.kvalitet
+    lines = []
+    for school in lab.config.schools:
+        rows = table.loc[table["school_id"] == school.id]
+        if rows.empty:
+            lines.append(f"  {school.id} {school.name}: ingen kvalitetsrapport-tal")
+            continue
+        not_published = int((rows["status"] == STATUS_NOT_PUBLISHED).sum())
+        too_few = int((rows["status"] == STATUS_TOO_FEW).sum())
+        lines.append(
+            f"  {school.id} {school.name}: {_years(rows['school_year'])}, "
+            f"{rows['indicator'].nunique()} indikatorer, {len(rows)} tal, heraf "
+            f"{not_published} ikke offentliggjort og {too_few} skjult (for få besvarelser)"
+        )
+    return lines
+
+
+def kapacitet_lines(lab: Lab) -> list[str]:
+    """One line per school with kapacitetsinterview data: groups, respondents, hidden groups."""
+    if lab.kapacitet is None:
+        return ["  Ingen kapacitetsinterview-data fundet."]
+    profile = lab.kapacitet.profile
+    dimension_rows = profile.loc[profile["statement"] == ""]
+    group_names = {g.id: g.name for g in lab.instrument.groups}
+    lines = []
+    for school in lab.config.schools:
+        rows = dimension_rows.loc[dimension_rows["school_id"] == school.id]
+        if rows.empty:
+            lines.append(f"  {school.id} {school.name}: ingen vurderinger")
+            continue
+        shown = sorted(set(rows.loc[~rows["suppressed"], "group"]))
+        hidden = sorted(set(rows.loc[rows["suppressed"], "group"]))
+        text = f"  {school.id} {school.name}: {len(shown)} grupper vises"
+        if shown:
+            text += " (" + ", ".join(group_names.get(g, g) for g in shown) + ")"
+        if hidden:
+            text += f"; {len(hidden)} skjult, fordi de har færre end {lab.config.min_group_size} svar"
+        lines.append(text)
+    return lines
+
+
+def problem_lines(problems: list[Problem]) -> list[str]:
+    errors = [p for p in problems if p.severity is Severity.FEJL]
+    warnings = [p for p in problems if p.severity is Severity.ADVARSEL]
+    lines = []
+    if errors:
+        lines += ["", f"FEJL ({len(errors)}) – skal rettes, før data kan bruges:"]
+        lines += [f"  • {p.describe()}" for p in errors]
+    if warnings:
+        lines += ["", f"ADVARSLER ({len(warnings)}) – data kan bruges, men tjek dem:"]
+        lines += [f"  • {p.describe()}" for p in warnings]
+    return lines
+
+
+def check_report(lab: Lab) -> str:
+    """The full Danish data report for a lab."""
+    config, table = lab.config, lab.kvalitet
+    schools_in_data = set(table.loc[table["level"] == LEVEL_SCHOOL, "school_id"])
+    others = len(schools_in_data - {s.id for s in config.schools})
+    lines = [
+        f"Datatjek for {config.lab_name}, {config.municipality} (skoleår {config.school_year})",
+        f"Mindste gruppestørrelse: {config.min_group_size}",
+        "",
+        "Filer:",
+        *[f"  {name}: læst som {layout}" for name, layout in lab.layouts.items()],
+        "",
+        f"Skoler i laboratoriet ({len(config.schools)}):",
+        *school_lines(lab),
+    ]
+    if others:
+        lines.append(f"  Desuden {others} andre skoler i data (bruges kun til sammenligning).")
+    comparisons = table.loc[table["level"] != LEVEL_SCHOOL]
+    lines += [
+        "",
+        f"Skoleår i data: {_years(table['school_year'])}",
+        f"Sammenligningstal: {int((comparisons['level'] == 'kommune').sum())} for kommunen, "
+        f"{int((comparisons['level'] == 'land').sum())} for hele landet",
+        "",
+        "Kapacitetsinterviews:",
+        *kapacitet_lines(lab),
+        *problem_lines(lab.problems),
+        "",
+    ]
+    if lab.usable:
+        lines.append("Resultat: data kan bruges." + (" Se advarslerne ovenfor." if lab.problems else ""))
+    else:
+        lines.append("Resultat: data kan IKKE bruges endnu. Ret fejlene ovenfor, og kør tjekket igen.")
+    return "\n".join(lines)

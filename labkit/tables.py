@@ -1,0 +1,249 @@
+"""Reading a spreadsheet-like file (CSV in any of the usual dialects, or .xlsx) into rows of text.
+
+Everything is kept as text here, with the row number the user sees, so the layer above can
+parse numbers the Danish way and report a problem at the exact cell instead of coercing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from labkit.problems import Problem, Severity, display_name
+
+SEPARATORS = (";", ",", "\t")
+SEPARATOR_NAMES = {";": "semikolon", ",": "komma", "\t": "tabulator"}
+HEADER_SEARCH_ROWS = 10
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """A table of text cells; `row_numbers[i]` is the user-visible row of `rows[i]`."""
+
+    file: str
+    header: list[str]
+    rows: list[list[object]]
+    row_numbers: list[int]
+    header_row: int
+
+    def column(self, name: str) -> int | None:
+        """Index of a column, matched case- and whitespace-insensitively; None when absent."""
+        wanted = normalise_header(name)
+        for index, header in enumerate(self.header):
+            if normalise_header(header) == wanted:
+                return index
+        return None
+
+
+def normalise_header(text: object) -> str:
+    return " ".join(str(text if text is not None else "").replace("\ufeff", "").split()).casefold()
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Decode file bytes: UTF-8 (with or without BOM), else Windows-1252. Returns (text, encoding)."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:  # Excel's "Unicode-tekst (*.txt)": UTF-16 with tabs
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), "windows-1252"
+
+
+def sniff_separator(lines: list[str]) -> str | None:
+    """The separator that splits the header line into the most columns consistently."""
+    best, best_count = None, 1
+    for separator in SEPARATORS:
+        counts = [
+            len(row)
+            for row in csv.reader(lines[:20], delimiter=separator)
+            if any(cell.strip() for cell in row)
+        ]
+        # A title line above the header ("Kvalitetsrapport 2024/2025") has no separator: skip it.
+        first = next((count for count in counts if count > 1), 0)
+        if first > best_count:
+            best, best_count = separator, first
+    return best
+
+
+def _is_blank(row: list[object]) -> bool:
+    return all(cell is None or str(cell).strip() == "" for cell in row)
+
+
+def _table_from_rows(
+    file: str, raw_rows: list[list[object]], header_markers: tuple[str, ...]
+) -> tuple[TextTable | None, list[Problem]]:
+    """Find the header among the first rows (a title row above it is common in Excel exports)."""
+    markers = {normalise_header(m) for m in header_markers}
+    header_index = None
+    for index, row in enumerate(raw_rows[:HEADER_SEARCH_ROWS]):
+        if markers & {normalise_header(cell) for cell in row}:
+            header_index = index
+            break
+    if header_index is None:
+        first = next((r for r in raw_rows if not _is_blank(r)), None)
+        if first is None:
+            return None, [Problem(file, "Filen er tom.", expected="en overskriftsrække og data")]
+        return None, [
+            Problem(
+                file,
+                "Kan ikke finde overskriftsrækken.",
+                row=1,
+                value="; ".join(str(c) for c in first if c is not None)[:120],
+                expected=f"en række med fx »{header_markers[0]}«",
+            )
+        ]
+    header = [str(c).strip() if c is not None else "" for c in raw_rows[header_index]]
+    while header and header[-1] == "":
+        header.pop()
+    rows, numbers = [], []
+    for index in range(header_index + 1, len(raw_rows)):
+        row = raw_rows[index]
+        if _is_blank(row):
+            continue
+        rows.append(row)
+        numbers.append(index + 1)
+    problems: list[Problem] = []
+    for row, number in zip(rows, numbers):
+        extra = [c for c in row[len(header) :] if c is not None and str(c).strip()]
+        if extra:
+            problems.append(
+                Problem(
+                    file,
+                    f"Rækken har {len(header) + len(extra)} udfyldte celler, men der er kun "
+                    f"{len(header)} overskrifter. Måske er skilletegnet forkert, eller et tal med "
+                    "decimalkomma står uden anførselstegn i en kommasepareret fil.",
+                    row=number,
+                    value=str(extra[0])[:60],
+                    expected=f"højst {len(header)} celler pr. række",
+                )
+            )
+            break  # one such row explains the whole file
+    if not rows:
+        problems.append(Problem(file, "Filen har overskrifter, men ingen datarækker.", row=header_index + 1))
+    return TextTable(file, header, rows, numbers, header_index + 1), problems
+
+
+def read_csv_text(path: Path, header_markers: tuple[str, ...]) -> tuple[TextTable | None, list[Problem]]:
+    """Read a CSV/TXT file with `;`, `,` or tab, UTF-8 (BOM or not) or Windows-1252."""
+    file = display_name(path)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None, [
+            Problem(file, "Filen kan ikke åbnes. Er den åben i Excel eller et andet program?",
+                    expected="filen lukket i andre programmer, så labkit kan læse den")
+        ]
+    text, _ = decode(raw)
+    problems: list[Problem] = []
+    if "\ufffd" in text:
+        problems.append(
+            Problem(
+                file,
+                "Nogle tegn kunne ikke læses; filen er hverken UTF-8 eller Windows-1252.",
+                expected="filen gemt som »CSV UTF-8« fra Excel",
+            )
+        )
+    lines = text.splitlines()
+    if not any(line.strip() for line in lines):
+        return None, [Problem(file, "Filen er tom.", expected="en overskriftsrække og data")]
+    separator = sniff_separator(lines[:HEADER_SEARCH_ROWS])
+    if separator is None:
+        return None, [
+            Problem(
+                file,
+                "Kan ikke se, hvad der adskiller kolonnerne.",
+                row=1,
+                value=lines[0][:120],
+                expected="semikolon (;), komma (,) eller tabulator mellem kolonnerne",
+            )
+        ]
+    # newline="": a line may end in \r\n, \n or a lone \r (Excel for Mac's "CSV (Macintosh)").
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    try:
+        raw_rows: list[list[object]] = [list(r) for r in reader]
+    except csv.Error:
+        return None, problems + [
+            Problem(file, "Filen kan ikke læses som CSV-tekst.", row=reader.line_num + 1,
+                    expected="en fil gemt fra Excel som »CSV UTF-8 (kommasepareret)«")
+        ]
+    table, found = _table_from_rows(file, raw_rows, header_markers)
+    return table, problems + found
+
+
+def _xlsx_value(cell: Any) -> object:
+    """A cell's value as Excel shows it: a percentage-formatted 0.952 is 95.2 (published "95,2 %")."""
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in str(cell.number_format):
+        return round(value * 100, 10)
+    return value
+
+
+def read_xlsx_text(
+    path: Path, header_markers: tuple[str, ...], sheet: str | None = None
+) -> tuple[TextTable | None, list[Problem]]:
+    """Read the first (or named) sheet of an .xlsx file. Number cells stay numbers."""
+    from openpyxl import load_workbook  # imported here: openpyxl is slow to import
+
+    file = display_name(path)
+    unreadable = [
+        Problem(
+            file,
+            "Filen kan ikke åbnes som Excel-projektmappe (.xlsx).",
+            expected="en .xlsx-fil gemt fra Excel",
+        )
+    ]
+    # openpyxl raises many kinds of error for a damaged file (zip, XML, styles); a damaged sheet
+    # only shows when its rows are read, since read-only mode parses lazily.
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError):
+        return None, unreadable
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            return None, [Problem(file, f"Arket »{sheet}« mangler.", expected=f"et ark ved navn »{sheet}«")]
+        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        raw_rows = [[_xlsx_value(cell) for cell in row] for row in worksheet.iter_rows()]
+    except (KeyError, ValueError, TypeError, SyntaxError, zipfile.BadZipFile):
+        return None, unreadable
+    finally:
+        workbook.close()
+    return _table_from_rows(file, raw_rows, header_markers)
+
+
+def read_table(path: Path, header_markers: tuple[str, ...]) -> tuple[TextTable | None, list[Problem]]:
+    """Read a CSV or .xlsx file as text rows, finding its header by one of `header_markers`."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return read_xlsx_text(path, header_markers)
+    return read_csv_text(path, header_markers)
+
+
+def duplicate_headers(table: TextTable) -> list[Problem]:
+    """A column header that appears twice makes every value in it ambiguous."""
+    seen: dict[str, int] = {}
+    problems = []
+    for index, name in enumerate(table.header):
+        key = normalise_header(name)
+        if not key:
+            continue
+        if key in seen:
+            problems.append(
+                Problem(
+                    table.file,
+                    f"Kolonnen står to gange (kolonne {seen[key] + 1} og {index + 1}).",
+                    row=table.header_row,
+                    column=name,
+                    expected="hver kolonne én gang",
+                    severity=Severity.FEJL,
+                )
+            )
+        else:
+            seen[key] = index
+    return problems

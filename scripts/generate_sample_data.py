@@ -1,0 +1,33 @@
+"""Laver eksempellaboratoriet (den opdigtede Bøgekilde Kommune) forfra.
+
+Skriver lab.yaml og datamappen med skoleoverblik.csv, trivsel.csv, kvalitet_supplement.csv og
+kapacitetsinterview.xlsx. Samme frø giver præcis de samme filer.
+
+Brug:  python scripts/generate_sample_data.py [MAPPE] [--seed TAL]
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from labkit.synthetic import generate_sample_lab
+
+DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "folder", nargs="?", type=Path, default=DEFAULT_FOLDER, help="lab-mappen (standard: sample_data/)"
+    )
+    parser.add_argument("--seed", type=int, default=2026, help="frø for de tilfældige tal (standard: 2026)")
+    args = parser.parse_args(argv)
+    generate_sample_lab(args.folder, seed=args.seed)
+    print(f"Eksempellaboratoriet er skrevet til {args.folder}")
+
+
+if __name__ == "__main__":
+    main()

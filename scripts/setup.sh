@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Opretter .venv med labkit og dets afhængigheder. Brug: bash scripts/setup.sh [ekstra]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extra="${1:-}"
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+  echo "labkit kræver Python 3.11 eller nyere." >&2; exit 1; }
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+if [ -n "$extra" ]; then
+  .venv/bin/python -m pip install --quiet -e ".[$extra]"
+else
+  .venv/bin/python -m pip install --quiet -e .
+fi

@@ -1,0 +1,110 @@
+"""Shared fixtures: a minimal lab folder on disk and a way to run `labkit check` on it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+# The schools of the minimal lab; one number has a leading zero, which must survive everywhere.
+LAB_SCHOOLS = {
+    "101001": "Den Classenske Legatskole",
+    "101003": "Nyboder Skole",
+    "061001": "Højvangskolen",
+}
+
+DataFile = str | bytes | Iterable[Iterable[object]]
+
+
+def lab_yaml(
+    schools: Mapping[str, str] = LAB_SCHOOLS,
+    *,
+    kommune: str = "Københavns Kommune",
+    school_year: str = "2025/2026",
+    min_group_size: int = 5,
+) -> str:
+    """The text of a valid `lab.yaml` with the given schools (numbers quoted, as they must be)."""
+    lines = [
+        f"kommune: {kommune}",
+        "laboratorium: Testlaboratorium",
+        f'skoleår: "{school_year}"',
+        f"mindste_gruppe: {min_group_size}",
+        "skoler:",
+    ]
+    for number, name in schools.items():
+        lines += [f'  - institutionsnummer: "{number}"', f"    navn: {name}"]
+    lines.append("datamappe: data")
+    return "\n".join(lines) + "\n"
+
+
+def xlsx_bytes(rows: Iterable[Iterable[object]], sheet: str = "Ark1") -> bytes:
+    """An .xlsx workbook with one sheet holding `rows` (cells keep their Python types)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    worksheet = workbook.active
+    assert worksheet is not None
+    worksheet.title = sheet
+    for row in rows:
+        worksheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _file_bytes(name: str, content: DataFile) -> bytes:
+    if isinstance(content, bytes):
+        return content
+    if isinstance(content, str):
+        return content.encode("utf-8")
+    if name.lower().endswith((".xlsx", ".xlsm")):
+        return xlsx_bytes(content)
+    raise TypeError(f"{name}: give bytes, str, or rows for an .xlsx file")
+
+
+@pytest.fixture
+def make_lab(tmp_path: Path) -> Callable[..., Path]:
+    """Factory: `make_lab({"data.csv": b"..."}, config=None)` → a lab folder in `tmp_path`.
+
+    Data files are bytes (written as is), str (written as UTF-8) or, for `.xlsx` names, rows.
+    `config` replaces the whole `lab.yaml` text; `config=False` leaves `lab.yaml` out.
+    """
+
+    def make(
+        files: Mapping[str, DataFile] | None = None,
+        *,
+        config: str | bool | None = None,
+        schools: Mapping[str, str] = LAB_SCHOOLS,
+    ) -> Path:
+        folder = tmp_path / "lab"
+        data = folder / "data"
+        data.mkdir(parents=True, exist_ok=True)
+        if config is None:
+            (folder / "lab.yaml").write_text(lab_yaml(schools), encoding="utf-8")
+        elif isinstance(config, str):
+            (folder / "lab.yaml").write_text(config, encoding="utf-8")
+        for name, content in (files or {}).items():
+            (data / name).write_bytes(_file_bytes(name, content))
+        return folder
+
+    return make
+
+
+def check_folder(folder: Path) -> tuple[int, str]:
+    """Run `labkit check FOLDER` as a user would: (exit code, stdout and stderr together).
+
+    `catch_exceptions=False`, so an uncaught exception (a traceback for a user) fails the test.
+    """
+    from labkit.cli import main
+
+    result = CliRunner().invoke(main, ["check", str(folder)], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def run_check() -> Callable[[Path], tuple[int, str]]:
+    """`run_check(folder)` → (exit code, output) of `labkit check folder`."""
+    return check_folder

@@ -1,0 +1,585 @@
+"""Kapacitetsinterviews: the instrument template, the entry workbook and reading it back."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from labkit.instrument import DEFAULT_INSTRUMENT, Instrument, load_instrument
+from labkit.kapacitet import KapacitetsData, read_kapacitet_workbook, write_entry_workbook
+from labkit.kapacitet_workbook import BLANK_TEMPLATE, write_blank_template
+from labkit.problems import LabkitError, Problem, Severity, display_name
+
+SCHOOLS = [("101001", "Den Classenske Legatskole"), ("061001", "Højvangskolen")]
+KNOWN = dict(SCHOOLS)
+MIN_GROUP = 5
+
+# The six teachers at Den Classenske Legatskole, on the »Brug af data« statements (None: no answer).
+TEACHER_DATA = {
+    "D1": [4, 3, 4, 2, 5, 3],
+    "D2": [3, 3, 4, 2, 4, None],
+    "D3": [2, 3, 3, 1, 4, 2],
+}
+# (school, group, respondents): the leaders at 101001 are too few to be shown.
+GROUPS = [
+    ("101001", "ledelse", 3),
+    ("101001", "laerere", 6),
+    ("061001", "laerere", 5),
+    ("061001", "paedagoger", 5),
+]
+
+
+@pytest.fixture(scope="module")
+def instrument() -> Instrument:
+    return load_instrument(DEFAULT_INSTRUMENT)
+
+
+def realistic_ratings(instrument: Instrument) -> pd.DataFrame:
+    """Ratings for four groups at two schools, with the teachers' »data« answers fixed above."""
+    rows = []
+    for school, group, size in GROUPS:
+        for respondent in range(1, size + 1):
+            for number, statement in enumerate(instrument.statements):
+                rating: int | None = 2 + (respondent + number) % 4
+                if (school, group) == ("101001", "laerere") and statement.id in TEACHER_DATA:
+                    rating = TEACHER_DATA[statement.id][respondent - 1]
+                if (school, group, respondent, statement.id) == ("061001", "laerere", 2, "K1"):
+                    rating = None  # skipped: K1 then has 4 answers in a group of 5
+                if rating is not None:
+                    rows.append((school, group, respondent, statement.id, rating))
+    return pd.DataFrame(rows, columns=["school_id", "group", "respondent", "statement", "rating"])
+
+
+NOTES = pd.DataFrame(
+    [
+        (
+            "101001",
+            "laerere",
+            "data",
+            "Citat",
+            "Vi taler meget om data, men det bliver sjældent til ændret praksis.",
+        ),
+        (
+            "101001",
+            "ledelse",
+            "ledelse",
+            "Citat",
+            "Vi vil gerne være mere i klasserne, men driften æder tiden.",
+        ),
+        ("061001", "", "plf", "Note", "Indskolingen har faste PLF-møder, udskolingen har ikke."),
+    ],
+    columns=["school_id", "group", "dimension", "kind", "text"],
+)
+
+
+@pytest.fixture()
+def workbook_path(tmp_path: Path, instrument: Instrument) -> Path:
+    path = tmp_path / "data" / "kapacitetsinterview.xlsx"
+    write_entry_workbook(path, instrument, SCHOOLS, realistic_ratings(instrument), NOTES)
+    return path
+
+
+def read(path: Path, instrument: Instrument) -> tuple[KapacitetsData | None, list[Problem]]:
+    return read_kapacitet_workbook(path, instrument, KNOWN, MIN_GROUP)
+
+
+def edit(path: Path, change: Callable[[Worksheet], object], sheet: str = "Vurderinger") -> None:
+    workbook = load_workbook(path)
+    change(workbook[sheet])
+    workbook.save(path)
+
+
+def column_of(sheet: Worksheet, header: str) -> int:
+    return next(cell.column for cell in sheet[1] if cell.value == header)
+
+
+def set_cell(row: int, header: str, value: object) -> Callable[[Worksheet], None]:
+    def change(sheet: Worksheet) -> None:
+        sheet.cell(row=row, column=column_of(sheet, header)).value = value
+
+    return change
+
+
+def only_error(problems: list[Problem]) -> Problem:
+    errors = [p for p in problems if p.severity is Severity.FEJL]
+    assert len(errors) == 1, [p.describe() for p in problems]
+    return errors[0]
+
+
+def assert_names_place(problem: Problem, path: Path, row: int | None, column: str | None) -> None:
+    """The Danish message says which file, row and column, as a facilitator would look for them."""
+    text = problem.describe()
+    assert problem.file == display_name(path) and text.startswith(display_name(path))
+    assert problem.row == row
+    assert problem.column == column
+    if row is not None:
+        assert f"række {row}" in text
+    if column is not None:
+        assert f"kolonne »{column}«" in text
+
+
+def profile_row(data: KapacitetsData, school: str, group: str, dimension: str, statement: str) -> pd.Series:
+    p = data.profile
+    rows = p.loc[
+        (p["school_id"] == school)
+        & (p["group"] == group)
+        & (p["dimension"] == dimension)
+        & (p["statement"] == statement)
+    ]
+    assert len(rows) == 1
+    return rows.iloc[0]
+
+
+# --- the instrument template -------------------------------------------------------------------
+
+
+def test_shipped_template_loads(instrument: Instrument) -> None:
+    assert (instrument.scale.min, instrument.scale.max) == (1, 5)
+    assert instrument.scale.labels[1] == "Slet ikke" and instrument.scale.labels[5] == "I meget høj grad"
+    assert [g.name for g in instrument.groups] == ["Ledelse", "Lærere", "Pædagoger", "Ressourcepersoner"]
+    assert {"kompetencer", "motivation", "vaerdier", "plf", "data", "ledelse"} <= {
+        d.id for d in instrument.dimensions
+    }
+    assert 6 <= len(instrument.dimensions) <= 8
+    assert all(
+        len(d.statements) == 3 and d.level in ("individ", "team", "organisation")
+        for d in instrument.dimensions
+    )
+    assert instrument.statement("d2") == instrument.dimension("Brug af data").statements[1]  # type: ignore[union-attr]
+
+
+def write_template(tmp_path: Path, change: Callable[[dict], object]) -> Path:
+    data = yaml.safe_load(DEFAULT_INSTRUMENT.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "templates" / "kapacitetsinterview.yaml"
+    path.parent.mkdir()
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_malformed_yaml_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "templates" / "kapacitetsinterview.yaml"
+    path.parent.mkdir()
+    path.write_text("navn: Test\nskala: {min: 1, max: 5\ndimensioner:\n  - id: data\n", encoding="utf-8")
+    with pytest.raises(LabkitError) as error:
+        load_instrument(path)
+    assert str(error.value).startswith("templates/kapacitetsinterview.yaml: ")
+    assert "YAML" in str(error.value) and "linje" in str(error.value)
+
+
+def test_missing_key_names_the_dimension(tmp_path: Path) -> None:
+    path = write_template(tmp_path, lambda d: d["dimensioner"][4].pop("navn"))
+    with pytest.raises(LabkitError) as error:
+        load_instrument(path)
+    assert str(error.value) == "templates/kapacitetsinterview.yaml, dimension »data«: mangler nøglen »navn«."
+
+
+def test_duplicate_statement_id(tmp_path: Path) -> None:
+    path = write_template(tmp_path, lambda d: d["dimensioner"][1]["udsagn"][0].update(id="K1"))
+    with pytest.raises(LabkitError) as error:
+        load_instrument(path)
+    assert str(error.value) == "templates/kapacitetsinterview.yaml, udsagn »K1«: id'et findes to gange."
+
+
+def test_duplicate_group_id(tmp_path: Path) -> None:
+    path = write_template(
+        tmp_path, lambda d: d["respondentgrupper"].append({"id": "laerere", "navn": "Lærerne"})
+    )
+    with pytest.raises(LabkitError, match="respondentgruppe »laerere«: id'et findes to gange"):
+        load_instrument(path)
+
+
+def test_statement_in_unknown_dimension(tmp_path: Path) -> None:
+    extra = {"id": "X1", "dimension": "trivsel", "tekst": "Eleverne trives."}
+    path = write_template(tmp_path, lambda d: d.update(udsagn=[extra]))
+    with pytest.raises(LabkitError) as error:
+        load_instrument(path)
+    assert str(error.value).startswith(
+        "templates/kapacitetsinterview.yaml, udsagn »X1«: dimensionen »trivsel«"
+    )
+
+
+def test_loose_statement_joins_its_dimension(tmp_path: Path) -> None:
+    extra = {"id": "D4", "dimension": "data", "tekst": "Vi deler data på tværs af teams."}
+    instrument = load_instrument(write_template(tmp_path, lambda d: d.update(udsagn=[extra])))
+    assert [s.id for s in instrument.dimension("data").statements] == ["D1", "D2", "D3", "D4"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("scale", [{"min": 5, "max": 1}, {"min": 1, "max": "fem"}, {"min": 1.5, "max": 5}])
+def test_bad_scale(tmp_path: Path, scale: dict) -> None:
+    path = write_template(tmp_path, lambda d: d.update(skala=scale))
+    with pytest.raises(LabkitError, match="^templates/kapacitetsinterview.yaml, »skala«: "):
+        load_instrument(path)
+
+
+def test_unknown_level(tmp_path: Path) -> None:
+    path = write_template(tmp_path, lambda d: d["dimensioner"][0].update(niveau="skole"))
+    with pytest.raises(
+        LabkitError, match="dimension »kompetencer«: »niveau« skal være individ, team, organisation"
+    ):
+        load_instrument(path)
+
+
+# --- the entry workbook ------------------------------------------------------------------------
+
+
+def test_workbook_layout_and_validations(workbook_path: Path, instrument: Instrument) -> None:
+    workbook = load_workbook(workbook_path)
+    assert workbook.sheetnames == ["Vejledning", "Vurderinger", "Noter", "Udsagn", "Lister"]
+    assert workbook["Lister"].sheet_state == "hidden"
+    ratings = workbook["Vurderinger"]
+    header = [c.value for c in ratings[1]]
+    assert header == [
+        "Institutionsnummer",
+        "Skole",
+        "Respondentgruppe",
+        "Respondent",
+        *(s.id for s in instrument.statements),
+    ]
+    assert ratings["E1"].comment.text.startswith("K1: Vi har den faglige og didaktiske viden")
+    assert ratings.freeze_panes == "E2"
+    validations = {str(v.sqref): v for v in ratings.data_validations.dataValidation}
+    assert validations["A2:A2000"].type == "list" and validations["A2:A2000"].formula1 == "=Lister!$A$2:$A$3"
+    assert validations["C2:C2000"].formula1 == "=Lister!$C$2:$C$5"
+    whole = validations["E2:Y2000"]
+    assert (whole.type, whole.operator, whole.formula1, whole.formula2) == ("whole", "between", "1", "5")
+    assert whole.showErrorMessage and "helt tal fra 1 til 5" in whole.error
+    lists = workbook["Lister"]
+    assert [lists.cell(row=r, column=3).value for r in range(2, 6)] == [
+        "Ledelse",
+        "Lærere",
+        "Pædagoger",
+        "Ressourcepersoner",
+    ]
+    notes = workbook["Noter"]
+    assert [c.value for c in notes[1]] == [
+        "Institutionsnummer",
+        "Skole",
+        "Respondentgruppe",
+        "Dimension",
+        "Type",
+        "Tekst",
+    ]
+    note_lists = {str(v.sqref): v.formula1 for v in notes.data_validations.dataValidation}
+    assert note_lists["D2:D2000"] == "=Lister!$D$2:$D$8" and note_lists["E2:E2000"] == "=Lister!$E$2:$E$3"
+    assert [c.value for c in workbook["Udsagn"]["A"]][1:4] == ["K1", "K2", "K3"]
+    guide = " ".join(str(c.value) for c in workbook["Vejledning"]["A"] if c.value)
+    assert "mindst 5 respondenter" in guide and "labkit check" in guide and "1 = Slet ikke" in guide
+
+
+def test_leading_zero_survives_round_trip(workbook_path: Path, instrument: Instrument) -> None:
+    ratings = load_workbook(workbook_path)["Vurderinger"]
+    first = next(row for row in ratings.iter_rows(min_row=2) if row[0].value == "061001")
+    assert first[0].number_format == "@" and first[1].value == "Højvangskolen" and first[2].value == "Lærere"
+    data, problems = read(workbook_path, instrument)
+    assert problems == []
+    assert data is not None and set(data.profile["school_id"]) == {"101001", "061001"}
+
+
+def test_profile_means_sd_and_n(workbook_path: Path, instrument: Instrument) -> None:
+    data, problems = read(workbook_path, instrument)
+    assert problems == [] and data is not None
+    assert list(data.profile.columns) == [
+        "school_id",
+        "group",
+        "dimension",
+        "statement",
+        "mean",
+        "sd",
+        "n",
+        "suppressed",
+    ]
+    d1 = profile_row(data, "101001", "laerere", "data", "D1")
+    assert (d1["mean"], d1["n"], d1["suppressed"]) == (pytest.approx(3.5), 6, False)
+    assert d1["sd"] == pytest.approx(math.sqrt(1.1))
+    d2 = profile_row(data, "101001", "laerere", "data", "D2")
+    assert (d2["mean"], d2["sd"], d2["n"]) == (pytest.approx(3.2), pytest.approx(math.sqrt(0.7)), 5)
+    # The dimension mean: each teacher's own mean first (teacher 6 skipped D2), then across teachers.
+    per_teacher = [3, 3, 11 / 3, 5 / 3, 13 / 3, 2.5]
+    dimension = profile_row(data, "101001", "laerere", "data", "")
+    assert dimension["mean"] == pytest.approx(statistics.mean(per_teacher))
+    assert dimension["sd"] == pytest.approx(statistics.stdev(per_teacher))
+    assert dimension["n"] == 6 and not dimension["suppressed"]
+
+
+def test_profile_has_a_row_per_statement_and_dimension(workbook_path: Path, instrument: Instrument) -> None:
+    data, _ = read(workbook_path, instrument)
+    assert data is not None
+    per_group = len(instrument.statements) + len(instrument.dimensions)
+    assert len(data.profile) == len(GROUPS) * per_group
+    assert data.profile["n"].dtype.kind == "i" and data.profile["suppressed"].dtype == bool
+
+
+def test_small_group_is_suppressed(workbook_path: Path, instrument: Instrument) -> None:
+    data, _ = read(workbook_path, instrument)
+    assert data is not None
+    leaders = data.profile.loc[(data.profile["school_id"] == "101001") & (data.profile["group"] == "ledelse")]
+    assert len(leaders) > 0 and leaders["suppressed"].all()
+    assert leaders["mean"].isna().all() and leaders["sd"].isna().all()
+    teachers = data.profile.loc[
+        (data.profile["school_id"] == "101001") & (data.profile["group"] == "laerere")
+    ]
+    assert not teachers["suppressed"].any() and teachers["mean"].notna().all()
+    assert set(vars(data)) == {"profile", "notes", "min_group_size"}  # no raw ratings to leak
+
+
+def test_statement_with_too_few_answers_is_suppressed(workbook_path: Path, instrument: Instrument) -> None:
+    data, _ = read(workbook_path, instrument)
+    assert data is not None
+    k1 = profile_row(data, "061001", "laerere", "kompetencer", "K1")
+    assert (k1["n"], k1["suppressed"]) == (4, True) and math.isnan(k1["mean"])
+    assert not profile_row(data, "061001", "laerere", "kompetencer", "K2")["suppressed"]
+
+
+def test_notes_hide_small_groups(workbook_path: Path, instrument: Instrument) -> None:
+    data, _ = read(workbook_path, instrument)
+    assert data is not None
+    assert list(data.notes.columns) == ["school_id", "group", "dimension", "kind", "text", "row"]
+    by_text = {
+        text[:12]: (group, kind, row)
+        for group, kind, text, row in data.notes[["group", "kind", "text", "row"]].itertuples(index=False)
+    }
+    assert by_text["Vi taler meg"] == ("laerere", "Citat", 2)
+    assert by_text["Vi vil gerne"] == ("", "Citat", 3)  # the three leaders are too few to be named
+    assert by_text["Indskolingen"] == ("", "Note", 4)
+
+
+def test_blank_template(tmp_path: Path, instrument: Instrument) -> None:
+    path = tmp_path / "blank.xlsx"
+    write_blank_template(path)
+    ratings = load_workbook(path)["Vurderinger"]
+    kinds = {str(v.sqref): v.type for v in ratings.data_validations.dataValidation}
+    assert kinds == {"A2:A2000": "textLength", "C2:C2000": "list", "E2:Y2000": "whole"}
+    assert ratings.max_row == 1
+    data, problems = read(path, instrument)
+    assert data is not None and data.profile.empty
+    assert [p.severity for p in problems] == [Severity.ADVARSEL]
+
+
+def test_shipped_blank_template_matches_the_instrument(instrument: Instrument) -> None:
+    header = [c.value for c in load_workbook(BLANK_TEMPLATE)["Vurderinger"][1]]
+    assert header[4:] == [s.id for s in instrument.statements]
+
+
+# --- reading what facilitators actually type ---------------------------------------------------
+
+
+def test_title_row_above_header_and_loose_headers(workbook_path: Path, instrument: Instrument) -> None:
+    expected, _ = read(workbook_path, instrument)
+
+    def add_title(sheet: Worksheet) -> None:
+        sheet.insert_rows(1)
+        sheet["A1"] = "Kapacitetsinterviews, efteråret 2025"
+        sheet["C2"] = "  respondentGRUPPE "
+        sheet.insert_rows(8)  # a completely empty row in the middle is skipped
+        sheet["F3"] = 7  # now row 3 (the first respondent), column K2
+
+    edit(workbook_path, add_title)
+    data, problems = read(workbook_path, instrument)
+    problem = only_error(problems)
+    assert_names_place(problem, workbook_path, 3, "K2")
+    assert data is not None and expected is not None
+    d1 = profile_row(data, "101001", "laerere", "data", "D1")
+    assert d1["mean"] == pytest.approx(3.5) and d1["n"] == 6
+
+
+def test_excel_number_and_ids_are_accepted(workbook_path: Path, instrument: Instrument) -> None:
+    edit(workbook_path, set_cell(5, "Institutionsnummer", 101001))
+    edit(workbook_path, set_cell(6, "Respondentgruppe", "laerere"))
+    edit(workbook_path, set_cell(7, "Respondentgruppe", "LÆRERE"))
+    edit(workbook_path, set_cell(3, "Dimension", "ledelse"), sheet="Noter")
+    data, problems = read(workbook_path, instrument)
+    assert problems == []
+    assert data is not None and profile_row(data, "101001", "laerere", "data", "D1")["n"] == 6
+
+
+def test_rating_outside_scale(workbook_path: Path, instrument: Instrument) -> None:
+    edit(workbook_path, set_cell(5, "K2", 7))
+    data, problems = read(workbook_path, instrument)
+    problem = only_error(problems)
+    assert_names_place(problem, workbook_path, 5, "K2")
+    assert "uden for skalaen" in problem.message and problem.value == "7"
+    assert problem.expected is not None and "fra 1 til 5" in problem.expected
+    assert data is not None  # the other answers are still read
+    assert profile_row(data, "101001", "laerere", "kompetencer", "K2")["n"] == 5
+
+
+def test_rating_written_as_word(workbook_path: Path, instrument: Instrument) -> None:
+    edit(workbook_path, set_cell(6, "M1", "fire"))
+    problem = only_error(read(workbook_path, instrument)[1])
+    assert_names_place(problem, workbook_path, 6, "M1")
+    assert "ikke et tal" in problem.message and problem.value == "fire"
+
+
+@pytest.mark.parametrize("value", [3.5, "3,5", "3.5"])
+def test_rating_not_whole(workbook_path: Path, instrument: Instrument, value: object) -> None:
+    edit(workbook_path, set_cell(7, "D3", value))
+    problem = only_error(read(workbook_path, instrument)[1])
+    assert_names_place(problem, workbook_path, 7, "D3")
+    assert "ikke et helt tal" in problem.message
+
+
+def test_rating_as_text_digit_is_read(workbook_path: Path, instrument: Instrument) -> None:
+    edit(workbook_path, set_cell(5, "D1", "4"))
+    data, problems = read(workbook_path, instrument)
+    assert problems == [] and data is not None
+    assert profile_row(data, "101001", "laerere", "data", "D1")["mean"] == pytest.approx(3.5)
+
+
+def test_unknown_school(workbook_path: Path, instrument: Instrument) -> None:
+    edit(workbook_path, set_cell(8, "Institutionsnummer", "101099"))
+    data, problems = read(workbook_path, instrument)
+    problem = only_error(problems)
+    assert_names_place(problem, workbook_path, 8, "Institutionsnummer")
+    assert "ikke med i laboratoriet" in problem.message and problem.value == "101099"
+    assert problem.expected is not None and "061001 (Højvangskolen)" in problem.expected
+    assert data is not None and profile_row(data, "101001", "laerere", "data", "")["n"] == 5
+
+
+def test_lost_leading_zero(workbook_path: Path, instrument: Instrument) -> None:
+    edit(workbook_path, set_cell(11, "Institutionsnummer", 61001))
+    problem = only_error(read(workbook_path, instrument)[1])
+    assert_names_place(problem, workbook_path, 11, "Institutionsnummer")
+    assert problem.value == "61001" and "foranstillet 0" in problem.message
+    assert "Mente du »061001«?" in problem.message
+
+
+def test_unknown_group(workbook_path: Path, instrument: Instrument) -> None:
+    edit(workbook_path, set_cell(9, "Respondentgruppe", "Elever"))
+    problem = only_error(read(workbook_path, instrument)[1])
+    assert_names_place(problem, workbook_path, 9, "Respondentgruppe")
+    assert problem.value == "Elever" and problem.expected is not None and "Lærere" in problem.expected
+
+
+def test_duplicate_respondent(workbook_path: Path, instrument: Instrument) -> None:
+    edit(workbook_path, set_cell(6, "Respondent", "1"))
+    data, problems = read(workbook_path, instrument)
+    problem = only_error(problems)
+    assert_names_place(problem, workbook_path, 6, "Respondent")
+    assert "også i række 5" in problem.message
+    assert data is not None and profile_row(data, "101001", "laerere", "data", "")["n"] == 5
+
+
+def test_missing_column(workbook_path: Path, instrument: Instrument) -> None:
+    edit(workbook_path, lambda sheet: sheet.delete_cols(3))
+    data, problems = read(workbook_path, instrument)
+    assert data is None
+    problem = only_error(problems)
+    assert_names_place(problem, workbook_path, 1, "Respondentgruppe")
+    assert "mangler" in problem.message
+
+
+def test_duplicate_column(workbook_path: Path, instrument: Instrument) -> None:
+    edit(workbook_path, set_cell(1, "K2", "k1 "))
+    data, problems = read(workbook_path, instrument)
+    errors = [p for p in problems if p.severity is Severity.FEJL]
+    assert len(errors) == 1
+    assert_names_place(errors[0], workbook_path, 1, "k1")
+    assert "to gange" in errors[0].message
+    warnings = [p for p in problems if p.severity is Severity.ADVARSEL]
+    assert [p.column for p in warnings] == ["K2"]  # K2 has no column now: counted as not answered
+    assert data is not None and profile_row(data, "101001", "laerere", "kompetencer", "K2")["n"] == 0
+
+
+def test_unknown_statement_column_is_a_warning(workbook_path: Path, instrument: Instrument) -> None:
+    edit(workbook_path, set_cell(1, "I3", "I4"))
+    data, problems = read(workbook_path, instrument)
+    assert {(p.severity, p.column) for p in problems} == {
+        (Severity.ADVARSEL, "I4"),
+        (Severity.ADVARSEL, "I3"),
+    }
+    assert data is not None and profile_row(data, "101001", "laerere", "inklusion", "I3")["n"] == 0
+
+
+def test_missing_sheet(workbook_path: Path, instrument: Instrument) -> None:
+    edit(workbook_path, lambda sheet: setattr(sheet, "title", "Ark1"))
+    data, problems = read(workbook_path, instrument)
+    problem = only_error(problems)
+    assert data is None
+    assert_names_place(problem, workbook_path, None, None)
+    assert "»Vurderinger« mangler" in problem.message and "Ark1" in (problem.value or "")
+
+
+def test_not_an_xlsx(tmp_path: Path, instrument: Instrument) -> None:
+    path = tmp_path / "data" / "kapacitet.xlsx"
+    path.parent.mkdir()
+    path.write_text("Institutionsnummer;Respondentgruppe\n101001;Lærere\n", encoding="utf-8")
+    data, problems = read(path, instrument)
+    assert data is None
+    problem = only_error(problems)
+    assert_names_place(problem, path, None, None)
+    assert ".xlsx" in problem.message
+
+
+def test_empty_workbook(tmp_path: Path, instrument: Instrument) -> None:
+    path = tmp_path / "data" / "tom.xlsx"
+    path.parent.mkdir()
+    Workbook().save(path)
+    data, problems = read(path, instrument)
+    assert data is None and "»Vurderinger« mangler" in only_error(problems).message
+
+
+def test_empty_ratings_sheet(tmp_path: Path, instrument: Instrument) -> None:
+    path = tmp_path / "data" / "tom.xlsx"
+    path.parent.mkdir()
+    workbook = Workbook()
+    workbook.create_sheet("Vurderinger")
+    workbook.save(path)
+    data, problems = read(path, instrument)
+    assert data is None and "Arket »Vurderinger«: Arket er tomt." in only_error(problems).describe()
+
+
+def test_header_not_found(workbook_path: Path, instrument: Instrument) -> None:
+    edit(workbook_path, set_cell(1, "Institutionsnummer", "Skolenummer"))
+    data, problems = read(workbook_path, instrument)
+    problem = only_error(problems)
+    assert data is None and problem.row == 1 and "overskriftsrækken" in problem.message
+
+
+def test_every_problem_at_once(workbook_path: Path, instrument: Instrument) -> None:
+    for change in (
+        set_cell(5, "K1", 0),
+        set_cell(6, "Respondentgruppe", "Elever"),
+        set_cell(12, "L2", "x-x"),
+    ):
+        edit(workbook_path, change)
+    edit(workbook_path, set_cell(2, "Tekst", None), sheet="Noter")
+    edit(workbook_path, set_cell(4, "Dimension", "Trivsel"), sheet="Noter")
+    _, problems = read(workbook_path, instrument)
+    places = {(p.severity, p.row, p.column) for p in problems}
+    assert places == {
+        (Severity.FEJL, 5, "K1"),
+        (Severity.FEJL, 6, "Respondentgruppe"),
+        (Severity.FEJL, 12, "L2"),
+        (Severity.ADVARSEL, 2, "Tekst"),
+        (Severity.ADVARSEL, 4, "Dimension"),
+    }
+    assert all(p.message.startswith("Arket »Noter«") for p in problems if p.severity is Severity.ADVARSEL)
+
+
+def test_merged_with_keeps_other_schools(tmp_path: Path, workbook_path: Path, instrument: Instrument) -> None:
+    other_path = tmp_path / "anden.xlsx"
+    others = realistic_ratings(instrument).assign(school_id="101003")
+    write_entry_workbook(other_path, instrument, [("101003", "Nyboder Skole")], others)
+    first, _ = read(workbook_path, instrument)
+    second, problems = read_kapacitet_workbook(
+        other_path, instrument, {**KNOWN, "101003": "Nyboder Skole"}, 5
+    )
+    assert first is not None and second is not None and problems == []
+    assert first.overlapping_groups(second) == []
+    merged = first.merged_with(second)
+    assert set(merged.profile["school_id"]) == {"101001", "061001", "101003"}
+    assert first.overlapping_groups(first) == [
+        ("061001", "laerere"),
+        ("061001", "paedagoger"),
+        ("101001", "laerere"),
+        ("101001", "ledelse"),
+    ]
