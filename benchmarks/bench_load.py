@@ -91,10 +91,11 @@ def measure(folder: Path) -> None:
     start = time.perf_counter()
     from labkit.lab import load_lab  # the import is part of what a user waits for
 
+    imported = time.perf_counter()
     lab = load_lab(folder)
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "figures": len(lab.kvalitet),
+    print(json.dumps({"seconds": seconds, "import_seconds": imported - start, "peak_mb": peak_mb, "figures": len(lab.kvalitet),
                       "problems": len(lab.problems), "usable": lab.usable}))
 
 
@@ -102,6 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schools", type=int, default=1100)
     parser.add_argument("--years", type=int, default=8)
+    parser.add_argument("--repeat", type=int, default=3, help="antal målinger; medianen vises")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -109,13 +111,17 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         rows = write_national_lab(Path(tmp) / "lab", args.schools, args.years)
-        result = json.loads(subprocess.run(
+        runs = [json.loads(subprocess.run(
             [sys.executable, __file__, "--measure", str(Path(tmp) / "lab")],
-            check=True, capture_output=True, text=True).stdout)
+            check=True, capture_output=True, text=True).stdout) for _ in range(args.repeat)]
+    result = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]  # the median run
     print(f"Rækker pr. fil: {rows}")
     print(f"Tal i den samlede tabel: {result['figures']:,}; problemer: {result['problems']}; "
           f"kan bruges: {result['usable']}")
-    print(f"load_lab (inkl. import): {result['seconds']:.2f} s (mål ≤ 3 s)")
+    print(f"Tider i {len(runs)} friske processer: "
+          + ", ".join(f"{r['seconds']:.2f} s" for r in runs))
+    print(f"load_lab (inkl. import), median: {result['seconds']:.2f} s (mål ≤ 3 s), "
+          f"heraf import af labkit og pandas {result['import_seconds']:.2f} s")
     print(f"Største hukommelsesforbrug: {result['peak_mb']:.0f} MB (mål ≤ 1024 MB)")
 
 

@@ -44,6 +44,7 @@ KVALITET_COLUMNS = [
     "status",
     "source",
     "row",
+    "column",
 ]
 LEVEL_SCHOOL, LEVEL_KOMMUNE, LEVEL_LAND = "skole", "kommune", "land"
 STATUS_PUBLISHED = "offentliggjort"
@@ -66,10 +67,10 @@ class FileRead:
     problems: list[Problem]
 
 
-def _cells(table: TextTable, index: int | None) -> list[object]:
+def _cells(table: TextTable, index: int | None) -> np.ndarray:
     if index is None:
-        return [None] * len(table.rows)
-    return [row[index] if index < len(row) else None for row in table.rows]
+        return np.full(table.row_count, None, dtype=object)
+    return table.cells[:, index]
 
 
 def _as_text(cell: object) -> str:
@@ -142,7 +143,7 @@ def _indicator_ids(names: list[str], catalogue: Catalogue) -> list[str | None]:
 
 def _trivsel_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, list[Problem]]:
     ids = _cells(table, table.column(_ID))
-    names = [_as_text(n) for n in _cells(table, table.column("Trivselsindikator"))]
+    names = list(_texts((_cells(table, table.column("Trivselsindikator")))))
     n_index = table.column("Antal besvarelser")
     frame = _raw_frame(
         table,
@@ -152,7 +153,7 @@ def _trivsel_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, 
         school_year=_cells(table, table.column(_YEAR)),
         indicator=_indicator_ids(names, catalogue),
         indicator_text=names,
-        group=[_as_text(g) for g in _cells(table, table.column("Klassetringruppe"))],
+        group=list(_texts((_cells(table, table.column("Klassetringruppe"))))),
         raw=_cells(table, table.column("Indikatorsvar")),
         raw_n=_cells(table, n_index),
         column="Indikatorsvar",
@@ -165,8 +166,8 @@ def _trivsel_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, 
 
 def _long_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, list[Problem]]:
     ids = _cells(table, table.column(_ID))
-    names = [_as_text(n) for n in _cells(table, table.column("Indikator"))]
-    levels = [_as_text(v) for v in _cells(table, table.column("Niveau"))]
+    names = list(_texts((_cells(table, table.column("Indikator")))))
+    levels = list(_texts((_cells(table, table.column("Niveau")))))
     frame = _raw_frame(
         table,
         school_id=ids,
@@ -175,7 +176,7 @@ def _long_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, lis
         school_year=_cells(table, table.column(_YEAR)),
         indicator=_indicator_ids(names, catalogue),
         indicator_text=names,
-        group=[_as_text(g) for g in _cells(table, table.column("Gruppe"))],
+        group=list(_texts((_cells(table, table.column("Gruppe"))))),
         raw=_cells(table, table.column("Værdi")),
         raw_n=_cells(table, table.column("Antal")),
         column="Værdi",
@@ -218,9 +219,9 @@ def _parse_unique(cells: pd.Series, decimal_mark: DecimalMark) -> tuple[np.ndarr
     return values, suppressed, list(errors)
 
 
-def _texts(cells: pd.Series) -> np.ndarray:
+def _texts(cells: pd.Series | np.ndarray) -> np.ndarray:
     """`_as_text` of every cell, computed once per distinct cell (national files repeat a lot)."""
-    codes, uniques = pd.factorize(cells.to_numpy(dtype=object), use_na_sentinel=True)
+    codes, uniques = pd.factorize(np.asarray(cells, dtype=object), use_na_sentinel=True)
     texts = np.array([_as_text(u) for u in uniques] + [""], dtype=object)
     return texts[codes]  # code -1 (missing) picks the trailing ""
 
@@ -351,7 +352,9 @@ def _finish(
     high = np.array([s[1] for s in scale])
     out_of_scale = ~np.isnan(value) & ((value < low) | (value > high))
     bad_n = ~np.isnan(n) & ((n < 0) | (n != np.round(n)))
-    bad = np.array([e is not None for e in errors]) | out_of_scale
+    is_count = raw["indicator"].map({i.id: i.unit == "antal" for i in catalogue.indicators}).to_numpy(dtype=bool)
+    not_whole = is_count & ~np.isnan(value) & (value != np.round(value))
+    bad = np.array([e is not None for e in errors]) | out_of_scale | not_whole
     bad_n_cell = np.array([e is not None for e in n_errors]) | bad_n
 
     for position in np.flatnonzero(bad | bad_n_cell):
@@ -363,6 +366,9 @@ def _finish(
                     "Tallet ligger uden for indikatorens skala.",
                     (f"et tal mellem {indicator.scale[0]:g} og {indicator.scale[1]:g} for {indicator.name}"),
                 )
+            elif not_whole[position]:
+                what, expected = ("Et antal skal være et helt tal; måske er tusindtalspunktum læst som "
+                                  "decimaltegn.", f"et helt tal for {indicator.name}, fx 2.351")
             elif indicator.is_categorical:
                 what, expected = "Ukendt kategori.", "en af " + ", ".join(indicator.categories)
             else:
@@ -390,6 +396,8 @@ def _finish(
             )
     keep = ~bad & usable_ids
     n[bad_n_cell] = np.nan
+    # Without a readable n the privacy rule cannot be checked, so the figure is not shown.
+    value[bad_n_cell] = np.nan
 
     # The privacy rule lives here, in the data layer: a figure from too few pupils has no value.
     too_few = ~np.isnan(n) & (n < min_group_size)
@@ -416,6 +424,7 @@ def _finish(
             "status": status,
             "source": file,
             "row": raw["row"].astype(int),
+            "column": raw["column"],
         }
     )
     return table.loc[keep].reset_index(drop=True), problems

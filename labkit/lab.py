@@ -61,8 +61,33 @@ def is_kapacitet_workbook(path: Path) -> bool:
     return f'name="{KAPACITET_SHEET}"' in workbook_xml
 
 
-def combine_kvalitet(reads: list[FileRead]) -> tuple[pd.DataFrame, list[Problem]]:
-    """One table from several files; the same figure twice is a problem unless the values agree."""
+def _duplicate_problem(group: pd.DataFrame, names: dict[str, str]) -> Problem:
+    """One message for a set of figures that appear more than once (e.g. a row pasted twice)."""
+    first = group.iloc[0]
+    agree = bool(group.groupby(_KEY)["value"].nunique(dropna=False).eq(1).all())
+    places = sorted({(r.source, r.row) for r in group.itertuples()})
+    listed = " og ".join(f"{source} række {row}" for source, row in places[:3])
+    if len(places) > 3:
+        listed += f" (og {len(places) - 3} andre)"
+    indicators = list(dict.fromkeys(names.get(i, i) for i in group["indicator"]))
+    what = ", ".join(indicators[:3]) + (f" og {len(indicators) - 3} andre tal" if len(indicators) > 3 else "")
+    who = first["school_name"] or first["school_id"] or first["level"]
+    subject = f"{who}, {first['school_year']}" + (f" ({first['group']})" if first["group"] else "")
+    return Problem(
+        str(first["source"]),
+        f"Tallene for {subject} ({what}) står flere steder: {listed}."
+        + (" Værdierne er ens; de første bruges." if agree
+           else " Værdierne er forskellige, så ingen af dem bruges."),
+        row=int(first["row"]), expected="hvert tal én gang",
+        column=str(first["column"]) if group["column"].nunique() == 1 else None,  # a whole row: no one column
+        severity=Severity.ADVARSEL if agree else Severity.FEJL)
+
+
+def combine_kvalitet(reads: list[FileRead], names: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """One table from several files; the same figure twice is a problem unless the values agree.
+
+    `names` maps indicator ids to the Danish names used in messages.
+    """
     frames = [r.table for r in reads if not r.table.empty]
     if not frames:
         return pd.DataFrame(columns=KVALITET_COLUMNS), []
@@ -71,35 +96,18 @@ def combine_kvalitet(reads: list[FileRead]) -> tuple[pd.DataFrame, list[Problem]
     repeated = (table["level"] != LEVEL_SCHOOL) & table.duplicated([*_KEY, "value"], keep="first")
     table = table.loc[~repeated]
     problems: list[Problem] = []
-    duplicated = table.duplicated(_KEY, keep=False)
-    if duplicated.any():
-        for _, group in table.loc[duplicated].groupby(_KEY, sort=False):
-            first = group.iloc[0]
-            values = group["value"]
-            agree = values.nunique(dropna=False) == 1
-            listed = [f"{r.source} række {r.row}" for r in group.head(3).itertuples()]
-            places = " og ".join(listed) + (f" (og {len(group) - 3} andre)" if len(group) > 3 else "")
-            subject = f"{first['indicator']} {first['school_year']}" + (
-                f" ({first['group']})" if first["group"] else ""
-            )
-            who = first["school_id"] or first["level"]
-            problems.append(
-                Problem(
-                    str(first["source"]),
-                    f"Tallet for {who}, {subject} står flere steder: {places}."
-                    + (
-                        " Værdierne er ens; det første bruges."
-                        if agree
-                        else " Værdierne er forskellige, så ingen af dem bruges."
-                    ),
-                    row=int(first["row"]),
-                    column="Værdi",
-                    expected="hvert tal én gang",
-                    severity=Severity.ADVARSEL if agree else Severity.FEJL,
-                )
-            )
-            if not agree:
-                table = table.drop(index=group.index)
+    duplicated = table.loc[table.duplicated(_KEY, keep=False)]
+    if not duplicated.empty:
+        # Group the clashes by the set of rows involved, so a row pasted twice is one message.
+        rows_of_key = duplicated.groupby(_KEY, sort=False)["row"].transform(
+            lambda rows: ",".join(map(str, sorted(rows))))
+        sources = duplicated.groupby(_KEY, sort=False)["source"].transform(lambda s: ",".join(sorted(set(s))))
+        for _, clash in duplicated.groupby([sources, rows_of_key], sort=False):
+            problem = _duplicate_problem(clash, names or {})
+            problems.append(problem)
+            if problem.severity is Severity.FEJL:
+                conflicting = clash.groupby(_KEY)["value"].transform(lambda v: v.nunique(dropna=False) > 1)
+                table = table.drop(index=clash.index[conflicting.to_numpy()])
         table = table.drop_duplicates(_KEY, keep="first")
     return table.reset_index(drop=True), problems
 
@@ -156,7 +164,7 @@ def load_lab(folder: Path) -> Lab:
         reads.append(read)
         layouts[display_name(path)] = read.layout
         problems += read.problems
-    kvalitet, found = combine_kvalitet(reads)
+    kvalitet, found = combine_kvalitet(reads, {i.id: i.name for i in catalogue.indicators})
     problems += found
     schools_with_data = set(kvalitet["school_id"])
     for school in config.schools:

@@ -7,6 +7,7 @@ which is not the same as 0 and not the same as a typing error: the parser tells 
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -123,8 +124,14 @@ def parse_number(cell: object, decimal_mark: DecimalMark = DecimalMark.COMMA) ->
 
 
 def format_number(value: float, decimals: int = 1) -> str:
-    """Write a number the Danish way: `7,3`, `2.351`, `-0,5`."""
-    text = f"{value:,.{decimals}f}"
-    if text.startswith("-") and float(text.replace(",", "")) == 0:
-        text = text[1:]  # -0.04 is shown as 0,0, not -0,0
+    """Write a number the Danish way: `7,3`, `2.351`, `-0,5`; halves round up (7,25 → 7,3).
+
+    A missing value (NaN) is written as "–", never as "nan".
+    """
+    if value is None or math.isnan(value):
+        return "–"
+    rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)  # -0.04 is shown as 0,0, not -0,0
+    text = f"{rounded:,.{decimals}f}"
     return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")

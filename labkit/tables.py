@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from labkit.problems import Problem, Severity, display_name
 
 SEPARATORS = (";", ",", "\t")
@@ -23,13 +26,21 @@ HEADER_SEARCH_ROWS = 10
 
 @dataclass(frozen=True)
 class TextTable:
-    """A table of text cells; `row_numbers[i]` is the user-visible row of `rows[i]`."""
+    """A table of cells below its header; `row_numbers[i]` is the user-visible row of `cells[i]`.
+
+    `cells` is a 2-D object array as wide as the header: text from CSV, text or numbers from Excel,
+    None where a row is shorter.
+    """
 
     file: str
     header: list[str]
-    rows: list[list[object]]
+    cells: np.ndarray
     row_numbers: list[int]
     header_row: int
+
+    @property
+    def row_count(self) -> int:
+        return len(self.row_numbers)
 
     def column(self, name: str) -> int | None:
         """Index of a column, matched case- and whitespace-insensitively; None when absent."""
@@ -77,8 +88,37 @@ def _is_blank(row: list[object]) -> bool:
     return all(cell is None or str(cell).strip() == "" for cell in row)
 
 
+def _too_wide(file: str, body: list[list[object]], keep: list[bool], width: int,
+              numbers: list[int]) -> list[Problem]:
+    wide = [i for i, row in enumerate(body) if keep[i] and len(row) > width and not _is_blank(row[width:])]
+    if not wide:
+        return []
+    first = body[wide[0]]
+    extra = [c for c in first[width:] if not _is_blank([c])]
+    # One message explains the whole file.
+    return [Problem(
+        file,
+        f"Rækken har {width + len(extra)} udfyldte celler, men der er kun {width} overskrifter. Måske er "
+        "skilletegnet forkert, eller et tal med decimalkomma står uden anførselstegn i en "
+        "kommasepareret fil." + (f" Det gælder {len(wide)} rækker." if len(wide) > 1 else ""),
+        row=numbers[wide[0]], value=str(extra[0])[:60], expected=f"højst {width} celler pr. række")]
+
+
+def _too_short(file: str, lengths: np.ndarray, width: int, numbers: np.ndarray) -> list[Problem]:
+    """A CSV row with fewer separators than the header has lost cells; guessing which is coercion."""
+    short = np.flatnonzero(lengths < width)
+    if not len(short):
+        return []
+    first = short[0]
+    return [Problem(
+        file,
+        f"Rækken har kun {lengths[first]} celler, men der er {width} overskrifter, så det er uklart, "
+        "hvilke tal der mangler." + (f" Det gælder {len(short)} rækker." if len(short) > 1 else ""),
+        row=int(numbers[first]), expected=f"{width} celler pr. række (tomme celler er tilladt)")]
+
+
 def _table_from_rows(
-    file: str, raw_rows: list[list[object]], header_markers: tuple[str, ...]
+    file: str, raw_rows: list[list[object]], header_markers: tuple[str, ...], check_short_rows: bool = False
 ) -> tuple[TextTable | None, list[Problem]]:
     """Find the header among the first rows (a title row above it is common in Excel exports)."""
     markers = {normalise_header(m) for m in header_markers}
@@ -103,32 +143,24 @@ def _table_from_rows(
     header = [str(c).strip() if c is not None else "" for c in raw_rows[header_index]]
     while header and header[-1] == "":
         header.pop()
-    rows, numbers = [], []
-    for index in range(header_index + 1, len(raw_rows)):
-        row = raw_rows[index]
-        if _is_blank(row):
-            continue
-        rows.append(row)
-        numbers.append(index + 1)
-    problems: list[Problem] = []
-    for row, number in zip(rows, numbers):
-        extra = [c for c in row[len(header) :] if c is not None and str(c).strip()]
-        if extra:
-            problems.append(
-                Problem(
-                    file,
-                    f"Rækken har {len(header) + len(extra)} udfyldte celler, men der er kun "
-                    f"{len(header)} overskrifter. Måske er skilletegnet forkert, eller et tal med "
-                    "decimalkomma står uden anførselstegn i en kommasepareret fil.",
-                    row=number,
-                    value=str(extra[0])[:60],
-                    expected=f"højst {len(header)} celler pr. række",
-                )
-            )
-            break  # one such row explains the whole file
-    if not rows:
+    width = len(header)
+    body = raw_rows[header_index + 1 :]
+    all_numbers = list(range(header_index + 2, header_index + 2 + len(body)))
+    keep = [not _is_blank(row) for row in body]
+    problems = _too_wide(file, body, keep, width, all_numbers)
+    body = [row for row, kept in zip(body, keep) if kept]
+    numbers = [n for n, kept in zip(all_numbers, keep) if kept]
+    lengths = np.fromiter((len(r) for r in body), dtype=int, count=len(body))
+    if check_short_rows and not problems:
+        problems += _too_short(file, lengths, width, np.array(numbers))
+    if len(body) and (lengths != width).any():  # cut or pad to the header's width
+        body = [r[:width] if len(r) >= width else [*r, *([None] * (width - len(r)))] for r in body]
+    cells = np.empty((len(body), width), dtype=object)
+    if body:
+        cells[:] = body
+    if not len(cells):
         problems.append(Problem(file, "Filen har overskrifter, men ingen datarækker.", row=header_index + 1))
-    return TextTable(file, header, rows, numbers, header_index + 1), problems
+    return TextTable(file, header, cells, numbers, header_index + 1), problems
 
 
 def read_csv_text(path: Path, header_markers: tuple[str, ...]) -> tuple[TextTable | None, list[Problem]]:
@@ -168,13 +200,13 @@ def read_csv_text(path: Path, header_markers: tuple[str, ...]) -> tuple[TextTabl
     # newline="": a line may end in \r\n, \n or a lone \r (Excel for Mac's "CSV (Macintosh)").
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     try:
-        raw_rows: list[list[object]] = [list(r) for r in reader]
+        raw_rows: list[list[object]] = list(reader)
     except csv.Error:
         return None, problems + [
             Problem(file, "Filen kan ikke læses som CSV-tekst.", row=reader.line_num + 1,
                     expected="en fil gemt fra Excel som »CSV UTF-8 (kommasepareret)«")
         ]
-    table, found = _table_from_rows(file, raw_rows, header_markers)
+    table, found = _table_from_rows(file, raw_rows, header_markers, check_short_rows=True)
     return table, problems + found
 
 

@@ -145,7 +145,7 @@ def overblik_csv(*rows: Row, **options: object) -> bytes:
 def excel_number(text: str) -> object:
     """A published cell as Danish Excel stores it after opening the CSV: a number, or text."""
     try:
-        return float(text.replace(",", ".")) if text else None
+        return float(text.replace(".", "").replace(",", ".")) if text else None
     except ValueError:
         return text
 
@@ -843,3 +843,45 @@ def test_missing_lab_yaml(
 ) -> None:
     output = _check_config(make_lab, run_check, False)
     assert "Der er ingen lab.yaml" in output
+
+
+# --- rules added after the first review -------------------------------------------------------
+
+
+def test_skoleoverblik_row_pasted_twice_is_one_warning_in_danish(check: Callable[..., Checked]) -> None:
+    rows = [overblik_row("101003"), overblik_row("101001"), overblik_row("101003")]
+    result = check({"skoleoverblik.csv": overblik_csv(*rows)})
+    assert_usable(result)
+    duplicates = [w for w in result.warnings if "flere steder" in w]
+    assert len(duplicates) == 1, result.output
+    line = duplicates[0]
+    assert "række 2" in line and "række 4" in line
+    assert "Elevtal, Klassekvotient" in line and "klassekvotient" not in line  # Danish names, not ids
+    assert "kolonne" not in line  # the whole row is repeated, not one column
+
+
+def test_short_csv_row_is_refused_not_guessed(check: Callable[..., Checked]) -> None:
+    short = ";".join(list(overblik_row("101001").values())[:10])  # cells lost at the end
+    text = overblik_csv(overblik_row("101003")).decode("utf-8-sig") + short + "\r\n"
+    result = check({"skoleoverblik.csv": text.encode("utf-8-sig")})
+    assert_refused(result)
+    line = result.error("data/skoleoverblik.csv, række 3")
+    assert "kun 10 celler" in line and "26" in line
+
+
+def test_count_with_decimal_point_thousands_is_not_a_fraction(check: Callable[..., Checked]) -> None:
+    # In a decimal-point file "2.351" reads as 2.351; a pupil count can only be whole.
+    rows = [["101003", "Nyboder Skole", "2024/2025", "Elevtal", "", "Skole", "2.351", ""],
+            ["101003", "Nyboder Skole", "2024/2025", "Karaktergennemsnit", "", "Skole", "7.3", ""]]
+    result = check({"lang.csv": csv_bytes(LANG_HEADER, rows)})
+    assert_refused(result)
+    line = result.error(at("lang.csv", 2, "Værdi"))
+    assert "»2.351«" in line and "helt tal" in line
+
+
+def test_unreadable_count_hides_the_figure(check: Callable[..., Checked]) -> None:
+    rows = [["101003", "Nyboder Skole", "2024/2025", "Social trivsel", "Udskoling", "Skole", "4,1", "ca. 3"]]
+    result = check({"lang.csv": csv_bytes(LANG_HEADER, rows)})
+    assert_refused(result)
+    figure = result.figure("101003", "social_trivsel", group="Udskoling")
+    assert pd.isna(figure["value"])  # without n the privacy rule cannot be checked
