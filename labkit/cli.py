@@ -10,7 +10,9 @@ import click
 from labkit.problems import LabkitError
 
 
-@click.group(help="labkit – værktøjer til læringslaboratorier.")
+@click.group(help="labkit – værktøjer til læringslaboratorier.",
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.help_option("-h", "--help", help="Vis denne hjælp og afslut.")
 def main() -> None:
     pass
 
@@ -28,6 +30,35 @@ def check(lab_folder: Path) -> None:
         sys.exit(2)
     click.echo(check_report(lab))
     sys.exit(0 if lab.usable else 1)
+
+
+@main.command(help="Åbn laboratoriet i JupyterLab med notesbøgerne klar.")
+@click.argument("lab_folder", type=click.Path(path_type=Path), default=Path("."))
+@click.option("--port", type=int, default=None, help="Port til JupyterLab (standard: en ledig).")
+@click.option("--ingen-browser", is_flag=True, help="Åbn ikke en browser (fx på en server).")
+@click.option("--opdater-notesboeger", is_flag=True,
+              help="Erstat laboratoriets notesbøger med labkits nyeste (teamets arbejde røres ikke).")
+def lab(lab_folder: Path, port: int | None, ingen_browser: bool, opdater_notesboeger: bool) -> None:
+    import os
+    import subprocess
+
+    from labkit.config import load_config
+    from labkit.launch import jupyterlab_command, prepare_notebooks, write_workshop_settings
+
+    try:
+        config = load_config(lab_folder)
+    except LabkitError as error:
+        click.echo(f"FEJL: {error}", err=True)
+        sys.exit(2)
+    notebooks = prepare_notebooks(config.folder, update=opdater_notesboeger)
+    environment = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(write_workshop_settings(config.folder)))
+    click.echo(f"Åbner {config.lab_name} ({config.municipality}) med {len(notebooks)} notesbøger …")
+    try:
+        completed = subprocess.run(
+            jupyterlab_command(config.folder, port, open_browser=not ingen_browser), env=environment)
+    except KeyboardInterrupt:
+        completed = None
+    sys.exit(completed.returncode if completed else 0)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,111 @@
+"""Write the lab's notebooks in notebooks/ from the cell lists below (stored without outputs).
+
+    python scripts/build_notebooks.py
+
+The notebooks are thin on purpose: a parameters cell, one call per section into labkit, and short
+Danish prose. Code cells are collapsed in JupyterLab so participants see prose and widgets.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+
+PARAMETERS = """\
+# Parametre – I skal ikke ændre noget her. Vælg jeres skole i listen længere nede.
+lab_mappe = ""  # laboratoriets mappe; tom: mappen med lab.yaml over denne notesbog
+skole = ""  # skolens institutionsnummer, fx "061001"; tom: I vælger skolen i en liste
+interaktiv = True  # False, når notesbogen køres automatisk (fx til uddelingsark)
+"""
+START = "from labkit import notebook as lk\n\nsession = lk.start(lab_mappe, skole, interaktiv)"
+
+NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
+    "1_data_og_analyse.ipynb": [
+        ("md", "# Skolens data\n\nHer ser I skolens tal fra kvalitetsrapporten og kapacitetsinterviewene. "
+               "Tallene er ikke facit: brug dem til at stille spørgsmål. Kør det hele med "
+               "**Kør → Kør alle celler**, og vælg jeres skole i listen."),
+        ("params", PARAMETERS),
+        ("code", START),
+        ("md", "## Kort fortalt\n\nEt forslag til, hvad tallene siger. Er I enige? Sig til eller fra ved hvert "
+               "punkt – jeres svar bliver gemt."),
+        ("code", "lk.show_summary(session)"),
+        ("md", "## Skolens tal over tid\n\nVælg en indikator. Skolen står sammen med kommunen og landet, "
+               "og det grå bånd viser, hvor meget tallet kan svinge af sig selv."),
+        ("code", "lk.show_indicators(session)"),
+        ("md", "## Skolen blandt kommunens skoler\n\nHver prik er en skole. Prikker inden for tragten "
+               "ligger inden for det, man kan forvente ud fra skolens størrelse."),
+        ("code", "lk.show_funnel(session)"),
+        ("md", "## Kapacitetsinterviews\n\nHvordan vurderer grupperne skolens kapacitet? Se især efter, "
+               "hvor grupperne er uenige."),
+        ("code", "lk.show_kapacitet(session)"),
+    ],
+    "2_indsatsomraader.ipynb": [
+        ("md", "# Vælg indsatsområder\n\nHer er kandidater fra jeres data og fra kataloget over pejlemærker. "
+               "Vurdér hver kandidat, se dem i boblediagrammet, og vælg 1–3 områder. Alt gemmes, mens I arbejder."),
+        ("params", PARAMETERS),
+        ("code", START),
+        ("md", "## Spørgsmål til jeres drøftelse"),
+        ("code", "lk.show_plf_questions(session)"),
+        ("md", "## Kandidater\n\nVurdér på en skala fra 1 til 5: *Vigtighed* (hvor vigtigt er det for "
+               "eleverne?), *Data* (hvor tydeligt viser data det?) og *Indflydelse* (hvor meget kan vi påvirke det?)."),
+        ("code", "lk.show_candidates(session)"),
+        ("md", "## Boblediagram"),
+        ("code", "lk.show_bubble_chart(session)"),
+        ("md", "## Jeres valg"),
+        ("code", "lk.show_choice(session)"),
+    ],
+    "3_indsatsteori.ipynb": [
+        ("md", "# Indsatsteori\n\nSkriv en indsatsteori for hvert valgt indsatsområde. Begynd med problemet og "
+               "det langsigtede mål, og arbejd jer baglæns. Diagrammet følger med, mens I skriver."),
+        ("params", PARAMETERS),
+        ("code", START),
+        ("code", "lk.show_indsatsteori(session)"),
+    ],
+    "4_facilitator_overblik.ipynb": [
+        ("md", "# Overblik over laboratoriets skoler\n\nTil facilitatoren. Skolerne er anonyme, medmindre "
+               "laboratoriets opsætning siger, at navnene må vises."),
+        ("params", PARAMETERS.replace('skole = ""  # skolens institutionsnummer, fx "061001"; tom: I vælger '
+                                      'skolen i en liste', 'skole = ""  # bruges ikke her: overblikket viser '
+                                      'alle skoler')),
+        ("code", "from labkit import notebook as lk\n\nsession = lk.start(lab_mappe, \"\", interaktiv, "
+                 "pick_school=False)"),
+        ("code", "lk.show_overview(session)"),
+    ],
+}
+
+
+def build_notebook(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
+    notebook = new_notebook()
+    notebook.metadata = {
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    for kind, source in cells:
+        if kind == "md":
+            notebook.cells.append(new_markdown_cell(source))
+        elif kind == "params":
+            notebook.cells.append(new_code_cell(source, metadata={"tags": ["parameters"]}))
+        else:
+            # Collapsed: participants see the output and widgets, not the wiring.
+            notebook.cells.append(new_code_cell(source, metadata={"jupyter": {"source_hidden": True}}))
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{index:02d}"  # stable ids: rebuilding gives the same file
+    return notebook
+
+
+def main() -> int:
+    NOTEBOOKS.mkdir(exist_ok=True)
+    for name, cells in NOTEBOOK_CELLS.items():
+        nbformat.write(build_notebook(cells), NOTEBOOKS / name)
+        print(f"Skrev {NOTEBOOKS / name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
