@@ -7,7 +7,7 @@ which is not the same as 0 and not the same as a typing error: the parser tells 
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -128,9 +128,10 @@ def format_number(value: float, decimals: int = 1) -> str:
 
     A missing value (NaN) is written as "–", never as "nan".
     """
-    if value is None or math.isnan(value):
+    if value is None or not math.isfinite(value):
         return "–"
-    rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP,
+                                                   context=Context(prec=60))
     if rounded == 0:
         rounded = abs(rounded)  # -0.04 is shown as 0,0, not -0,0
     text = f"{rounded:,.{decimals}f}"
