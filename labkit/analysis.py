@@ -77,19 +77,16 @@ def _year_start(year: str) -> int:
 def year_to_year_spread(kvalitet: pd.DataFrame, indicator_id: str, group: str = "") -> float:
     """The typical size of a school's change from one year to the next, across all schools."""
     rows = kvalitet.loc[(kvalitet["level"] == LEVEL_SCHOOL) & (kvalitet["indicator"] == indicator_id)
-                        & (kvalitet["group"] == group) & kvalitet["value"].notna()]
-    changes = []
-    for _, school in rows.groupby("school_id"):
-        school = school.sort_values("school_year")
-        starts = school["school_year"].map(_year_start).to_numpy()
-        values = school["value"].to_numpy(dtype=float)
-        consecutive = np.diff(starts) == 1
-        changes.extend(np.diff(values)[consecutive])
+                        & (kvalitet["group"] == group) & kvalitet["value"].notna(),
+                        ["school_id", "school_year", "value"]].sort_values(["school_id", "school_year"])
+    start = rows["school_year"].str.slice(0, 4).astype(int)
+    same_school = rows["school_id"].eq(rows["school_id"].shift())
+    consecutive = same_school & start.diff().eq(1)  # a missing year is not a one-year change
+    changes = rows["value"].diff()[consecutive].to_numpy(dtype=float)
     if len(changes) < 5:
         return math.nan
-    changes_array = np.asarray(changes)
-    mad = float(np.median(np.abs(changes_array - np.median(changes_array))))
-    return 1.4826 * mad if mad > 0 else float(np.std(changes_array))
+    mad = float(np.median(np.abs(changes - np.median(changes))))
+    return 1.4826 * mad if mad > 0 else float(np.std(changes))
 
 
 @dataclass(frozen=True)

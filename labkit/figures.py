@@ -25,8 +25,14 @@ LEVEL_NAMES = {LEVEL_SCHOOL: "Skolen", LEVEL_KOMMUNE: "Kommunen", LEVEL_LAND: "L
 WIDE = (7.2, 3.6)
 
 
-def _figure(size: tuple[float, float] = WIDE) -> tuple[Figure, object]:
-    figure = Figure(figsize=size, layout="constrained")
+def _figure(size: tuple[float, float] = WIDE, fixed_margins: bool = True) -> tuple[Figure, object]:
+    """A figure with one axes. Fixed margins for the figures that redraw while the team works:
+    a layout engine costs more than the drawing itself (measured: 0.2 s vs 0.5 s for a PNG)."""
+    if not fixed_margins:
+        figure = Figure(figsize=size, layout="constrained")
+        return figure, figure.add_subplot()
+    figure = Figure(figsize=size)
+    figure.subplots_adjust(left=0.11, right=0.98, top=0.89, bottom=0.14)
     return figure, figure.add_subplot()
 
 
@@ -64,8 +70,9 @@ def indicator_trend(series: pd.DataFrame, indicator: Indicator, school_label: st
         if pd.isna(row["status"]):
             continue
         if row["status"] != STATUS_PUBLISHED or pd.isna(row["value"]):
+            edge = "right" if x[year] == len(years) - 1 else "left" if x[year] == 0 else "center"
             axes.annotate(str(row["status"]), (x[year], low_y), textcoords="offset points", xytext=(0, -4),
-                          ha="center", va="top", fontsize=7, color=THEME["hidden"], rotation=0)
+                          ha=edge, va="top", fontsize=7, color=THEME["hidden"], rotation=0)
             axes.plot([x[year]], [low_y], marker="x", color=THEME["hidden"], linestyle="none")
         elif pd.notna(row["n"]):
             axes.annotate(f"n={int(row['n'])}", (x[year], row["value"]), textcoords="offset points",
@@ -123,7 +130,7 @@ def funnel_plot(data: pd.DataFrame, indicator: Indicator, highlight_label: str |
 def kapacitet_heatmap(matrix: pd.DataFrame, n: pd.DataFrame, scale: tuple[float, float], title: str,
                       min_group_size: int = 5) -> Figure:
     """Dimension × group means; a hidden group's cells say so and hold no number."""
-    figure, axes = _figure((7.2, 0.45 * len(matrix) + 1.6))
+    figure, axes = _figure((7.2, 0.45 * len(matrix) + 1.6), fixed_margins=False)
     annotations = np.empty(matrix.shape, dtype=object)
     for (i, j), value in np.ndenumerate(matrix.to_numpy(dtype=float)):
         count = n.iat[i, j]
@@ -149,7 +156,7 @@ def group_gap_chart(dimension_rows: pd.DataFrame, groups: dict[str, str], dimens
     """Per dimension, one dot per shown group and a line across them: the gaps are the lines' lengths."""
     rows = dimension_rows.loc[~dimension_rows["suppressed"] & dimension_rows["mean"].notna()]
     order = [d for d in dimensions if d in set(rows["dimension"])]
-    figure, axes = _figure((7.2, 0.42 * max(len(order), 1) + 1.4))
+    figure, axes = _figure((7.2, 0.42 * max(len(order), 1) + 1.4), fixed_margins=False)
     palette = sns.color_palette("colorblind", len(groups))
     colours = dict(zip(groups, palette))
     for y, dimension in enumerate(order):
@@ -177,7 +184,9 @@ def bubble_chart(candidates: pd.DataFrame) -> Figure:
         colour = THEME["chosen"] if row.valgt else THEME["school"]
         axes.scatter(row.vigtighed, row.data, s=120 * row.indflydelse, color=colour, alpha=0.55,
                      edgecolor="white", linewidth=1, zorder=3)
-        axes.annotate(row.label, (row.vigtighed, row.data), textcoords="offset points", xytext=(8, 6),
+        right_edge = row.vigtighed >= 4.5  # keep labels inside the plot
+        axes.annotate(row.label, (row.vigtighed, row.data), textcoords="offset points",
+                      xytext=(-8 if right_edge else 8, 6), ha="right" if right_edge else "left",
                       fontsize=7, weight="bold" if row.valgt else "normal")
     axes.set_xlim(0.5, 5.7)
     axes.set_ylim(0.5, 5.7)
@@ -207,7 +216,7 @@ def overview_heatmap(overview: pd.DataFrame) -> Figure:
                                dropna=False).reindex(index=names, columns=labels)
     text = shown.pivot_table(index="indicator_name", columns="label", values="difference", aggfunc="first",
                              dropna=False).reindex(index=names, columns=labels)
-    figure, axes = _figure((7.6, 0.28 * len(names) + 1.8))
+    figure, axes = _figure((7.6, 0.28 * len(names) + 1.8), fixed_margins=False)
     annotations = text.map(lambda v: "" if pd.isna(v) else format_number(v, 1))
     sns.heatmap(colour.astype(float).clip(-3, 3), ax=axes, cmap="RdBu", norm=TwoSlopeNorm(0, -3, 3),
                 annot=annotations, fmt="", annot_kws={"fontsize": 6.5}, linewidths=0.5,
