@@ -1,38 +1,59 @@
 """A short data summary in plain Danish: strengths, concerns and what is uncertain.
 
-Generated from the numbers with the same rules as `analysis`: a strength or concern needs a
-multi-year development beyond normal variation, or a school that stays clearly above or below the
-kommune for several years. Each statement carries an id, so the team can agree or disagree with it.
+Generated from the numbers with the rules of `analysis`: a strength or concern needs a development
+over several years beyond normal variation, or a school that was clearly better or worse than the
+kommune (else the country) in each of its last three published years. One-year jumps, hidden or
+missing figures and too few years go to "uncertain". Each statement has a stable id, so the team can
+agree or disagree with it (the workspace saves answers by id).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from labkit.analysis import (
-    DECLINE, IMPROVEMENT, NORMAL_VARIATION, TOO_LITTLE_DATA, assess_change, between_school_spread,
-    comparison_value, describe_change, describe_value,
+    BETTER,
+    DECLINE,
+    IMPROVEMENT,
+    NORMAL_VARIATION,
+    NOT_PUBLISHED,
+    NOTABLE_JUMP,
+    TOO_LITTLE_DATA,
+    TREND_WINDOW,
+    WORSE,
+    ChangeAssessment,
+    Comparison,
+    assess_change,
+    compare_to,
+    describe_change,
+    describe_value,
+    label,
 )
 from labkit.catalogue import Indicator
 from labkit.kapacitet_analysis import largest_gaps
-from labkit.kvalitet import LEVEL_SCHOOL, STATUS_PUBLISHED, STATUS_TOO_FEW
+from labkit.kvalitet import LEVEL_KOMMUNE, LEVEL_LAND, LEVEL_SCHOOL, STATUS_PUBLISHED, STATUS_TOO_FEW
 from labkit.lab import Lab
 
 KVALITET, KAPACITET = "kvalitetsrapport", "kapacitet"
 STEADY_YEARS = 3
+# Each of the last three years beyond one between-school spread, on the same side: by chance alone a
+# school lands there about one year in six, three years in a row rarely.
+STEADY_BEYOND = 1.0
 NOTABLE_GAP = 0.5  # scale points between two groups worth talking about
-# A one-year jump worth a warning: twice the normal year-to-year spread (about 1 in 20 years by chance).
-NOTABLE_JUMP = 2.0
 
 
 @dataclass(frozen=True)
 class Statement:
-    id: str
+    """One short Danish statement about the school's data, with what it is about."""
+
+    id: str  # stable: the workspace stores the team's agreement under it
     source: str  # "kvalitetsrapport" or "kapacitet"
-    subject_id: str  # indicator id or dimension id
+    subject_id: str  # indicator id or dimension id ("" for the data as a whole)
     subject_name: str
     text: str
+    group: str = ""  # Klassetrin group of an indicator ("" for all)
 
 
 @dataclass
@@ -46,89 +67,139 @@ class Summary:
         return [*self.strengths, *self.concerns, *self.uncertain]
 
 
-def _steady_difference(lab: Lab, school_id: str, indicator: Indicator, group: str) -> tuple[int, str] | None:
-    """+1/-1 when the school was clearly better/worse than the kommune in each of the last years."""
-    table = lab.kvalitet
-    rows = table.loc[(table["level"] == LEVEL_SCHOOL) & (table["school_id"] == school_id)
-                     & (table["indicator"] == indicator.id) & (table["group"] == group)
-                     & (table["status"] == STATUS_PUBLISHED)].sort_values("school_year").tail(STEADY_YEARS)
-    if len(rows) < STEADY_YEARS:
+def _steady_comparison(lab: Lab, school_id: str, indicator: Indicator, group: str,
+                       years: list[str]) -> list[Comparison] | None:
+    """The last published years against the kommune (else land), if all are clearly on one side."""
+    if len(years) < STEADY_YEARS:
         return None
-    signs, against = set(), ""
-    for year, value in zip(rows["school_year"], rows["value"]):
-        reference, against = comparison_value(table, indicator.id, year, group)
-        spread = between_school_spread(table, indicator.id, year, group)
-        if math.isnan(reference) or math.isnan(spread) or abs(value - reference) <= spread:
-            return None
-        better = (value > reference) == (indicator.better == "højere")
-        signs.add(1 if better else -1)
-    return (signs.pop(), against) if len(signs) == 1 else None
+    for level in (LEVEL_KOMMUNE, LEVEL_LAND):
+        found = [compare_to(lab.kvalitet, school_id, indicator, group, level, year, STEADY_BEYOND)
+                 for year in years[-STEADY_YEARS:]]
+        if all(c.verdict != NOT_PUBLISHED and c.verdict != TOO_LITTLE_DATA for c in found):
+            verdicts = {c.verdict for c in found}
+            return found if len(verdicts) == 1 and verdicts <= {BETTER, WORSE} else None
+    return None
+
+
+def _steady_text(name: str, indicator: Indicator, found: list[Comparison]) -> str:
+    where = "kommunen" if found[-1].level == LEVEL_KOMMUNE else "landet"
+    word = "bedre" if found[-1].verdict == BETTER else "dårligere"
+    return (f"{name} har ligget tydeligt {word} end {where} i hvert af de seneste {len(found)} år med tal "
+            f"({found[0].school_year}–{found[-1].school_year}); senest {describe_value(found[-1].value, indicator)} "
+            f"mod {describe_value(found[-1].reference, indicator)}. Forskellen er hvert år større end den normale "
+            "forskel mellem skoler.")
+
+
+def _gaps_text(name: str, rows: pd.DataFrame, all_years: list[str], kommune_years: set[str],
+               min_group_size: int) -> tuple[str, str] | None:
+    """("skjult"/"mangler", sentence) for hidden or missing years in the trend window, if any."""
+    recent = all_years[-TREND_WINDOW:]
+    first = rows.loc[rows["status"] == STATUS_PUBLISHED, "school_year"].min()
+    status = dict(zip(rows["school_year"], rows["status"]))
+    hidden = [y for y in recent if y in status and status[y] != STATUS_PUBLISHED]
+    missing = [y for y in recent if y not in status and isinstance(first, str) and y > first]
+    if hidden:
+        too_few = all(status[y] == STATUS_TOO_FEW for y in hidden)
+        why = f", fordi færre end {min_group_size} elever har svaret" if too_few else ""
+        everywhere = "" if kommune_years & set(hidden) else " (heller ikke for kommunen)"
+        those = "det år" if len(hidden) == 1 else "de år"
+        return "skjult", (f"{name} er ikke offentliggjort for {_years(hidden)}{why}{everywhere}. Se på skolens egne "
+                          f"tal, før I konkluderer noget om {those}.")
+    if missing:
+        return "mangler", f"{name}: der er ingen tal for {_years(missing)}, så udviklingen bygger på færre år."
+    return None
+
+
+def _years(years: list[str]) -> str:
+    return years[0] if len(years) == 1 else ", ".join(years[:-1]) + " og " + years[-1]
+
+
+def _jump_text(name: str, indicator: Indicator, assessment: ChangeAssessment) -> str | None:
+    if assessment.verdict != NORMAL_VARIATION or not abs(assessment.change) > NOTABLE_JUMP * assessment.spread:
+        return None
+    word = "steg" if assessment.change > 0 else "faldt"
+    return (f"{name} {word} {describe_change(abs(assessment.change), indicator)} til {assessment.latest_year}, men "
+            "over flere år er der ingen udvikling ud over den normale variation. Et enkelt års udsving er ikke et "
+            "fund: se, om det holder næste år.")
 
 
 def _indicator_statements(lab: Lab, school_id: str, summary: Summary) -> None:
     table = lab.kvalitet
-    present = table.loc[(table["level"] == LEVEL_SCHOOL) & (table["school_id"] == school_id)]
-    pairs = sorted(set(zip(present["indicator"], present["group"])),
-                   key=lambda p: (lab.catalogue.ids.index(p[0]), p[1]))
-    for indicator_id, group in pairs:
-        indicator = lab.catalogue[indicator_id]
-        if indicator.better == "kontekst" or indicator.is_categorical:
+    school = table.loc[(table["level"] == LEVEL_SCHOOL) & (table["school_id"] == school_id)]
+    shown = table.loc[table["value"].notna(), ["indicator", "group", "level", "school_year"]]
+    years = {key: set(part["school_year"]) for key, part in shown.groupby(["indicator", "group"])}
+    kommune = shown.loc[shown["level"] == LEVEL_KOMMUNE]
+    kommune_years = {key: set(part["school_year"]) for key, part in kommune.groupby(["indicator", "group"])}
+    order = {id_: i for i, id_ in enumerate(lab.catalogue.ids)}
+    by_pair = {key: part.sort_values("school_year") for key, part in school.groupby(["indicator", "group"])}
+    for indicator_id, group in sorted(by_pair, key=lambda p: (order.get(str(p[0]), len(order)), str(p[1]))):
+        indicator = lab.catalogue.get(str(indicator_id))
+        if indicator is None or indicator.better == "kontekst" or indicator.is_categorical:
             continue
-        name = f"{indicator.name} ({group.lower()})" if group else indicator.name
-        key = f"{indicator_id}-{group or 'alle'}"
+        group, rows = str(group), by_pair[(indicator_id, group)]
+        name, key = label(indicator, group), f"{indicator.id}-{group or 'alle'}"
+
+        def add(target: list[Statement], kind: str, text: str, indicator: Indicator = indicator,
+                key: str = key, name: str = name, group: str = group) -> None:
+            target.append(Statement(f"{kind}-{key}", KVALITET, indicator.id, name, text, group))
+
         assessment = assess_change(table, school_id, indicator, group)
-
-        def add(target: list[Statement], kind: str, text: str) -> None:
-            target.append(Statement(f"{kind}-{key}", KVALITET, indicator_id, name, text))
-
-        if assessment.verdict == IMPROVEMENT:
-            add(summary.strengths, "udvikling", assessment.text)
-        elif assessment.verdict == DECLINE:
-            add(summary.concerns, "udvikling", assessment.text)
-        steady = _steady_difference(lab, school_id, indicator, group)
+        if assessment.verdict in (IMPROVEMENT, DECLINE):
+            add(summary.strengths if assessment.verdict == IMPROVEMENT else summary.concerns, "udvikling",
+                assessment.text)
+        published = rows.loc[(rows["status"] == STATUS_PUBLISHED) & rows["value"].notna(), "school_year"].tolist()
+        steady = _steady_comparison(lab, school_id, indicator, group, published)
         if steady:
-            sign, against = steady
-            where = "over" if sign > 0 else "under"
-            text = (f"{name} har ligget tydeligt {'bedre' if sign > 0 else 'dårligere'} end {against} de seneste "
-                    f"{STEADY_YEARS} år (senest {describe_value(assessment.latest, indicator)}); det er mere end "
-                    "den normale forskel mellem skoler.")
-            add(summary.strengths if sign > 0 else summary.concerns, f"niveau-{where}", text)
-        latest = present.loc[(present["indicator"] == indicator_id) & (present["group"] == group)]
-        latest = latest.sort_values("school_year").tail(1)
-        if not latest.empty and latest["status"].iloc[0] == STATUS_TOO_FEW:
-            add(summary.uncertain, "skjult", f"{name} for {latest['school_year'].iloc[0]} er skjult, fordi for få "
-                "elever har svaret. Tal med skolens egne data, før I konkluderer noget.")
-        elif assessment.verdict == NORMAL_VARIATION and assessment.spread and not math.isnan(assessment.previous):
-            jump = assessment.latest - assessment.previous
-            if abs(jump) > NOTABLE_JUMP * assessment.spread:
-                add(summary.uncertain, "udsving", f"{name} ændrede sig {describe_change(abs(jump), indicator)} "
-                    "fra sidste år, men over flere år er der ingen tydelig udvikling. Et enkelt års udsving er "
-                    "ikke et fund.")
-        elif assessment.verdict == TOO_LITTLE_DATA and assessment.years:
-            add(summary.uncertain, "faa-aar", assessment.text)
+            better = steady[-1].verdict == BETTER
+            add(summary.strengths if better else summary.concerns, f"niveau-{'over' if better else 'under'}",
+                _steady_text(name, indicator, steady))
+        if assessment.verdict in (NOT_PUBLISHED, TOO_LITTLE_DATA):  # the text names the hidden years
+            add(summary.uncertain, "skjult" if assessment.verdict == NOT_PUBLISHED else "faa-aar", assessment.text)
+            continue
+        all_years = sorted(years.get((indicator.id, group), set()) | set(rows["school_year"]))
+        gaps = _gaps_text(name, rows, all_years, kommune_years.get((indicator.id, group), set()),
+                          lab.config.min_group_size)
+        if gaps:
+            add(summary.uncertain, *gaps)
+        jump = _jump_text(name, indicator, assessment)
+        if jump:
+            add(summary.uncertain, "udsving", jump)
 
 
 def _kapacitet_statements(lab: Lab, school_id: str, summary: Summary) -> None:
+    def missing(text: str) -> None:
+        summary.uncertain.append(Statement("kapacitet-mangler", KAPACITET, "", "Kapacitetsinterviews", text))
+
     if lab.kapacitet is None:
-        summary.uncertain.append(Statement("kapacitet-mangler", KAPACITET, "", "Kapacitetsinterviews",
-                                           "Der er ingen data fra kapacitetsinterviews endnu, så billedet bygger "
-                                           "kun på kvalitetsrapportens tal."))
+        missing("Der er ingen data fra kapacitetsinterviews i dette laboratorium, så billedet bygger kun på "
+                "kvalitetsrapportens tal.")
         return
-    for gap in largest_gaps(lab.kapacitet.profile, school_id, lab.instrument).itertuples():
-        if gap.gap >= NOTABLE_GAP:
-            summary.concerns.append(Statement(f"kapacitet-forskel-{gap.dimension}", KAPACITET, gap.dimension,
-                                              gap.dimension_name, gap.text + " Den forskel er værd at tale om."))
     profile = lab.kapacitet.profile
-    hidden = profile.loc[(profile["school_id"] == school_id) & (profile["statement"] == "") & profile["suppressed"]]
-    if not hidden.empty:
+    rows = profile.loc[(profile["school_id"] == school_id) & (profile["statement"] == "")]
+    if rows.empty:
+        missing("Der er ingen kapacitetsinterviews for skolen i data, så billedet bygger kun på "
+                "kvalitetsrapportens tal.")
+        return
+    gaps = largest_gaps(profile, school_id, lab.instrument)
+    for dimension, name, size, clear, text in zip(gaps["dimension"], gaps["dimension_name"], gaps["gap"],
+                                                  gaps["clear"], gaps["text"]):
+        if float(size) < NOTABLE_GAP:
+            continue
+        suffix = " Den forskel er værd at tale om." if clear else ""
+        (summary.concerns if clear else summary.uncertain).append(Statement(
+            f"kapacitet-forskel-{dimension}", KAPACITET, str(dimension), str(name), f"{text}{suffix}"))
+    hidden = [g.name for g in lab.instrument.groups
+              if rows.loc[rows["group"] == g.id, "suppressed"].astype(bool).any()]
+    if hidden:
+        who = hidden[0] if len(hidden) == 1 else ", ".join(hidden[:-1]) + " og " + hidden[-1]
         summary.uncertain.append(Statement(
             "kapacitet-skjulte-grupper", KAPACITET, "", "Kapacitetsinterviews",
-            f"{hidden['group'].nunique()} respondentgruppe(r) havde færre end {lab.config.min_group_size} "
-            "deltagere og vises derfor ikke for sig."))
+            f"{who} havde færre end {lab.config.min_group_size} deltagere og vises derfor ikke for sig; deres "
+            "svar tæller ikke med i forskellene mellem grupperne."))
 
 
 def data_summary(lab: Lab, school_id: str) -> Summary:
-    """Strengths, concerns and uncertainties for one school, each a plain Danish sentence."""
+    """Strengths, concerns and uncertainties for one school, each a short Danish statement with an id."""
     summary = Summary()
     _indicator_statements(lab, school_id, summary)
     _kapacitet_statements(lab, school_id, summary)
