@@ -1,231 +1,289 @@
-"""Figures: each takes tidy tables and returns a matplotlib Figure (no files, no global pyplot state).
+"""Figures: each takes tidy tables and returns a matplotlib Figure (no files, no pyplot state).
 
-Danish text throughout; hidden figures are marked as such and never drawn as values.
+Danish text throughout; hidden figures are marked as such and never drawn as values. This module
+holds the shared look (one palette, Danish number ticks, fixed margins, label placement) and the
+boblediagram; the kvalitetsrapport figures are in `figures_kvalitet`, the kapacitet figures in
+`figures_kapacitet`, and all of them can be imported from here.
 """
 
 from __future__ import annotations
 
+import importlib
 import math
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
-from matplotlib.colors import TwoSlopeNorm
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.lines import Line2D
+from matplotlib.text import Annotation
+from matplotlib.ticker import Formatter
+from numpy.typing import ArrayLike
 
 from labkit.catalogue import Indicator
-from labkit.kvalitet import LEVEL_KOMMUNE, LEVEL_LAND, LEVEL_SCHOOL, STATUS_PUBLISHED
 from labkit.numbers import format_number
 
-# One calm, colour-blind-safe palette for everything (Okabe–Ito).
-THEME = {"school": "#0072B2", "kommune": "#E69F00", "land": "#7f7f7f", "band": "#0072B2",
-         "hidden": "#b0b0b0", "other": "#9a9a9a", "chosen": "#D55E00", "good": "#009E73", "bad": "#D55E00"}
-LEVEL_NAMES = {LEVEL_SCHOOL: "Skolen", LEVEL_KOMMUNE: "Kommunen", LEVEL_LAND: "Landet"}
-WIDE = (7.2, 3.6)
+if TYPE_CHECKING:
+    from labkit.figures_kapacitet import group_gap_chart, kapacitet_heatmap
+    from labkit.figures_kvalitet import funnel_plot, indicator_trend, overview_heatmap
+
+__all__ = ["THEME", "bubble_chart", "funnel_plot", "group_gap_chart", "indicator_trend",
+           "kapacitet_heatmap", "overview_heatmap"]
+
+# One calm, colour-blind-safe palette (Okabe–Ito hues) for every figure.
+THEME: dict[str, str] = {
+    "school": "#0072B2",       # the team's own school
+    "kommune": "#E69F00",
+    "land": "#5f5f5f",
+    "uncertainty": "#c4c4c4",  # intervals and funnel limits
+    "hidden": "#8c8c8c",       # text and markers for figures that are not shown
+    "hidden_fill": "#efefef",
+    "other": "#a6a6a6",        # other schools
+    "chosen": "#D55E00",
+    "target": "#009E73",
+    "text": "#222222",
+    "muted": "#666666",
+    "grid": "#e6e6e6",
+}
+# Respondent groups in the instrument's order (same hues, each with its own marker as well).
+GROUP_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+A4_WIDTH = 7.0  # inches: a figure this wide prints at 1:1 on an A4 page with normal margins
+FONT = {"title": 12.0, "label": 9.0, "tick": 8.0, "note": 7.5}
 
 
-def _figure(size: tuple[float, float] = WIDE, fixed_margins: bool = True) -> tuple[Figure, object]:
-    """A figure with one axes. Fixed margins for the figures that redraw while the team works:
-    a layout engine costs more than the drawing itself (measured: 0.2 s vs 0.5 s for a PNG)."""
-    if not fixed_margins:
-        figure = Figure(figsize=size, layout="constrained")
-        return figure, figure.add_subplot()
-    figure = Figure(figsize=size)
-    figure.subplots_adjust(left=0.11, right=0.98, top=0.89, bottom=0.14)
-    return figure, figure.add_subplot()
+def new_figure(height: float = 3.5, *, left: float = 0.75, right: float = 0.2, top: float = 0.6,
+               bottom: float = 0.55, width: float = A4_WIDTH) -> tuple[Figure, Axes]:
+    """A figure with one axes and margins in inches. Fixed margins, not a layout engine: these
+    figures redraw while the team works, and constrained layout costs more than the drawing."""
+    figure = Figure(figsize=(width, height))
+    figure.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
+                           bottom=bottom / height)
+    axes = figure.add_subplot()
+    axes.tick_params(labelsize=FONT["tick"], colors=THEME["muted"], labelcolor=THEME["text"])
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        axes.spines[side].set_color("#999999")
+    return figure, axes
 
 
-def _danish_axis(axes: object, decimals: int) -> None:
-    from matplotlib.ticker import FuncFormatter
+def add_title(figure: Figure, title: str, note: str = "") -> None:
+    """The title top left and an optional small note top right, both above the plot."""
+    figure.text(0.1 / figure.get_figwidth(), 1 - 0.1 / figure.get_figheight(), title, ha="left", va="top",
+                fontsize=FONT["title"], fontweight="bold", color=THEME["text"])
+    if note:
+        figure.text(1 - 0.1 / figure.get_figwidth(), 1 - 0.14 / figure.get_figheight(), note, ha="right",
+                    va="top", fontsize=FONT["note"] + 0.5, style="italic", color=THEME["muted"])
 
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, decimals)))  # type: ignore[attr-defined]
+
+class DanishTicks(Formatter):
+    """Tick labels the Danish way (`7,5`, `1.000`), with as few decimals as the ticks need."""
+
+    def __init__(self, suffix: str = "") -> None:
+        self.suffix = suffix
+        self.decimals = 0
+
+    def set_locs(self, locs: list[float]) -> None:
+        super().set_locs(locs)
+        finite = [float(v) for v in locs if math.isfinite(v)]
+        self.decimals = next((d for d in range(4) if all(abs(round(v, d) - v) < 1e-9 for v in finite)), 3)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return format_number(x, self.decimals) + self.suffix
 
 
-def _unit_label(indicator: Indicator) -> str:
-    return "Procent" if indicator.unit == "%" else indicator.unit.capitalize()
+def text_colour_on(rgba: Sequence[float]) -> str:
+    """White or dark text, whichever reads better on a cell of this colour (relative luminance)."""
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgba[:3])
+    return "white" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.3 else THEME["text"]
 
 
-def indicator_trend(series: pd.DataFrame, indicator: Indicator, school_label: str) -> Figure:
-    """The school over the years with its 95 % band, against kommune and land; hidden years marked."""
-    figure, axes = _figure()
-    years = sorted(series["school_year"].unique())
-    x = {year: i for i, year in enumerate(years)}
-    for level, style in ((LEVEL_LAND, ":"), (LEVEL_KOMMUNE, "--")):
-        part = series.loc[series["level"] == level].sort_values("school_year")
-        if part["value"].notna().any():
-            axes.plot([x[y] for y in part["school_year"]], part["value"], style, color=THEME[level],
-                      linewidth=1.4, label=LEVEL_NAMES[level])
-    school = series.loc[series["level"] == LEVEL_SCHOOL].set_index("school_year").reindex(years)
-    values = school["value"].where(school["status"] == STATUS_PUBLISHED)
-    positions = np.arange(len(years))
-    if school["low"].notna().any():
-        axes.fill_between(positions, school["low"].astype(float), school["high"].astype(float),
-                          color=THEME["band"], alpha=0.15, linewidth=0, label="95 %-usikkerhed")
-    axes.plot(positions, values.astype(float), "-o", color=THEME["school"], linewidth=2.2, markersize=5,
-              label=school_label or "Skolen")
-    shown = values.dropna()
-    low_y = float(np.nanmin(series["value"])) if series["value"].notna().any() else indicator.scale[0]
-    for year, row in school.iterrows():
-        if pd.isna(row["status"]):
-            continue
-        if row["status"] != STATUS_PUBLISHED or pd.isna(row["value"]):
-            edge = "right" if x[year] == len(years) - 1 else "left" if x[year] == 0 else "center"
-            axes.annotate(str(row["status"]), (x[year], low_y), textcoords="offset points", xytext=(0, -4),
-                          ha=edge, va="top", fontsize=7, color=THEME["hidden"], rotation=0)
-            axes.plot([x[year]], [low_y], marker="x", color=THEME["hidden"], linestyle="none")
-        elif pd.notna(row["n"]):
-            axes.annotate(f"n={int(row['n'])}", (x[year], row["value"]), textcoords="offset points",
-                          xytext=(0, 7), ha="center", fontsize=7, color="#555555")
-    if indicator.target is not None:
-        axes.axhline(indicator.target, color=THEME["good"], linewidth=1, linestyle="-.",
-                     label=f"Mål ({format_number(indicator.target, 0)})")
-    axes.set_xticks(positions, years, rotation=0, fontsize=8)
-    axes.set_ylabel(_unit_label(indicator), fontsize=9)
-    _danish_axis(axes, indicator.decimals)
-    title = indicator.name + (" (lavere er bedre)" if indicator.better == "lavere" else "")
-    axes.set_title(title, fontsize=11, loc="left")
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(fontsize=7, frameon=False, loc="best")
-    if shown.empty and series["value"].isna().all():
-        axes.text(0.5, 0.5, "Ingen offentliggjorte tal", transform=axes.transAxes, ha="center", color="#777777")
+def unit_label(indicator: Indicator) -> str:
+    """The y-axis label for an indicator's unit, in Danish."""
+    return "Procent" if indicator.unit == "%" else indicator.unit[:1].upper() + indicator.unit[1:]
+
+
+def value_limits(values: Sequence[float], scale: tuple[float, float], pad: float = 0.08) -> tuple[float, float]:
+    """Axis limits around the values that never zoom in so far that noise looks like a change:
+    at least a quarter of a short scale (1–5 point, karakterer) or a tenth of a long one (%)."""
+    finite = np.asarray([v for v in values if v is not None and math.isfinite(v)], dtype=float)
+    width = scale[1] - scale[0]
+    minimum = 0.25 * width if width <= 20 else 0.1 * width
+    low, high = (float(finite.min()), float(finite.max())) if len(finite) else scale
+    if high - low < minimum:
+        middle = (low + high) / 2
+        low, high = middle - minimum / 2, middle + minimum / 2
+    margin = pad * (high - low)
+    low, high = low - margin, high + margin
+    if low < scale[0]:
+        low, high = scale[0], high + scale[0] - low
+    if high > scale[1]:
+        low, high = max(scale[0], low - (high - scale[1])), scale[1]
+    return low, high
+
+
+def legend_row(figure: Figure, handles: Sequence[Artist], below_top: float = 0.42) -> None:
+    """A legend in one row (two if needed) under the title, `below_top` inches from the top."""
+    if not handles:
+        return
+    widths = [text_size(str(h.get_label()), FONT["tick"])[0] / 72 + 0.55 for h in handles]
+    room = figure.get_figwidth() - 0.3
+    columns = len(handles) if sum(widths) <= room else math.ceil(len(handles) / 2)
+    figure.legend(handles=handles, loc="upper left", ncol=columns, frameon=False, fontsize=FONT["tick"],
+                  bbox_to_anchor=(0.05 / figure.get_figwidth(), 1 - below_top / figure.get_figheight()),
+                  handlelength=2.0, columnspacing=1.4, handletextpad=0.5, borderaxespad=0)
+
+
+def text_size(label: str, fontsize: float) -> tuple[float, float]:
+    """Approximate width and height of a one-line text in points (DejaVu Sans averages 0.58 em)."""
+    lines = label.split("\n")
+    return max(len(line) for line in lines) * fontsize * 0.58, len(lines) * fontsize * 1.25
+
+
+def place_labels(axes: Axes, xs: ArrayLike, ys: ArrayLike, labels: Sequence[str], radii: ArrayLike = 4.0,
+                 fontsize: float = 7.5, **text: Any) -> list[Annotation]:
+    """Write each label next to its marker (radius in points) where it overlaps neither the markers,
+    earlier labels nor the plot's edge: beside, above or below, else further out with a thin line.
+    The axes limits must be final before calling this.
+    """
+    to_points = 72 / axes.figure.dpi
+    box = axes.get_window_extent()
+    edge = (box.x0 * to_points, box.y0 * to_points, box.x1 * to_points, box.y1 * to_points)
+    points = np.column_stack([np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)])
+    anchors = axes.transData.transform(points) * to_points
+    sizes = np.broadcast_to(np.asarray(radii, dtype=float), (len(labels),))
+    taken = [(x - r, y - r, x + r, y + r) for (x, y), r in zip(anchors, sizes)]
+    written = []
+    for (ax, ay), (x, y), radius, label in zip(anchors, points, sizes, labels):
+        width, height = text_size(label, fontsize)
+        best: tuple[float, float, float, str, str, tuple[float, float, float, float]] | None = None
+        for reach in (1.0, 2.4):
+            g = (radius + 3) * reach
+            # (dx, dy, horizontal alignment, vertical alignment) of the text's anchor
+            for dx, dy, ha, va in ((g, 0, "left", "center"), (-g, 0, "right", "center"),
+                                   (0, g, "center", "bottom"), (0, -g, "center", "top"),
+                                   (4, g, "right", "bottom"), (-4, g, "left", "bottom"),
+                                   (4, -g, "right", "top"), (-4, -g, "left", "top"),
+                                   (0.7 * g, 0.7 * g, "left", "bottom"), (-0.7 * g, 0.7 * g, "right", "bottom"),
+                                   (0.7 * g, -0.7 * g, "left", "top"), (-0.7 * g, -0.7 * g, "right", "top")):
+                left = ax + dx - {"left": 0.0, "center": width / 2, "right": width}[ha]
+                bottom = ay + dy - {"bottom": 0.0, "center": height / 2, "top": height}[va]
+                rect = (left, bottom, left + width, bottom + height)
+                outside = (max(0.0, edge[0] - rect[0]) + max(0.0, rect[2] - edge[2])
+                           + max(0.0, edge[1] - rect[1]) + max(0.0, rect[3] - edge[3]))
+                overlap = sum(max(0.0, min(rect[2], t[2]) - max(rect[0], t[0]))
+                              * max(0.0, min(rect[3], t[3]) - max(rect[1], t[1])) for t in taken)
+                cost = overlap + 100 * outside + 60 * (reach - 1) + 0.2 * abs(dy)
+                if best is None or cost < best[0]:
+                    best = (cost, dx, dy, ha, va, rect)
+        assert best is not None
+        _, dx, dy, ha, va, placed = best
+        taken.append(placed)
+        far = abs(dx) + abs(dy) > 1.5 * (radius + 3) + 4
+        line = {"arrowstyle": "-", "color": THEME["muted"], "linewidth": 0.6, "shrinkA": 1, "shrinkB": radius}
+        written.append(axes.annotate(label, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=fontsize,
+                                     ha=ha, va=va, arrowprops=line if far else None, **text))
+    return written
+
+
+def message_figure(title: str, message: str) -> Figure:
+    """A small figure that says there is nothing to draw (instead of an empty or broken plot)."""
+    figure, axes = new_figure(2.0)
+    axes.set_axis_off()
+    add_title(figure, title)
+    axes.text(0.5, 0.5, message, transform=axes.transAxes, ha="center", va="center",
+              fontsize=FONT["label"] + 1, color=THEME["muted"])
     return figure
 
 
-def funnel_plot(data: pd.DataFrame, indicator: Indicator, highlight_label: str | None,
-                labels_visible: bool) -> Figure:
-    """Each school as a dot by size; limits show what chance alone could give at that size."""
-    figure, axes = _figure()
-    if data.empty:
-        axes.text(0.5, 0.5, "Ingen tal at sammenligne", transform=axes.transAxes, ha="center")
-        axes.set_axis_off()
-        return figure
-    ordered = data.sort_values("size")
-    axes.plot(ordered["size"], ordered["center"], color=THEME["kommune"], linewidth=1.2, label="Kommunen")
-    axes.fill_between(ordered["size"], ordered["limit95_low"], ordered["limit95_high"], color=THEME["land"],
-                      alpha=0.18, linewidth=0, label="Forventet udsving (95 %)")
-    axes.plot(ordered["size"], ordered["limit998_low"], ":", color=THEME["land"], linewidth=1)
-    axes.plot(ordered["size"], ordered["limit998_high"], ":", color=THEME["land"], linewidth=1,
-              label="Yderste grænse (99,8 %)")
-    highlighted = data["label"] == highlight_label if highlight_label else np.zeros(len(data), dtype=bool)
-    others = data.loc[~highlighted]
-    axes.scatter(others["size"], others["value"], color=THEME["other"], s=28, zorder=3, label="Andre skoler")
-    if highlighted.any():
-        own = data.loc[highlighted]
-        axes.scatter(own["size"], own["value"], color=THEME["school"], s=70, zorder=4, label=highlight_label)
-    if labels_visible:
-        for row in others.itertuples():
-            if row.label:
-                axes.annotate(row.label, (row.size, row.value), textcoords="offset points", xytext=(4, 3), fontsize=7)
-    kind = data["size_kind"].iloc[0]
-    axes.set_xlabel("Antal besvarelser" if kind == "n" else "Antal elever på skolen", fontsize=9)
-    axes.set_ylabel(_unit_label(indicator), fontsize=9)
-    _danish_axis(axes, indicator.decimals)
-    axes.set_title(indicator.name, fontsize=11, loc="left")
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(fontsize=7, frameon=False, loc="best")
-    return figure
-
-
-def kapacitet_heatmap(matrix: pd.DataFrame, n: pd.DataFrame, scale: tuple[float, float], title: str,
-                      min_group_size: int = 5) -> Figure:
-    """Dimension × group means; a hidden group's cells say so and hold no number."""
-    figure, axes = _figure((7.2, 0.45 * len(matrix) + 1.6), fixed_margins=False)
-    annotations = np.empty(matrix.shape, dtype=object)
-    for (i, j), value in np.ndenumerate(matrix.to_numpy(dtype=float)):
-        count = n.iat[i, j]
-        annotations[i, j] = (f"skjult\n(under {min_group_size})" if math.isnan(value)
-                             else f"{format_number(value, 1)}\nn={int(count)}" if pd.notna(count)
-                             else format_number(value, 1))
-    sns.heatmap(matrix.astype(float), ax=axes, vmin=scale[0], vmax=scale[1], cmap="Blues", annot=annotations,
-                fmt="", annot_kws={"fontsize": 7}, linewidths=0.5, linecolor="white",
-                cbar_kws={"label": "Gennemsnit"})
-    for (i, j), value in np.ndenumerate(matrix.to_numpy(dtype=float)):
-        if math.isnan(value):
-            axes.add_patch(Rectangle((j, i), 1, 1, facecolor="#eeeeee", hatch="//", edgecolor="#cccccc",
-                                     linewidth=0))
-            axes.text(j + 0.5, i + 0.5, annotations[i, j], ha="center", va="center", fontsize=7, color="#777777")
-    axes.set_xlabel("")
-    axes.set_ylabel("")
-    axes.tick_params(labelsize=8)
-    axes.set_title(title, fontsize=11, loc="left")
-    return figure
-
-
-def group_gap_chart(dimension_rows: pd.DataFrame, groups: dict[str, str], dimensions: dict[str, str]) -> Figure:
-    """Per dimension, one dot per shown group and a line across them: the gaps are the lines' lengths."""
-    rows = dimension_rows.loc[~dimension_rows["suppressed"] & dimension_rows["mean"].notna()]
-    order = [d for d in dimensions if d in set(rows["dimension"])]
-    figure, axes = _figure((7.2, 0.42 * max(len(order), 1) + 1.4), fixed_margins=False)
-    palette = sns.color_palette("colorblind", len(groups))
-    colours = dict(zip(groups, palette))
-    for y, dimension in enumerate(order):
-        part = rows.loc[rows["dimension"] == dimension]
-        axes.plot([part["mean"].min(), part["mean"].max()], [y, y], color="#cccccc", linewidth=3, zorder=1)
-    for group_id, name in groups.items():
-        part = rows.loc[rows["group"] == group_id].set_index("dimension").reindex(order)
-        if part["mean"].notna().any():
-            axes.scatter(part["mean"], range(len(order)), color=colours[group_id], s=45, zorder=2, label=name)
-    axes.set_yticks(range(len(order)), [dimensions[d] for d in order], fontsize=8)
-    axes.invert_yaxis()
-    axes.set_xlabel("Gennemsnit", fontsize=9)
-    axes.set_title("Hvor er grupperne uenige?", fontsize=11, loc="left")
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(fontsize=7, frameon=False, loc="lower right")
-    return figure
+BUBBLE_AREA = 110.0  # marker area (pt²) per step of "indflydelse"
 
 
 def bubble_chart(candidates: pd.DataFrame) -> Figure:
-    """The boblediagram: importance × evidence in data, bubble size = how much the team can influence."""
-    figure, axes = _figure((7.2, 4.4))
-    rated = candidates.dropna(subset=["vigtighed", "data", "indflydelse"])
-    missing = len(candidates) - len(rated)
-    for row in rated.itertuples():
-        colour = THEME["chosen"] if row.valgt else THEME["school"]
-        axes.scatter(row.vigtighed, row.data, s=120 * row.indflydelse, color=colour, alpha=0.55,
-                     edgecolor="white", linewidth=1, zorder=3)
-        right_edge = row.vigtighed >= 4.5  # keep labels inside the plot
-        axes.annotate(row.label, (row.vigtighed, row.data), textcoords="offset points",
-                      xytext=(-8 if right_edge else 8, 6), ha="right" if right_edge else "left",
-                      fontsize=7, weight="bold" if row.valgt else "normal")
-    axes.set_xlim(0.5, 5.7)
-    axes.set_ylim(0.5, 5.7)
+    """The boblediagram for choosing indsatsområder.
+
+    `candidates`: label, vigtighed (x, 1–5), data (y, 1–5), indflydelse (bubble size, 1–5),
+    valgt (bool). Candidates not yet rated on all three are left out and counted in a note.
+    """
+    ratings = ["vigtighed", "data", "indflydelse"]
+    numbers = candidates[ratings].apply(pd.to_numeric, errors="coerce")
+    rated = candidates.assign(**{r: numbers[r] for r in ratings}).loc[numbers.notna().all(axis=1)]
+    unrated = len(candidates) - len(rated)
+    figure, axes = new_figure(4.2, left=0.7, right=1.75, top=0.55, bottom=0.55)
+    add_title(figure, "Boblediagram: mulige indsatsområder")
+    # Worth a closer look: important, and clearly visible in the data.
+    axes.axvspan(3.5, 6.0, ymin=(3.5 - 0.4) / 5.2, color=THEME["school"], alpha=0.05, linewidth=0)
+    axes.text(5.95, 5.5, "vigtigt og tydeligt i data", ha="right", va="top", fontsize=FONT["note"],
+              color=THEME["school"], alpha=0.8)
+    axes.set_xlim(0.4, 6.0)  # room for labels right of the bubbles at 5
+    axes.set_ylim(0.4, 5.6)
     axes.set_xticks(range(1, 6))
     axes.set_yticks(range(1, 6))
-    axes.set_xlabel("Hvor vigtigt er det? (vigtighed)", fontsize=9)
-    axes.set_ylabel("Hvor tydeligt viser data det?", fontsize=9)
-    axes.set_title("Boblediagram: boblens størrelse = hvor meget vi kan påvirke det", fontsize=10, loc="left")
-    axes.grid(alpha=0.3)
-    for size in (1, 3, 5):
-        axes.scatter([], [], s=120 * size, color=THEME["school"], alpha=0.4, label=f"Indflydelse {size}")
-    axes.scatter([], [], s=120, color=THEME["chosen"], alpha=0.55, label="Valgt")
-    axes.legend(fontsize=7, frameon=False, loc="upper left", labelspacing=1.3, borderpad=1)
-    if missing:
-        axes.text(0.99, 0.01, f"{missing} ikke vurderet endnu", transform=axes.transAxes, ha="right",
-                  va="bottom", fontsize=7, color="#777777")
+    axes.grid(color=THEME["grid"], linewidth=0.8)
+    axes.set_axisbelow(True)
+    axes.set_xlabel("Hvor vigtigt er det?  (1 = lidt, 5 = meget)", fontsize=FONT["label"])
+    axes.set_ylabel("Hvor tydeligt viser data det?", fontsize=FONT["label"])
+    xs, ys = _dodge(rated["vigtighed"].to_numpy(float), rated["data"].to_numpy(float))
+    chosen = rated["valgt"].fillna(False).astype(bool).to_numpy()
+    colours = np.where(chosen, THEME["chosen"], THEME["school"])
+    order = np.argsort(-rated["indflydelse"].to_numpy(float), kind="stable")  # small bubbles on top
+    if len(rated):  # an empty scatter with sizes fails to draw
+        axes.scatter(xs[order], ys[order], s=BUBBLE_AREA * rated["indflydelse"].to_numpy(float)[order],
+                     c=colours[order], alpha=0.55, edgecolors="white", linewidths=1.2, zorder=3)
+    radii = np.sqrt(BUBBLE_AREA * rated["indflydelse"].to_numpy(float)) / 2
+    texts = ["\n".join(textwrap.wrap(str(label), 18)) or str(label) for label in rated["label"]]
+    labels = place_labels(axes, xs, ys, texts, radii, color=THEME["text"], linespacing=1.05)
+    for label, is_chosen in zip(labels, chosen):
+        label.set_fontweight("bold" if is_chosen else "normal")
+    handles = [Line2D([], [], linestyle="none", marker="o", markersize=math.sqrt(BUBBLE_AREA * size),
+                      markerfacecolor=THEME["school"], alpha=0.55, markeredgecolor="white", label=name)
+               for size, name in ((1, "1  lidt"), (3, "3"), (5, "5  meget"))]
+    size_legend = axes.legend(handles=handles, title="Hvor meget kan vi\npåvirke det?", loc="upper left",
+                              bbox_to_anchor=(1.03, 1.0), frameon=False, fontsize=FONT["note"],
+                              title_fontsize=FONT["note"] + 0.5, labelspacing=1.6, borderpad=0.8,
+                              handletextpad=1.2, alignment="left")
+    axes.add_artist(size_legend)
+    colour_handles = [Line2D([], [], linestyle="none", marker="o", markersize=9, alpha=0.55, label=name,
+                             markerfacecolor=colour, markeredgecolor="white")
+                      for colour, name in ((THEME["chosen"], "Valgt"), (THEME["school"], "Ikke valgt"))]
+    axes.legend(handles=colour_handles, loc="upper left", bbox_to_anchor=(1.03, 0.42), frameon=False,
+                fontsize=FONT["note"], handletextpad=0.8)
+    if unrated:
+        axes.text(1.04, 0.0, f"{unrated} ikke vurderet endnu", transform=axes.transAxes, ha="left",
+                  va="bottom", fontsize=FONT["note"], color=THEME["muted"], style="italic")
+    if rated.empty:
+        axes.text(3, 3, "Ingen kandidater er vurderet endnu", ha="center", va="center",
+                  fontsize=FONT["label"], color=THEME["muted"])
     return figure
 
 
-def overview_heatmap(overview: pd.DataFrame) -> Figure:
-    """Indicators × the lab's schools: colour = difference to the kommune in units of the normal spread
-    between schools (so percentages and 1–5 scores compare), text = the difference itself."""
-    shown = overview.dropna(subset=["difference"])
-    names = list(dict.fromkeys(shown["indicator_name"]))
-    labels = sorted(set(shown["label"]))
-    colour = shown.pivot_table(index="indicator_name", columns="label", values="standardised", aggfunc="first",
-                               dropna=False).reindex(index=names, columns=labels)
-    text = shown.pivot_table(index="indicator_name", columns="label", values="difference", aggfunc="first",
-                             dropna=False).reindex(index=names, columns=labels)
-    figure, axes = _figure((7.6, 0.28 * len(names) + 1.8), fixed_margins=False)
-    annotations = text.map(lambda v: "" if pd.isna(v) else format_number(v, 1))
-    sns.heatmap(colour.astype(float).clip(-3, 3), ax=axes, cmap="RdBu", norm=TwoSlopeNorm(0, -3, 3),
-                annot=annotations, fmt="", annot_kws={"fontsize": 6.5}, linewidths=0.5,
-                cbar_kws={"label": "Forskel målt i normal forskel mellem skoler"})
-    axes.set_xlabel("")
-    axes.set_ylabel("")
-    axes.xaxis.tick_top()
-    axes.tick_params(axis="x", labelsize=8, rotation=0)
-    axes.tick_params(axis="y", labelsize=7, rotation=0)
-    axes.set_title("Skolerne mod kommunen, seneste år (blå = bedre, rød = dårligere)",
-                   fontsize=10, loc="left", pad=22)
-    return figure
+def _dodge(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Spread bubbles that share a spot on a small circle, so each stays visible."""
+    xs, ys = xs.copy(), ys.copy()
+    spots: dict[tuple[float, float], list[int]] = {}
+    for i, spot in enumerate(zip(xs, ys)):
+        spots.setdefault(spot, []).append(i)
+    for members in spots.values():
+        if len(members) > 1:
+            radius = 0.1 + 0.04 * len(members)  # in rating steps: more bubbles, a wider circle
+            for k, i in enumerate(members):
+                angle = math.pi / 4 + 2 * math.pi * k / len(members)
+                xs[i] += radius * math.cos(angle)
+                ys[i] += radius * math.sin(angle)
+    return xs, ys
+
+
+_SUBMODULES = {"indicator_trend": "figures_kvalitet", "funnel_plot": "figures_kvalitet",
+               "overview_heatmap": "figures_kvalitet", "kapacitet_heatmap": "figures_kapacitet",
+               "group_gap_chart": "figures_kapacitet"}
+
+
+def __getattr__(name: str) -> object:
+    # Loaded on first use: the submodules import the shared look from here, so no import cycle.
+    if name in _SUBMODULES:
+        return getattr(importlib.import_module(f"labkit.{_SUBMODULES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
