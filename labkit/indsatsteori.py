@@ -1,67 +1,145 @@
 """The indsatsteori (theory of change) as data: what the team writes, and helpers around it.
 
 Stored in the workspace under `indsatsteorier/<focus area id>` as the dict `to_dict` gives; older
-files with missing keys load fine (`from_dict` fills them in).
+files with missing or odd keys load fine (`from_dict` fills in what is missing).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
 from labkit.kvalitet import LEVEL_SCHOOL, STATUS_PUBLISHED
+from labkit.numbers import format_number
 
 INDICATOR_SOURCE = "kvalitetsrapport:"
+DIMENSION_SOURCE = "kapacitet:"
+OWN_OBSERVATION = "egen observation"
+RESULT_LEVELS = ("kortsigtede", "mellemlange", "langsigtede")
+# One assumption per link between result boxes, keyed like this in `antagelser`.
 LINKS = ("aktiviteter_til_kortsigtede", "kortsigtede_til_mellemlange", "mellemlange_til_langsigtede")
+LINK_NAMES = {
+    "aktiviteter_til_kortsigtede": "aktiviteter → kortsigtede resultater",
+    "kortsigtede_til_mellemlange": "kortsigtede → mellemlange resultater",
+    "mellemlange_til_langsigtede": "mellemlange → langsigtede resultater",
+}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return format_number(value, 1) if math.isfinite(value) else ""
+    return str(value).strip()
 
 
 def _text_list(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [line.strip() for line in value.splitlines() if line.strip()]
-    if isinstance(value, list):
-        return [str(v) for v in value if str(v).strip()]
-    return []
+    """A list of texts from a list, or from one text with an item per line (older files)."""
+    items = value.splitlines() if isinstance(value, str) else value if isinstance(value, list) else []
+    return [text for text in (_text(item) for item in items) if text]
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def indicator_source(indicator_id: str, group: str = "") -> str:
+    """The `kilde` of a sign measured by a kvalitetsrapport indicator, e.g. `kvalitetsrapport:ro_orden/Mellemtrin`."""
+    return f"{INDICATOR_SOURCE}{indicator_id}" + (f"/{group}" if group else "")
+
+
+@dataclass
+class FocusArea:
+    """The focus area a theory belongs to: the candidate id and the title the team sees."""
+
+    id: str = ""
+    title: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.id or self.title)
+
+    @classmethod
+    def from_value(cls, value: Any) -> FocusArea:
+        if isinstance(value, FocusArea):
+            return value
+        if isinstance(value, dict):
+            return cls(_text(value.get("id")), _text(value.get("title")))
+        return cls(title=_text(value))  # older files and callers: just the title
 
 
 @dataclass
 class Tegn:
-    """A sign that the theory works: an indicator with source, baseline, target and when."""
+    """A sign that the theory works: an indicator with source, baseline, target and when.
+
+    `kilde` is `kvalitetsrapport:<indicator id>[/<gruppe>]`, `kapacitet:<dimension id>` or
+    `egen observation`; `resultat_niveau` is the result box it belongs to (see `RESULT_LEVELS`).
+    """
 
     beskrivelse: str = ""
-    kilde: str = "egen observation"  # "kvalitetsrapport:<id>", "kapacitet:<id>" or "egen observation"
+    kilde: str = OWN_OBSERVATION
     baseline: str = ""
     baseline_aar: str = ""
     maal: str = ""
     hvornaar: str = ""
-    resultat_niveau: str = "kortsigtede"  # kortsigtede | mellemlange | langsigtede
+    resultat_niveau: str = "kortsigtede"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Tegn:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: ("" if v is None else str(v)) for k, v in data.items() if k in known})
+    def from_dict(cls, data: Any) -> Tegn:
+        data = _mapping(data)
+        level = _text(data.get("resultat_niveau"))
+        return cls(beskrivelse=_text(data.get("beskrivelse")), kilde=_text(data.get("kilde")) or OWN_OBSERVATION,
+                   baseline=_text(data.get("baseline")), baseline_aar=_text(data.get("baseline_aar")),
+                   maal=_text(data.get("maal")), hvornaar=_text(data.get("hvornaar")),
+                   resultat_niveau=level if level in RESULT_LEVELS else "kortsigtede")
 
     @property
     def indicator_id(self) -> str | None:
-        return self.kilde[len(INDICATOR_SOURCE):] if self.kilde.startswith(INDICATOR_SOURCE) else None
+        """The kvalitetsrapport indicator the sign is measured by, if any."""
+        if not self.kilde.startswith(INDICATOR_SOURCE):
+            return None
+        return self.kilde[len(INDICATOR_SOURCE):].split("/", 1)[0] or None
+
+    @property
+    def indicator_group(self) -> str:
+        """The Klassetringruppe (e.g. "Mellemtrin") named in `kilde`; "" for the whole school."""
+        rest = self.kilde[len(INDICATOR_SOURCE):] if self.kilde.startswith(INDICATOR_SOURCE) else ""
+        return rest.split("/", 1)[1] if "/" in rest else ""
+
+    @property
+    def dimension_id(self) -> str | None:
+        """The kapacitetsinterview dimension the sign is measured by, if any."""
+        if not self.kilde.startswith(DIMENSION_SOURCE):
+            return None
+        return self.kilde[len(DIMENSION_SOURCE):] or None
 
 
 @dataclass
 class Evaluering:
+    """When and how the team checks whether the theory holds, and who does it."""
+
     hvordan: str = ""
     hvornaar: str = ""
     hvem: str = ""
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Evaluering:
+        data = _mapping(data)
+        return cls(_text(data.get("hvordan")), _text(data.get("hvornaar")), _text(data.get("hvem")))
 
 
 @dataclass
 class Indsatsteori:
     """One focus area's theory of change, in the order the Danish guides recommend."""
 
-    focus_area: str = ""
+    focus_area: FocusArea = field(default_factory=FocusArea)
     problem: str = ""
-    data_grundlag: list[str] = field(default_factory=list)
+    data_grundlag: list[str] = field(default_factory=list)  # indicator / dimension ids the problem cites
     maalgruppe: str = ""
     langsigtet_maal: str = ""
     aktiviteter: list[str] = field(default_factory=list)
@@ -69,40 +147,51 @@ class Indsatsteori:
     kortsigtede_resultater: list[str] = field(default_factory=list)
     mellemlange_resultater: list[str] = field(default_factory=list)
     langsigtede_resultater: list[str] = field(default_factory=list)
-    antagelser: dict[str, str] = field(default_factory=dict)
+    antagelser: dict[str, str] = field(default_factory=dict)  # LINKS → text
     kontekst: str = ""
     indikatorer: list[Tegn] = field(default_factory=list)
     evaluering: Evaluering = field(default_factory=Evaluering)
+
+    def __post_init__(self) -> None:
+        # Callers and older files may give the focus area as its title alone.
+        self.focus_area = FocusArea.from_value(self.focus_area)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Indsatsteori:
-        data = data if isinstance(data, dict) else {}
-        evaluation = data.get("evaluering") if isinstance(data.get("evaluering"), dict) else {}
-        assumptions = data.get("antagelser") if isinstance(data.get("antagelser"), dict) else {}
+    def from_dict(cls, data: Any) -> Indsatsteori:
+        data = _mapping(data)
+        assumptions = _mapping(data.get("antagelser"))
+        signs = data.get("indikatorer") if isinstance(data.get("indikatorer"), list) else []
         return cls(
-            focus_area=str(data.get("focus_area") or ""),
-            problem=str(data.get("problem") or ""),
+            focus_area=FocusArea.from_value(data.get("focus_area")),
+            problem=_text(data.get("problem")),
             data_grundlag=_text_list(data.get("data_grundlag")),
-            maalgruppe=str(data.get("maalgruppe") or ""),
-            langsigtet_maal=str(data.get("langsigtet_maal") or ""),
+            maalgruppe=_text(data.get("maalgruppe")),
+            langsigtet_maal=_text(data.get("langsigtet_maal")),
             aktiviteter=_text_list(data.get("aktiviteter")),
             ressourcer=_text_list(data.get("ressourcer")),
             kortsigtede_resultater=_text_list(data.get("kortsigtede_resultater")),
             mellemlange_resultater=_text_list(data.get("mellemlange_resultater")),
             langsigtede_resultater=_text_list(data.get("langsigtede_resultater")),
-            antagelser={k: str(v) for k, v in assumptions.items() if k in LINKS and v},
-            kontekst=str(data.get("kontekst") or ""),
-            indikatorer=[Tegn.from_dict(t) for t in data.get("indikatorer") or [] if isinstance(t, dict)],
-            evaluering=Evaluering(**{k: str(evaluation.get(k) or "") for k in ("hvordan", "hvornaar", "hvem")}),
+            antagelser={link: _text(assumptions[link]) for link in LINKS if _text(assumptions.get(link))},
+            kontekst=_text(data.get("kontekst")),
+            indikatorer=[Tegn.from_dict(sign) for sign in signs if isinstance(sign, dict)],
+            evaluering=Evaluering.from_dict(data.get("evaluering")),
         )
+
+    def results(self, level: str) -> list[str]:
+        """The result texts of one box: "kortsigtede", "mellemlange" or "langsigtede"."""
+        return list(getattr(self, f"{level}_resultater"))
+
+
+# --- baseline from the kvalitetsrapport -------------------------------------------------------
 
 
 def latest_published(kvalitet: pd.DataFrame, school_id: str, indicator_id: str,
                      group: str = "") -> tuple[float, str] | None:
-    """The school's newest shown value of an indicator and its year; None if there is none."""
+    """The school's newest *published* value of an indicator and its school year; None if none."""
     rows = kvalitet.loc[(kvalitet["school_id"] == school_id) & (kvalitet["level"] == LEVEL_SCHOOL)
                         & (kvalitet["indicator"] == indicator_id) & (kvalitet["group"] == group)
                         & (kvalitet["status"] == STATUS_PUBLISHED) & kvalitet["value"].notna()]
@@ -112,28 +201,46 @@ def latest_published(kvalitet: pd.DataFrame, school_id: str, indicator_id: str,
     return float(newest["value"]), str(newest["school_year"])
 
 
+def _no_baseline_note(kvalitet: pd.DataFrame, school_id: str, indicator_id: str, group: str) -> str:
+    rows = kvalitet.loc[(kvalitet["school_id"] == school_id) & (kvalitet["level"] == LEVEL_SCHOOL)
+                        & (kvalitet["indicator"] == indicator_id)]
+    groups = sorted({g for g in rows["group"] if g})
+    if not group and groups and not (rows["group"] == "").any():
+        return (f"Tallet opgøres for hver klassetrinsgruppe ({', '.join(groups)}). Vælg den gruppe, tegnet "
+                "handler om, så hentes baseline derfra.")
+    if rows.loc[rows["group"] == group].empty:
+        return ("Der er ingen tal for skolen for denne indikator i kvalitetsrapportens data. "
+                "Skriv en baseline selv, fx fra jeres egne data.")
+    return ("Skolens tal er skjult i alle år (ikke offentliggjort, fx fordi for få har svaret), så det kan "
+            "ikke bruges som baseline. Skriv en baseline selv, fx fra jeres egne data.")
+
+
 def prefill_baseline(tegn: Tegn, kvalitet: pd.DataFrame, school_id: str | None,
                      decimals: int = 1) -> tuple[Tegn, str | None]:
     """Fill an empty baseline from the school's latest published figure; never from a hidden one.
 
-    Returns the sign and a Danish note when no baseline could be filled.
+    Returns the sign (a copy; unchanged when the team already typed a baseline, or the source is not
+    a kvalitetsrapport indicator) and a Danish note saying why no baseline could be filled.
     """
     indicator_id = tegn.indicator_id
     if indicator_id is None or tegn.baseline or not school_id:
-        return tegn, None
-    found = latest_published(kvalitet, school_id, indicator_id)
+        return replace(tegn), None
+    found = latest_published(kvalitet, school_id, indicator_id, tegn.indicator_group)
     if found is None:
-        return tegn, ("Der er intet offentliggjort tal for skolen at bruge som baseline (det kan være "
-                      "skjult, fordi for få har svaret). Skriv en baseline selv, fx fra jeres egne data.")
+        return replace(tegn), _no_baseline_note(kvalitet, school_id, indicator_id, tegn.indicator_group)
     value, year = found
-    from labkit.numbers import format_number
+    return replace(tegn, baseline=format_number(value, decimals), baseline_aar=year), None
 
-    text = format_number(value, decimals) if not math.isnan(value) else ""
-    return Tegn(**{**asdict(tegn), "baseline": text, "baseline_aar": year}), None
+
+# --- what is still missing --------------------------------------------------------------------
 
 
 def completeness(theory: Indsatsteori) -> list[str]:
-    """Danish hints on what is still missing, in the order the guides recommend working."""
+    """Danish hints on what is still missing, in the order the guides recommend working.
+
+    Problem first, then the long-term goal, then backwards: results, activities, resources,
+    assumptions, context, signs, evaluation. An empty list means every part is filled in.
+    """
     hints = []
     if not theory.problem:
         hints.append("Beskriv problemet, og hvad i jeres data der viser det.")
@@ -141,18 +248,34 @@ def completeness(theory: Indsatsteori) -> list[str]:
         hints.append("Skriv det langsigtede mål først – så er det lettere at arbejde baglæns.")
     if not theory.maalgruppe:
         hints.append("Hvem er målgruppen: hvilke elever, klasser eller medarbejdere?")
-    if not theory.langsigtede_resultater and not theory.mellemlange_resultater:
-        hints.append("Arbejd baglæns: hvilke resultater skal der til på mellemlang og lang sigt?")
+    if not theory.langsigtede_resultater:
+        hints.append("Arbejd baglæns: hvilke resultater på lang sigt viser, at I nærmer jer målet?")
+    if not theory.mellemlange_resultater:
+        hints.append("Hvad skal have ændret sig om cirka et år (mellemlange resultater)?")
     if not theory.kortsigtede_resultater:
         hints.append("Hvad kan I se ændre sig allerede efter få måneder (kortsigtede resultater)?")
     if not theory.aktiviteter:
-        hints.append("Hvilke aktiviteter skal føre til resultaterne?")
-    if theory.aktiviteter and not theory.ressourcer:
+        hints.append("Hvilke aktiviteter skal føre til de kortsigtede resultater?")
+    elif not theory.ressourcer:
         hints.append("Hvilke ressourcer kræver aktiviteterne (tid, personer, kompetencer)?")
-    if len(theory.antagelser) < len(LINKS):
-        hints.append("Skriv jeres antagelser: hvorfor fører hvert trin til det næste?")
+    missing_links = [LINK_NAMES[link] for link in LINKS if link not in theory.antagelser]
+    if missing_links:
+        hints.append("Skriv jeres antagelser – hvorfor fører det ene trin til det næste? Mangler: "
+                     + "; ".join(missing_links) + ".")
+    if not theory.kontekst:
+        hints.append("Hvad i skolens situation kan hjælpe eller stå i vejen (kontekst)?")
     if not theory.indikatorer:
         hints.append("Hvilke tegn viser, at det virker? Tilføj mindst ét tegn med baseline og mål.")
-    if not theory.evaluering.hvornaar:
-        hints.append("Aftal, hvornår og hvordan I evaluerer – og hvem der gør det.")
+    for tegn in theory.indikatorer:
+        lacking = [name for name, value in (("baseline", tegn.baseline), ("mål", tegn.maal),
+                                            ("hvornår", tegn.hvornaar)) if not value]
+        if lacking:
+            name = f"Tegnet »{tegn.beskrivelse}«" if tegn.beskrivelse else "Et tegn uden beskrivelse"
+            hints.append(f"{name} mangler {' og '.join(lacking)}.")
+    lacking = [name for name, value in (("hvordan", theory.evaluering.hvordan),
+                                        ("hvornår", theory.evaluering.hvornaar),
+                                        ("hvem", theory.evaluering.hvem)) if not value]
+    if lacking:
+        hints.append("Aftal evalueringen: hvordan og hvornår ser I efter, om det virker, og hvem gør det? "
+                     f"(mangler: {', '.join(lacking)})")
     return hints

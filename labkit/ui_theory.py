@@ -12,6 +12,8 @@ import ipywidgets as widgets
 from IPython.display import HTML, display
 
 from labkit.display import callout_html, escape, figure_png, show_figure
+from labkit.indsatsteori import OWN_OBSERVATION, RESULT_LEVELS, FocusArea, indicator_source
+from labkit.kvalitet import LEVEL_SCHOOL
 from labkit.session import Session
 
 LINES = "linjer"  # a field holding one item per line
@@ -45,8 +47,7 @@ ASSUMPTIONS = (
 EVALUATION = (("hvordan", "Hvordan evaluerer I?"), ("hvornaar", "Hvornår?"), ("hvem", "Hvem gør det?"))
 SIGN_COLUMNS = (("beskrivelse", "Tegn", "220px"), ("baseline", "Baseline", "110px"),
                 ("maal", "Mål", "90px"), ("hvornaar", "Hvornår", "110px"))
-RESULT_LEVELS = (("kortsigtede", "Kort sigt"), ("mellemlange", "Mellemlang sigt"), ("langsigtede", "Lang sigt"))
-OWN_OBSERVATION = "egen observation"
+RESULT_LEVEL_NAMES = {"kortsigtede": "Kort sigt", "mellemlange": "Mellemlang sigt", "langsigtede": "Lang sigt"}
 
 
 def theory_path(area_id: str, *keys: str) -> str:
@@ -68,18 +69,24 @@ def load_theory(session: Session, area_id: str, label: str):  # -> Indsatsteori
     stored = session.workspace.get(theory_path(area_id), {}) if session.workspace else {}
     theory = Indsatsteori.from_dict(stored or {})
     if not theory.focus_area:
-        theory.focus_area = label
+        theory.focus_area = FocusArea(area_id, label)
     return theory
 
 
 def source_options(session: Session) -> list[tuple[str, str]]:
-    """Where a sign's data can come from: the school's indicators, kapacitet dimensions, own eyes."""
+    """Where a sign's data can come from: the school's indicators (whole school and per
+    Klassetringruppe, so a baseline can be filled from the right figure), kapacitet dimensions, own eyes."""
     lab = session.lab
     table = lab.kvalitet
-    present = set(table.loc[table["school_id"] == session.school_id, "indicator"])
+    own = table[(table["school_id"] == session.school_id) & (table["level"] == LEVEL_SCHOOL)]
+    groups = own.groupby("indicator")["group"].unique()
     options = [("Egen observation", OWN_OBSERVATION)]
-    options += [(f"Kvalitetsrapport: {i.name}", f"kvalitetsrapport:{i.id}")
-                for i in lab.catalogue.indicators if i.id in present]
+    for indicator in lab.catalogue.indicators:
+        if indicator.id not in groups.index:
+            continue
+        for group in sorted(groups[indicator.id], key=lambda g: (g != "", g)):
+            name = f"{indicator.name} – {group}" if group else indicator.name
+            options.append((f"Kvalitetsrapport: {name}", indicator_source(indicator.id, group)))
     if lab.kapacitet is not None:
         options += [(f"Kapacitetsinterview: {d.name}", f"kapacitet:{d.id}") for d in lab.instrument.dimensions]
     return options
@@ -114,10 +121,12 @@ def _signs_editor(session: Session, area_id: str, changed: callable) -> widgets.
 
     def row(index: int) -> widgets.Widget:
         sign = signs[index]
-        source = widgets.Dropdown(options=options, value=sign.get("kilde") if sign.get("kilde") in
-                                  {v for _, v in options} else OWN_OBSERVATION,
-                                  layout=widgets.Layout(width="260px"))
-        level = widgets.Dropdown(options=[(label, key) for key, label in RESULT_LEVELS],
+        saved_source = str(sign.get("kilde") or OWN_OBSERVATION)
+        # A source saved earlier that this data no longer offers stays visible rather than being swapped.
+        row_options = options if saved_source in {v for _, v in options} else [
+            *options, (f"{saved_source} (gemt tidligere)", saved_source)]
+        source = widgets.Dropdown(options=row_options, value=saved_source, layout=widgets.Layout(width="260px"))
+        level = widgets.Dropdown(options=[(RESULT_LEVEL_NAMES[key], key) for key in RESULT_LEVELS],
                                  value=sign.get("resultat_niveau") or "kortsigtede",
                                  layout=widgets.Layout(width="140px"))
         texts = {key: widgets.Text(value=str(sign.get(key) or ""), placeholder=label,

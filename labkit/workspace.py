@@ -1,10 +1,10 @@
 """The team's workspace: everything a school team chooses or writes, in one JSON file per school.
 
 `<lab>/arbejde/<school_id>.json` is the only store (widget state in a notebook is not). Every change
-is written at once, atomically, under a file lock; earlier versions are kept in `.versioner/`; a
-damaged file is recovered from the newest good version; and when two tabs or two team members
+is written at once, atomically, under an OS file lock; the previous file is kept in `.versioner/`;
+a damaged file is recovered from the newest good version; and when two tabs or two team members
 change the same field at the same time, both texts are kept. The format is documented in
-docs/arbejdsfil.md and read by the handout renderer.
+docs/arbejdsfil.md and read by the handout renderer. POSIX only (`fcntl`), like the lab server.
 """
 
 from __future__ import annotations
@@ -14,43 +14,64 @@ import fcntl
 import json
 import os
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from labkit.problems import LabkitError
 
 WORKSPACE_FOLDER = "arbejde"
 VERSIONS_FOLDER = ".versioner"
 FORMAT = "labkit-arbejdsfil"
 FORMAT_VERSION = 1
 KEEP_VERSIONS = 50
-# A version is kept at most this often while a team types (every keystroke is saved to the file).
-VERSION_INTERVAL_SECONDS = 60.0
+SECTIONS = ("indsatsomraader", "indsatsteorier", "datasummary", "noter")
 
-Path_ = str | tuple[str, ...]
-_MISSING = object()
+# Danish names of well-known fields, for messages that name the field two people changed.
+FIELD_LABELS = {
+    "problem": "Problem", "data_grundlag": "Datagrundlag", "maalgruppe": "Målgruppe",
+    "langsigtet_maal": "Langsigtet mål", "aktiviteter": "Aktiviteter", "ressourcer": "Ressourcer",
+    "kortsigtede_resultater": "Kortsigtede resultater", "mellemlange_resultater": "Mellemlange resultater",
+    "langsigtede_resultater": "Langsigtede resultater", "antagelser": "Antagelser",
+    "aktiviteter_til_kortsigtede": "Antagelse: aktiviteter → kortsigtede resultater",
+    "kortsigtede_til_mellemlange": "Antagelse: kortsigtede → mellemlange resultater",
+    "mellemlange_til_langsigtede": "Antagelse: mellemlange → langsigtede resultater",
+    "kontekst": "Kontekst", "indikatorer": "Tegn på virkning", "evaluering": "Evaluering",
+    "hvordan": "Evaluering: hvordan", "hvornaar": "Evaluering: hvornår", "hvem": "Evaluering: hvem",
+    "valgte": "Valgte indsatsområder", "begrundelser": "Begrundelse", "vigtighed": "Vigtighed",
+    "data": "Data", "indflydelse": "Indflydelse", "enig": "Enig/uenig", "kommentar": "Kommentar",
+}
+
+KeyPath = str | tuple[str, ...]
+_MISSING: Any = object()
 
 
 @dataclass(frozen=True)
 class SaveResult:
+    """What one save did: the file's revision now, and a Danish message when texts collided."""
+
     revision: int
     conflict: bool = False
     message: str | None = None
 
 
-def _keys(path: Path_) -> tuple[str, ...]:
+# --- pure helpers: key paths, merging, the document -------------------------------------------
+
+
+def split_path(path: KeyPath) -> tuple[str, ...]:
+    """`"indsatsteorier/trivsel/problem"` or a tuple → the keys; a tuple allows keys holding "/"."""
     keys = tuple(path.split("/")) if isinstance(path, str) else tuple(path)
-    if not keys or any(not k for k in keys):
+    if not keys or any(not isinstance(k, str) or not k for k in keys):
         raise ValueError(f"ugyldig sti i arbejdsfilen: {path!r}")
     return keys
 
 
-def get_path(data: dict[str, Any], keys: tuple[str, ...], default: Any = _MISSING) -> Any:
-    node: Any = data
+def get_path(data: Any, keys: tuple[str, ...], default: Any = _MISSING) -> Any:
+    node = data
     for key in keys:
         if not isinstance(node, dict) or key not in node:
             return default
@@ -59,39 +80,108 @@ def get_path(data: dict[str, Any], keys: tuple[str, ...], default: Any = _MISSIN
 
 
 def set_path(data: dict[str, Any], keys: tuple[str, ...], value: Any) -> None:
+    """Set a value, creating sections on the way; a TypeError rather than overwrite a value with a section."""
     node = data
-    for key in keys[:-1]:
-        if not isinstance(node.get(key), dict):
-            node[key] = {}
-        node = node[key]
+    for depth, key in enumerate(keys[:-1]):
+        child = node.setdefault(key, {})
+        if not isinstance(child, dict):
+            raise TypeError(f"»{'/'.join(keys[:depth + 1])}« i arbejdsfilen er en værdi, ikke en sektion")
+        node = child
     node[keys[-1]] = value
 
 
+def field_label(keys: tuple[str, ...]) -> str:
+    """The Danish name of a field for messages, e.g. »Problem« for indsatsteorier/trivsel/problem."""
+    for key in reversed(keys[-2:]):
+        if key in FIELD_LABELS:
+            return FIELD_LABELS[key]
+    return keys[-1]
+
+
+Collision = tuple[tuple[str, ...], Any, Any]  # (keys, theirs, ours)
+
+
+def _blank(value: Any) -> bool:
+    return value is _MISSING or value is None or value in ("", [], {})
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, counting an absent field as equal to an empty one (a widget shows both as empty)."""
+    return a == b or (_blank(a) and _blank(b))
+
+
+def merge_three_way(base: Any, ours: Any, theirs: Any, keys: tuple[str, ...]) -> tuple[Any, list[Collision]]:
+    """Merge our new value at `keys` with what is on disk (theirs), leaf by leaf, against our base.
+
+    Sections (dicts) are merged key by key: a leaf we did not change takes theirs. The value we
+    are setting is ours, so on a leaf both changed, ours wins and the pair is reported as a
+    collision for the caller to keep. Lists are leaves. `_MISSING` stands for an absent key.
+    """
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        base_dict = base if isinstance(base, dict) else {}
+        merged: dict[str, Any] = {}
+        collisions: list[Collision] = []
+        for key in [*ours, *(k for k in theirs if k not in ours)]:
+            b, o, t = base_dict.get(key, _MISSING), ours.get(key, _MISSING), theirs.get(key, _MISSING)
+            found: list[Collision] = []
+            if _same(o, b):  # a leaf we did not change: theirs, unless they have nothing there
+                value = o if t is _MISSING else t
+            else:
+                value, found = merge_three_way(b, o, t, (*keys, key))
+            if value is not _MISSING:
+                merged[key] = value
+            collisions += found
+        return merged, collisions
+    if _same(theirs, base) or _same(theirs, ours):
+        return ours, []
+    return ours, [(keys, theirs, ours)]
+
+
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def empty_document(school_id: str, lab_name: str) -> dict[str, Any]:
+def empty_document(school_id: str, lab_name: str, revision: int = 0) -> dict[str, Any]:
     return {"format": FORMAT, "formatversion": FORMAT_VERSION, "school_id": school_id, "lab": lab_name,
-            "revision": 0, "saved_at": None, "data": {}, "conflicts": []}
+            "revision": revision, "saved_at": None, "data": {}, "conflicts": []}
 
 
 def is_valid_document(document: Any) -> bool:
     return (isinstance(document, dict) and document.get("format") == FORMAT
-            and isinstance(document.get("revision"), int) and isinstance(document.get("data"), dict))
+            and isinstance(document.get("formatversion"), int)
+            and isinstance(document.get("revision"), int) and not isinstance(document.get("revision"), bool)
+            and isinstance(document.get("data"), dict) and isinstance(document.get("conflicts", []), list))
 
 
-def _read_document(path: Path) -> dict[str, Any] | None:
-    """The parsed file, or None when it is missing or damaged."""
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _sorted(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(item) for item in value]
+    return value
+
+
+def document_text(document: dict[str, Any]) -> str:
+    """The file's text: top-level keys in the documented order, `data` sorted, UTF-8 letters kept."""
+    ordered = {key: document.get(key) for key in empty_document("", "")}
+    ordered["data"] = _sorted(ordered["data"])
+    ordered["conflicts"] = document.get("conflicts") or []
+    ordered.update((key, value) for key, value in document.items() if key not in ordered)  # kept, not dropped
+    return json.dumps(ordered, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _parse(text: str) -> dict[str, Any] | None:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        document = json.loads(text)
+    except ValueError:
         return None
-    return document if is_valid_document(document) else None
+    if not is_valid_document(document):
+        return None
+    document.setdefault("conflicts", [])
+    return document
 
 
-def _write_atomically(path: Path, document: dict[str, Any]) -> None:
-    text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+def _write_atomically(path: Path, text: str) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
@@ -104,26 +194,56 @@ def _write_atomically(path: Path, document: dict[str, Any]) -> None:
         raise
 
 
-def _format_time(iso: str | None) -> str:
-    if not iso:
-        return "et tidligere tidspunkt"
+def _clock(iso: str | None) -> str:
+    """`kl. 10.42` (today) or `kl. 10.42 den 21.11.2026`, in local time."""
     try:
-        moment = datetime.fromisoformat(iso).astimezone()
+        moment = datetime.fromisoformat(iso or "").astimezone()
     except ValueError:
-        return iso
-    return f"kl. {moment:%H.%M} den {moment:%d.%m.%Y}"
+        return "et tidligere tidspunkt"
+    today = datetime.now().astimezone().date()
+    return f"kl. {moment:%H.%M}" + ("" if moment.date() == today else f" den {moment:%d.%m.%Y}")
 
 
-@dataclass
+def _or_none(value: Any) -> Any:
+    return None if value is _MISSING else value
+
+
+def _json_value(value: Any) -> Any:
+    """A copy of the value as the file will hold it (tuples become lists); refuses NaN and objects."""
+    try:
+        return json.loads(json.dumps(value, ensure_ascii=False, allow_nan=False))
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"kan ikke gemme {value!r} i arbejdsfilen: {error}") from None
+
+
+# --- the workspace -----------------------------------------------------------------------------
+
+
 class Workspace:
-    """One school's workspace file, as seen by one notebook (one kernel, one browser tab)."""
+    """One school's workspace file, as seen by one notebook (one kernel, one browser tab).
 
-    folder: Path
-    school_id: str
-    lab_name: str = ""
-    session: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
-    messages: list[str] = field(default_factory=list)
-    _base: dict[str, Any] = field(default_factory=dict)  # the document as last read or written
+    `_document` is the file as last read or written. `_base` holds, per field, the value this
+    notebook last showed or saved: a field that changed on disk since then was changed by someone
+    else, even if this notebook has meanwhile pulled the new text in while saving another field.
+    """
+
+    def __init__(self, folder: Path, school_id: str, lab_name: str = "", session: str | None = None) -> None:
+        self.folder = folder
+        self.school_id = school_id
+        self.lab_name = lab_name
+        self.session = session or uuid.uuid4().hex[:8]
+        self.messages: list[str] = []
+        self._document: dict[str, Any] = empty_document(school_id, lab_name)
+        self._base: dict[str, Any] = {}
+
+    @classmethod
+    def open(cls, lab_folder: Path, school_id: str, lab_name: str = "", session: str | None = None) -> Workspace:
+        """Open (or start) a school's workspace; a damaged file is recovered with a Danish message."""
+        folder = Path(lab_folder) / WORKSPACE_FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        workspace = cls(folder, school_id, lab_name, session)
+        workspace.refresh()
+        return workspace
 
     @property
     def path(self) -> Path:
@@ -133,136 +253,187 @@ class Workspace:
     def versions_folder(self) -> Path:
         return self.folder / VERSIONS_FOLDER / self.school_id
 
-    @classmethod
-    def open(cls, lab_folder: Path, school_id: str, lab_name: str = "", session: str | None = None) -> Workspace:
-        """Open (or start) a school's workspace; a damaged file is recovered with a Danish message."""
-        folder = Path(lab_folder) / WORKSPACE_FOLDER
-        folder.mkdir(parents=True, exist_ok=True)
-        workspace = cls(folder, school_id, lab_name, **({"session": session} if session else {}))
-        with workspace._locked():
-            workspace._base = workspace._load_or_recover()
-        return workspace
-
     @property
     def revision(self) -> int:
-        return int(self._base.get("revision", 0))
+        return int(self._document["revision"])
 
     @property
     def data(self) -> dict[str, Any]:
-        return copy.deepcopy(self._base.get("data", {}))
+        return copy.deepcopy(self._document["data"])
 
     @property
     def conflicts(self) -> list[dict[str, Any]]:
-        return copy.deepcopy(self._base.get("conflicts", []))
+        return copy.deepcopy(self._document["conflicts"])
 
-    def get(self, path: Path_, default: Any = None) -> Any:
-        value = get_path(self._base.get("data", {}), _keys(path))
+    def get(self, path: KeyPath, default: Any = None) -> Any:
+        """The saved value at a key path (a copy), or `default`."""
+        value = get_path(self._document["data"], split_path(path))
         return default if value is _MISSING else copy.deepcopy(value)
 
-    def refresh(self) -> None:
-        """Pull in what others have saved since this notebook last read the file."""
+    def refresh(self) -> bool:
+        """Pull in what others have saved; True when something changed. Redraw widgets afterwards."""
         with self._locked():
-            self._base = self._load_or_recover()
+            document, _ = self._read()
+        changed = document["revision"] != self.revision or document["data"] != self._document["data"]
+        self._document = document
+        self._base = copy.deepcopy(document["data"])
+        return changed
 
-    def set(self, path: Path_, value: Any) -> SaveResult:
-        """Save one value now. If someone else changed the same field meanwhile, both are kept."""
-        keys = _keys(path)
-        value = copy.deepcopy(value)
+    def set(self, path: KeyPath, value: Any) -> SaveResult:
+        """Save one value now. If someone else changed the same field meanwhile, both texts are kept."""
+        keys = split_path(path)
+        ours = _json_value(value)
         with self._locked():
-            disk = self._load_or_recover()
-            conflict = None
-            if disk.get("revision") != self._base.get("revision"):
-                theirs = get_path(disk["data"], keys)
-                base = get_path(self._base.get("data", {}), keys)
-                if theirs != base and theirs != value:
-                    conflict = {"path": "/".join(keys), "theirs": None if theirs is _MISSING else theirs,
-                                "ours": value, "saved_at": _now(), "session": self.session}
-            if get_path(disk["data"], keys) == value and conflict is None:
-                self._base = disk  # nothing to write (e.g. a widget re-sent its value)
-                return SaveResult(disk["revision"])
-            document = copy.deepcopy(disk)
-            set_path(document["data"], keys, value)
-            if conflict:
-                document.setdefault("conflicts", []).append(conflict)
-            document.update(revision=disk["revision"] + 1, saved_at=_now(), school_id=self.school_id,
-                            lab=self.lab_name or disk.get("lab", ""))
-            self._keep_version()
-            _write_atomically(self.path, document)
-            self._base = document
-        if conflict:
-            return SaveResult(document["revision"], True,
-                              f"Et andet teammedlem har samtidig ændret »{keys[-1]}«. Begge tekster er gemt "
-                              "i arbejdsfilen; jeres er den, der vises nu. Tal sammen om, hvilken I vil beholde.")
-        return SaveResult(document["revision"])
+            disk, text = self._read()
+            theirs = get_path(disk["data"], keys)
+            merged, collisions = merge_three_way(get_path(self._base, keys), ours, theirs, keys)
+            if merged != theirs or collisions:
+                set_path(disk["data"], keys, merged)
+                moment = _now()
+                for where, their_value, our_value in collisions:
+                    entry = {"path": "/".join(where), "theirs": _or_none(their_value),
+                             "ours": _or_none(our_value), "saved_at": moment, "session": self.session}
+                    if entry not in disk["conflicts"]:
+                        disk["conflicts"].append(entry)
+                self._save(disk, text)
+        self._document = disk
+        self._remember(keys, ours)
+        if not collisions:
+            return SaveResult(disk["revision"])
+        names = " og ".join(dict.fromkeys(f"»{field_label(where)}«" for where, _, _ in collisions))
+        message = (f"Et andet teammedlem har samtidig ændret {names}. Begge tekster er gemt; se konflikter. "
+                   "Jeres tekst er den, der vises nu.")
+        self.messages.append(message)
+        return SaveResult(disk["revision"], True, message)
 
     def resolve_conflict(self, index: int, keep: str) -> SaveResult:
-        """Settle a recorded conflict by keeping "ours" or "theirs"; the conflict is then removed."""
+        """Settle conflict number `index` (in `.conflicts`) by keeping "ours" or "theirs".
+
+        A text saved in the field after the conflict is not thrown away: it becomes a new conflict.
+        """
         if keep not in ("ours", "theirs"):
             raise ValueError("keep skal være 'ours' eller 'theirs'")
         conflict = self.conflicts[index]
-        result = self.set(conflict["path"], conflict[keep])
+        keys = split_path(conflict["path"])
+        chosen = conflict[keep]
         with self._locked():
-            document = self._load_or_recover()
-            remaining = [c for c in document.get("conflicts", []) if c != conflict]
-            if remaining != document.get("conflicts", []):
-                document.update(conflicts=remaining, revision=document["revision"] + 1, saved_at=_now())
-                _write_atomically(self.path, document)
-            self._base = document
-        return SaveResult(self.revision, False, result.message)
+            disk, text = self._read()
+            if conflict not in disk["conflicts"]:
+                self._document, self._base = disk, copy.deepcopy(disk["data"])
+                return SaveResult(disk["revision"], False, "Konflikten er allerede afgjort af en anden.")
+            disk["conflicts"].remove(conflict)
+            current = get_path(disk["data"], keys)
+            if current is not _MISSING and current not in (conflict["ours"], conflict["theirs"], chosen):
+                disk["conflicts"].append({"path": conflict["path"], "theirs": current, "ours": chosen,
+                                          "saved_at": _now(), "session": self.session})
+            set_path(disk["data"], keys, chosen)
+            self._save(disk, text)
+        self._document = disk
+        self._remember(keys, chosen)
+        return SaveResult(disk["revision"])
+
+    def _remember(self, keys: tuple[str, ...], value: Any) -> None:
+        """Note a field's value as seen by this notebook (the base of the next three-way merge)."""
+        node = self._base
+        for key in keys[:-1]:
+            if not isinstance(node.get(key), dict):
+                node[key] = {}
+            node = node[key]
+        node[keys[-1]] = copy.deepcopy(value)
 
     # --- files ---------------------------------------------------------------------------------
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
         # An OS lock: two kernels (two tabs, two team members) never interleave a read-modify-write.
-        with open(self.folder / f"{self.school_id}.lock", "a+") as lock:
+        with open(self.folder / f"{self.school_id}.lock", "a+b") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def _versions(self) -> list[Path]:
-        return sorted(self.versions_folder.glob("*.json"))
+    def _save(self, document: dict[str, Any], previous_text: str | None) -> None:
+        """Write the next revision; the file it replaces goes to .versioner/ first. Hold the lock."""
+        if previous_text is not None:
+            self._keep_version(document["revision"], previous_text)
+        document.update(revision=document["revision"] + 1, saved_at=_now(), school_id=self.school_id,
+                        lab=self.lab_name or document.get("lab") or "")
+        _write_atomically(self.path, document_text(document))
 
-    def _keep_version(self) -> None:
-        """Copy the current file into .versioner/ (at most once a minute), keeping the newest 50."""
-        if not self.path.exists():
-            return
-        versions = self._versions()
-        if versions and time.time() - versions[-1].stat().st_mtime < VERSION_INTERVAL_SECONDS:
-            return
-        self.versions_folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
-        (self.versions_folder / f"{stamp}.json").write_bytes(self.path.read_bytes())
-        for old in self._versions()[:-KEEP_VERSIONS]:
-            old.unlink(missing_ok=True)
+    def _versions(self) -> list[tuple[int, str]]:
+        """(revision, file name) of the kept versions, oldest first."""
+        try:
+            names = os.listdir(self.versions_folder)
+        except FileNotFoundError:
+            return []
+        return sorted((int(name[:-5]), name) for name in names if name.endswith(".json") and name[:-5].isdigit())
 
-    def _load_or_recover(self) -> dict[str, Any]:
-        if not self.path.exists():
-            return empty_document(self.school_id, self.lab_name)
-        document = _read_document(self.path)
+    def _keep_version(self, revision: int, text: str) -> None:
+        folder = self.versions_folder
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{revision:06d}.json").write_text(text, encoding="utf-8")
+        for _, old in self._versions()[:-KEEP_VERSIONS]:
+            (folder / old).unlink(missing_ok=True)
+
+    def _read(self) -> tuple[dict[str, Any], str | None]:
+        """The document on disk and its text (None when there is no file). Hold the lock.
+
+        A damaged file is moved aside (never deleted) and the newest good version put back.
+        """
+        try:
+            text: str | None = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            text = None
+        except UnicodeDecodeError:
+            text = ""  # not UTF-8 text: damaged
+        except OSError as error:
+            raise LabkitError(f"Arbejdsfilen {self.path} kan ikke læses ({error.strerror}). "
+                              "Facilitatoren kan tjekke mappens rettigheder.") from None
+        if text is None:
+            # Go on counting after any kept versions, so old versions never look newer than new ones.
+            versions = self._versions()
+            return empty_document(self.school_id, self.lab_name, versions[-1][0] + 1 if versions else 0), None
+        document = _parse(text)
         if document is not None:
-            return document
-        # Damaged: keep the damaged file (it may hold the team's newest words) and recover.
+            if document["formatversion"] > FORMAT_VERSION:
+                raise LabkitError(f"Arbejdsfilen {self.path.name} er skrevet af en nyere udgave af labkit. "
+                                  "Opdatér labkit, før I arbejder videre (filen er ikke ændret).")
+            return document, text
+        return self._recover()
+
+    def _recover(self) -> tuple[dict[str, Any], str | None]:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         aside = self.path.with_name(f"{self.school_id}.beskadiget-{stamp}.json")
+        number = 1
+        while aside.exists():
+            number += 1
+            aside = self.path.with_name(f"{self.school_id}.beskadiget-{stamp}-{number}.json")
         os.replace(self.path, aside)
-        for version in reversed(self._versions()):
-            recovered = _read_document(version)
-            if recovered is not None:
-                _write_atomically(self.path, recovered)
+        for revision, name in reversed(self._versions()):
+            try:
+                text = (self.versions_folder / name).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            document = _parse(text)
+            if document is not None:
+                document["revision"] = max(document["revision"], revision)
+                text = document_text(document)
+                _write_atomically(self.path, text)
                 self.messages.append(
                     f"Arbejdsfilen var beskadiget. Vi har hentet den seneste gode version fra "
-                    f"{_format_time(recovered.get('saved_at'))}. Den beskadigede fil er gemt som {aside.name}.")
-                return recovered
+                    f"{_clock(document.get('saved_at'))}. Den beskadigede fil er gemt som {aside.name}.")
+                return document, text
         self.messages.append(
-            f"Arbejdsfilen var beskadiget, og der var ingen tidligere version. Den beskadigede fil er gemt "
-            f"som {aside.name}, så intet er slettet; facilitatoren kan hente teksten derfra.")
-        return empty_document(self.school_id, self.lab_name)
+            f"Arbejdsfilen var beskadiget, og der var ingen tidligere version at hente. Den beskadigede fil "
+            f"er gemt som {aside.name}, så intet er slettet; facilitatoren kan hente teksten derfra.")
+        return empty_document(self.school_id, self.lab_name), None
 
 
 def read_workspace(lab_folder: Path, school_id: str) -> dict[str, Any]:
-    """The saved data of a school's workspace (read-only; for handouts). Empty when there is none."""
-    document = _read_document(Path(lab_folder) / WORKSPACE_FOLDER / f"{school_id}.json")
+    """The saved data of a school's workspace (read-only, no lock; for handouts). Empty if none."""
+    try:
+        document = _parse((Path(lab_folder) / WORKSPACE_FOLDER / f"{school_id}.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return {}
     return document["data"] if document else {}

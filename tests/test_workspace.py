@@ -4,106 +4,322 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import statistics
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from labkit import workspace as workspace_module
+from labkit.indsatsteori import FocusArea, Indsatsteori, Tegn, indicator_source
+from labkit.problems import LabkitError
 from labkit.workspace import KEEP_VERSIONS, Workspace, read_workspace
 
-TEXT = "Eleverne i udskolingen oplever mindre ro – vi vil arbejde med fælles strukturer. Æøå!"
+SCHOOL = "061001"
+PROBLEM = "Eleverne i udskolingen oplever mindre ro – færre siger, at de kan koncentrere sig i timerne. Æøå!"
+PROBLEM_PATH = "indsatsteorier/klasseledelse/problem"
+
+
+def main_file(lab: Path) -> Path:
+    return lab / "arbejde" / f"{SCHOOL}.json"
+
+
+def on_disk(lab: Path) -> dict[str, Any]:
+    return json.loads(main_file(lab).read_text(encoding="utf-8"))
+
+
+def realistic_theory(number: int) -> dict[str, Any]:
+    """A fully written indsatsteori, as a team ends the day with it."""
+    return Indsatsteori(
+        focus_area=FocusArea(f"omraade-{number}", "Ro, struktur og klasseledelse"),
+        problem="Ro og orden på mellemtrinnet er faldet tre år i træk og ligger under kommunens niveau. " * 2,
+        data_grundlag=["ro_orden", "klasseledelse"],
+        maalgruppe="Elever og lærere i 4.–6. klasse",
+        langsigtet_maal="Alle elever på mellemtrinnet oplever ro til at lære.",
+        aktiviteter=["Fælles struktur for start og slut på timerne", "Kollegial sparring i årgangsteams",
+                     "Læringsvejlederen observerer og giver feedback"],
+        ressourcer=["2 timer om måneden i teammøder", "Læsevejleder og AKT-vejleder"],
+        kortsigtede_resultater=["Lærerne bruger den fælles struktur", "Færre afbrydelser i overgange"],
+        mellemlange_resultater=["Eleverne kender og følger rutinerne"],
+        langsigtede_resultater=["Bedre faglig og social trivsel"],
+        antagelser={"aktiviteter_til_kortsigtede": "Når lærerne planlægger sammen, bliver strukturen en vane.",
+                    "kortsigtede_til_mellemlange": "Genkendelige rutiner giver tryghed og mindsker uro.",
+                    "mellemlange_til_langsigtede": "Ro i timerne giver plads til læring og styrker trivslen."},
+        kontekst="Ny skoleleder fra august; to nye lærere på mellemtrinnet.",
+        indikatorer=[Tegn("Ro og orden, mellemtrin", indicator_source("ro_orden", "Mellemtrin"), "3,5",
+                          "2024/2025", "4,0", "2026/2027", "langsigtede"),
+                     Tegn("Timer med fælles start", "egen observation", "", "", "80 %", "marts", "kortsigtede")],
+    ).to_dict()
+
+
+def realistic_data() -> dict[str, Any]:
+    """A whole day's work: ratings of 20 candidates, 3 theories, 25 answered statements, notes."""
+    return {
+        "indsatsomraader": {
+            "vurderinger": {f"kandidat-{i}": {"vigtighed": 1 + i % 5, "data": 2, "indflydelse": 4} for i in range(20)},
+            "valgte": ["omraade-1", "omraade-2", "omraade-3"],
+            "begrundelser": {f"omraade-{i}": "Det viser både trivselsmålingen og interviewene. " * 3
+                             for i in range(1, 4)},
+        },
+        "indsatsteorier": {f"omraade-{i}": realistic_theory(i) for i in range(1, 4)},
+        "datasummary": {f"udsagn-{i}": {"enig": "enig", "kommentar": "Det kan vi genkende fra gangene."}
+                        for i in range(25)},
+        "noter": {"dagens aftaler": "Vi mødes igen i januar og ser på fraværstallene. " * 5},
+    }
 
 
 def test_a_change_is_on_disk_at_once_and_comes_back_on_reopen(tmp_path: Path) -> None:
-    workspace = Workspace.open(tmp_path, "061001", "Læringslab 1")
-    workspace.set("indsatsomraader/valgte", ["fremmoede", "klasseledelse"])
-    workspace.set("indsatsteorier/fremmoede/problem", TEXT)
-    raw = (tmp_path / "arbejde" / "061001.json").read_text(encoding="utf-8")
-    assert "Æøå" in raw  # written as UTF-8 text, not \u escapes
+    workspace = Workspace.open(tmp_path, SCHOOL, "Læringslab 1")
+    assert workspace.revision == 0 and workspace.data == {} and workspace.messages == []
+    workspace.set("indsatsomraader/valgte", ["klasseledelse", "fremmoede"])
+    result = workspace.set(PROBLEM_PATH, PROBLEM)
+    assert result.revision == 2 and not result.conflict
+    raw = main_file(tmp_path).read_text(encoding="utf-8")
+    assert "Æøå" in raw and "\\u00e6" not in raw  # UTF-8 text, not escapes
     document = json.loads(raw)
-    assert document["format"] == "labkit-arbejdsfil" and document["revision"] == 2
-    reopened = Workspace.open(tmp_path, "061001")
-    assert reopened.get("indsatsteorier/fremmoede/problem") == TEXT
-    assert reopened.get("indsatsomraader/valgte") == ["fremmoede", "klasseledelse"]
-    assert reopened.get("ikke/gemt", "standard") == "standard"
-    assert read_workspace(tmp_path, "061001")["indsatsteorier"]["fremmoede"]["problem"] == TEXT
+    assert list(document) == ["format", "formatversion", "school_id", "lab", "revision", "saved_at", "data",
+                              "conflicts"]
+    assert (document["format"], document["formatversion"], document["school_id"], document["lab"],
+            document["revision"], document["conflicts"]) == ("labkit-arbejdsfil", 1, SCHOOL, "Læringslab 1", 2, [])
+    assert document["saved_at"].endswith("+00:00")  # ISO 8601 in UTC
+    reopened = Workspace.open(tmp_path, SCHOOL)
+    assert reopened.get(PROBLEM_PATH) == PROBLEM
+    assert reopened.get(("indsatsomraader", "valgte")) == ["klasseledelse", "fremmoede"]
+    assert reopened.get("indsatsteorier/klasseledelse/kontekst", "") == ""
+    assert read_workspace(tmp_path, SCHOOL)["indsatsteorier"]["klasseledelse"]["problem"] == PROBLEM
+    assert read_workspace(tmp_path, "999999") == {}
+
+
+def test_values_handed_out_are_copies(tmp_path: Path) -> None:
+    workspace = Workspace.open(tmp_path, SCHOOL)
+    chosen = ["klasseledelse"]
+    workspace.set("indsatsomraader/valgte", chosen)
+    chosen.append("ændret bagefter")
+    workspace.get("indsatsomraader/valgte").append("ændret i en kopi")
+    workspace.data["indsatsomraader"]["valgte"].append("også en kopi")
+    assert workspace.get("indsatsomraader/valgte") == ["klasseledelse"]
 
 
 def test_saving_the_same_value_again_writes_nothing(tmp_path: Path) -> None:
-    workspace = Workspace.open(tmp_path, "061001")
-    first = workspace.set("noter/a", "x")
-    again = workspace.set("noter/a", "x")
+    workspace = Workspace.open(tmp_path, SCHOOL)
+    first = workspace.set("noter/aftaler", "Vi mødes i januar")
+    again = workspace.set("noter/aftaler", "Vi mødes i januar")
     assert first.revision == again.revision == 1
 
 
-def test_damaged_file_is_recovered_from_the_last_version_and_kept(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(workspace_module, "VERSION_INTERVAL_SECONDS", 0.0)
-    workspace = Workspace.open(tmp_path, "061001")
-    workspace.set("indsatsteorier/fremmoede/problem", TEXT)
-    workspace.set("indsatsteorier/fremmoede/maalgruppe", "4.–6. klasse")  # keeps a version of the first
-    path = tmp_path / "arbejde" / "061001.json"
-    damaged = path.read_text(encoding="utf-8")[:57]  # a save cut off half-way
-    path.write_text(damaged, encoding="utf-8")
-    recovered = Workspace.open(tmp_path, "061001")
-    assert recovered.get("indsatsteorier/fremmoede/problem") == TEXT
-    assert recovered.messages and "beskadiget" in recovered.messages[0]
-    aside = list((tmp_path / "arbejde").glob("061001.beskadiget-*.json"))
-    assert len(aside) == 1 and aside[0].read_text(encoding="utf-8") == damaged
-    assert aside[0].name in recovered.messages[0]
+def test_a_theory_round_trips_through_the_file(tmp_path: Path) -> None:
+    theory = realistic_theory(1)
+    Workspace.open(tmp_path, SCHOOL).set("indsatsteorier/omraade-1", theory)
+    stored = Workspace.open(tmp_path, SCHOOL).get("indsatsteorier/omraade-1")
+    assert Indsatsteori.from_dict(stored) == Indsatsteori.from_dict(theory)
 
 
-def test_only_the_newest_versions_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(workspace_module, "VERSION_INTERVAL_SECONDS", 0.0)
-    workspace = Workspace.open(tmp_path, "061001")
-    for number in range(KEEP_VERSIONS + 10):
+def test_bad_paths_and_values_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    workspace = Workspace.open(tmp_path, SCHOOL)
+    workspace.set("noter/aftaler", "tekst")
+    for path in ("", "noter//x"):
+        with pytest.raises(ValueError):
+            workspace.set(path, "x")
+    with pytest.raises(TypeError):
+        workspace.set("noter/aftaler/under", "x")  # the team's text is not replaced by a section
+    with pytest.raises(ValueError):
+        workspace.set("noter/tal", float("nan"))
+    assert on_disk(tmp_path)["revision"] == 1 and workspace.get("noter") == {"aftaler": "tekst"}
+    workspace.set(("datasummary", "udvikling/ro_orden"), {"enig": "enig", "kommentar": ""})  # a key with "/"
+    assert Workspace.open(tmp_path, SCHOOL).get(("datasummary", "udvikling/ro_orden"))["enig"] == "enig"
+
+
+def test_a_missing_file_starts_empty(tmp_path: Path) -> None:
+    Workspace.open(tmp_path, SCHOOL).set("noter/a", "første")
+    main_file(tmp_path).unlink()
+    workspace = Workspace.open(tmp_path, SCHOOL)
+    assert workspace.data == {} and workspace.messages == []
+    workspace.set("noter/a", "igen")
+    assert on_disk(tmp_path)["data"] == {"noter": {"a": "igen"}}
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not json", "wrong format"])
+def test_a_damaged_file_is_recovered_from_the_last_version_and_kept(tmp_path: Path, damage: str) -> None:
+    workspace = Workspace.open(tmp_path, SCHOOL)
+    workspace.set(PROBLEM_PATH, PROBLEM)
+    workspace.set("indsatsteorier/klasseledelse/maalgruppe", "4.–6. klasse")  # keeps a version of the first
+    text = main_file(tmp_path).read_text(encoding="utf-8")
+    damaged = {"truncated": text[: len(text) // 2],  # a save cut off half-way
+               "not json": "\x00\x00\x00",
+               "wrong format": json.dumps({"format": "noget andet", "data": {}})}[damage]
+    main_file(tmp_path).write_text(damaged, encoding="utf-8")
+
+    recovered = Workspace.open(tmp_path, SCHOOL)
+    assert recovered.get(PROBLEM_PATH) == PROBLEM
+    aside = list((tmp_path / "arbejde").glob(f"{SCHOOL}.beskadiget-*.json"))
+    assert len(aside) == 1 and aside[0].read_text(encoding="utf-8") == damaged  # nothing the team wrote is deleted
+    [message] = recovered.messages
+    assert message.startswith("Arbejdsfilen var beskadiget. Vi har hentet den seneste gode version fra kl. ")
+    assert f"Den beskadigede fil er gemt som {aside[0].name}." in message
+    assert on_disk(tmp_path)["data"]["indsatsteorier"]["klasseledelse"]["problem"] == PROBLEM  # repaired on disk
+    recovered.set("indsatsteorier/klasseledelse/maalgruppe", "Mellemtrinnet")
+    assert Workspace.open(tmp_path, SCHOOL).messages == []
+
+
+def test_a_damaged_file_without_versions_is_kept_and_the_team_told(tmp_path: Path) -> None:
+    main_file(tmp_path).parent.mkdir(parents=True)
+    main_file(tmp_path).write_text('{"format": "labkit-arbejdsfil", "data": {"noter": {"a": "halv', encoding="utf-8")
+    workspace = Workspace.open(tmp_path, SCHOOL)
+    assert workspace.data == {}
+    assert "ingen tidligere version" in workspace.messages[0] and "intet er slettet" in workspace.messages[0]
+    assert len(list((tmp_path / "arbejde").glob(f"{SCHOOL}.beskadiget-*.json"))) == 1
+
+
+def test_a_file_from_a_newer_labkit_is_left_alone(tmp_path: Path) -> None:
+    main_file(tmp_path).parent.mkdir(parents=True)
+    newer = json.dumps({"format": "labkit-arbejdsfil", "formatversion": 2, "revision": 3, "data": {}, "conflicts": []})
+    main_file(tmp_path).write_text(newer, encoding="utf-8")
+    with pytest.raises(LabkitError, match="nyere udgave af labkit"):
+        Workspace.open(tmp_path, SCHOOL)
+    assert main_file(tmp_path).read_text(encoding="utf-8") == newer
+
+
+def test_keys_this_labkit_does_not_know_are_kept(tmp_path: Path) -> None:
+    Workspace.open(tmp_path, SCHOOL).set("noter/a", "første")
+    document = on_disk(tmp_path)
+    document["tilføjet_senere"] = {"eksempel": "æøå"}
+    main_file(tmp_path).write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    Workspace.open(tmp_path, SCHOOL).set("noter/a", "anden")
+    assert on_disk(tmp_path)["tilføjet_senere"] == {"eksempel": "æøå"}
+
+
+def test_each_save_keeps_the_previous_file_and_only_the_newest_50(tmp_path: Path) -> None:
+    workspace = Workspace.open(tmp_path, SCHOOL)
+    for number in range(1, KEEP_VERSIONS + 11):
         workspace.set("noter/tæller", number)
-    versions = sorted((tmp_path / "arbejde" / ".versioner" / "061001").glob("*.json"))
-    assert len(versions) == KEEP_VERSIONS
-    assert json.loads(versions[-1].read_text(encoding="utf-8"))["data"]["noter"]["tæller"] == KEEP_VERSIONS + 8
+    versions = sorted((tmp_path / "arbejde" / ".versioner" / SCHOOL).glob("*.json"))
+    assert len(versions) == KEEP_VERSIONS == 50
+    assert versions[0].name == "000010.json" and versions[-1].name == "000059.json"
+    newest = json.loads(versions[-1].read_text(encoding="utf-8"))
+    assert newest["revision"] == 59 and newest["data"]["noter"]["tæller"] == 59
+    assert on_disk(tmp_path)["data"]["noter"]["tæller"] == 60
 
 
 def test_two_tabs_editing_different_fields_keep_both(tmp_path: Path) -> None:
-    tab_a = Workspace.open(tmp_path, "061001")
-    tab_b = Workspace.open(tmp_path, "061001")
-    tab_a.set("indsatsteorier/fremmoede/problem", TEXT)
-    result = tab_b.set("indsatsteorier/fremmoede/maalgruppe", "Udskolingen")
-    assert not result.conflict
-    final = Workspace.open(tmp_path, "061001")
-    assert final.get("indsatsteorier/fremmoede/problem") == TEXT
-    assert final.get("indsatsteorier/fremmoede/maalgruppe") == "Udskolingen"
+    tab_a = Workspace.open(tmp_path, SCHOOL)
+    tab_b = Workspace.open(tmp_path, SCHOOL)
+    tab_a.set(PROBLEM_PATH, PROBLEM)
+    result = tab_b.set("indsatsteorier/klasseledelse/maalgruppe", "Udskolingen")
+    assert not result.conflict and result.revision == 2
+    assert tab_b.get(PROBLEM_PATH) == PROBLEM  # the other tab's text came along
+    final = Workspace.open(tmp_path, SCHOOL)
+    assert final.get(PROBLEM_PATH) == PROBLEM and final.get("indsatsteorier/klasseledelse/maalgruppe") == "Udskolingen"
+    assert final.conflicts == []
 
 
 def test_two_tabs_editing_the_same_field_lose_neither_text(tmp_path: Path) -> None:
-    tab_a = Workspace.open(tmp_path, "061001", session="fane-a")
-    tab_b = Workspace.open(tmp_path, "061001", session="fane-b")
-    tab_a.set("indsatsteorier/fremmoede/problem", "Tekst fra fane A")
-    result = tab_b.set("indsatsteorier/fremmoede/problem", "Tekst fra fane B")
-    assert result.conflict and result.message and "Begge tekster er gemt" in result.message
-    document = json.loads((tmp_path / "arbejde" / "061001.json").read_text(encoding="utf-8"))
-    assert document["data"]["indsatsteorier"]["fremmoede"]["problem"] == "Tekst fra fane B"
-    assert document["conflicts"] == [{"path": "indsatsteorier/fremmoede/problem", "theirs": "Tekst fra fane A",
-                                      "ours": "Tekst fra fane B", "saved_at": document["conflicts"][0]["saved_at"],
-                                      "session": "fane-b"}]
+    tab_a = Workspace.open(tmp_path, SCHOOL, session="fane-a")
+    tab_b = Workspace.open(tmp_path, SCHOOL, session="fane-b")
+    tab_a.set(PROBLEM_PATH, "Uro i overgangene – skrevet i fane A")
+    result = tab_b.set(PROBLEM_PATH, "Mange afbrydelser – skrevet i fane B")
+    assert result.conflict and result.message
+    assert result.message.startswith("Et andet teammedlem har samtidig ændret »Problem«. Begge tekster er gemt")
+    assert tab_b.messages == [result.message]
+    document = on_disk(tmp_path)
+    assert document["data"]["indsatsteorier"]["klasseledelse"]["problem"] == "Mange afbrydelser – skrevet i fane B"
+    assert document["conflicts"] == [{"path": PROBLEM_PATH, "theirs": "Uro i overgangene – skrevet i fane A",
+                                      "ours": "Mange afbrydelser – skrevet i fane B",
+                                      "saved_at": document["conflicts"][0]["saved_at"], "session": "fane-b"}]
     # After settling it, the chosen text stays and the conflict is gone.
-    tab_b.resolve_conflict(0, keep="theirs")
-    settled = Workspace.open(tmp_path, "061001")
-    assert settled.get("indsatsteorier/fremmoede/problem") == "Tekst fra fane A" and settled.conflicts == []
+    assert not tab_b.resolve_conflict(0, keep="theirs").conflict
+    settled = Workspace.open(tmp_path, SCHOOL)
+    assert settled.get(PROBLEM_PATH) == "Uro i overgangene – skrevet i fane A" and settled.conflicts == []
 
 
-def _hammer(args: tuple[str, str, int]) -> None:
-    folder, field, count = args
-    workspace = Workspace.open(Path(folder), "061001")
-    for number in range(count):
-        workspace.set(f"noter/{field}", f"{field}-{number}")
+def test_a_field_changed_elsewhere_is_not_overwritten_by_a_stale_widget(tmp_path: Path) -> None:
+    """Tab B pulls A's new problem text in while saving another field, but its problem box still shows
+    the old text: when B's user then types in the problem box, A's text must not silently vanish."""
+    Workspace.open(tmp_path, SCHOOL).set(PROBLEM_PATH, "Første udkast")
+    tab_a = Workspace.open(tmp_path, SCHOOL)
+    tab_b = Workspace.open(tmp_path, SCHOOL)
+    tab_a.set(PROBLEM_PATH, "Andet udkast fra fane A")
+    tab_b.set("indsatsteorier/klasseledelse/maalgruppe", "Udskolingen")
+    result = tab_b.set(PROBLEM_PATH, "Første udkast, rettet i fane B")
+    assert result.conflict
+    [conflict] = Workspace.open(tmp_path, SCHOOL).conflicts
+    assert (conflict["theirs"], conflict["ours"]) == ("Andet udkast fra fane A", "Første udkast, rettet i fane B")
+    # Once B has seen the file again (refresh), its next change is an ordinary save.
+    assert tab_b.refresh() is False
+    assert not tab_b.set(PROBLEM_PATH, "Fælles tekst").conflict
+
+
+def test_a_section_saved_whole_is_merged_field_by_field(tmp_path: Path) -> None:
+    """The data summary saves {"enig", "kommentar"} together: what one tab did not touch is not a change."""
+    tab_a = Workspace.open(tmp_path, SCHOOL)
+    tab_b = Workspace.open(tmp_path, SCHOOL)
+    tab_a.set("datasummary/udsagn-1", {"enig": "enig", "kommentar": ""})
+    assert not tab_b.set("datasummary/udsagn-1", {"enig": "", "kommentar": "Det passer med vores oplevelse"}).conflict
+    assert Workspace.open(tmp_path, SCHOOL).get("datasummary/udsagn-1") == {
+        "enig": "enig", "kommentar": "Det passer med vores oplevelse"}
+    tab_a.set("datasummary/udsagn-1", {"enig": "uenig", "kommentar": ""})  # A's comment box still shows ""
+    assert Workspace.open(tmp_path, SCHOOL).get("datasummary/udsagn-1") == {
+        "enig": "uenig", "kommentar": "Det passer med vores oplevelse"}
+    result = tab_a.set("datasummary/udsagn-1", {"enig": "uenig", "kommentar": "Vi ser det anderledes"})
+    assert result.conflict and result.message and "»Kommentar«" in result.message
+    final = Workspace.open(tmp_path, SCHOOL)
+    assert final.get("datasummary/udsagn-1") == {"enig": "uenig", "kommentar": "Vi ser det anderledes"}
+    assert [(c["path"], c["theirs"]) for c in final.conflicts] == [
+        ("datasummary/udsagn-1/kommentar", "Det passer med vores oplevelse")]
+
+
+def test_refresh_pulls_in_what_others_saved(tmp_path: Path) -> None:
+    mine = Workspace.open(tmp_path, SCHOOL)
+    Workspace.open(tmp_path, SCHOOL).set("indsatsomraader/valgte", ["fremmoede"])
+    assert mine.get("indsatsomraader/valgte") is None
+    assert mine.refresh() is True and mine.get("indsatsomraader/valgte") == ["fremmoede"] and mine.revision == 1
+
+
+def test_resolving_keeps_a_text_written_after_the_conflict(tmp_path: Path) -> None:
+    tab_a = Workspace.open(tmp_path, SCHOOL, session="fane-a")
+    tab_b = Workspace.open(tmp_path, SCHOOL, session="fane-b")
+    tab_a.set(PROBLEM_PATH, "A")
+    tab_b.set(PROBLEM_PATH, "B")
+    Workspace.open(tmp_path, SCHOOL, session="fane-c").set(PROBLEM_PATH, "C, skrevet bagefter")
+    tab_b.resolve_conflict(0, keep="ours")
+    final = Workspace.open(tmp_path, SCHOOL)
+    assert final.get(PROBLEM_PATH) == "B"
+    assert [(c["theirs"], c["ours"]) for c in final.conflicts] == [("C, skrevet bagefter", "B")]
+    with pytest.raises(ValueError):
+        final.resolve_conflict(0, keep="begge")
+
+
+def _hammer(folder: str, field: str, count: int, start: Any, revisions: Any) -> None:
+    workspace = Workspace.open(Path(folder), SCHOOL, session=field)
+    start.wait()  # both processes begin saving at the same moment
+    revisions.put((field, [workspace.set(f"noter/{field}", f"{field}-{n}").revision for n in range(count)]))
 
 
 def test_two_processes_saving_at_once_keep_every_last_value(tmp_path: Path) -> None:
-    jobs = [(str(tmp_path), "a", 50), (str(tmp_path), "b", 50)]
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(2) as pool:
-        pool.map(_hammer, jobs)
-    final = Workspace.open(tmp_path, "061001")
-    assert final.get("noter") == {"a": "a-49", "b": "b-49"}
-    assert final.revision == 100
-    assert final.conflicts == []
+    context = multiprocessing.get_context("fork")  # two real processes, like two kernels on one server
+    start, revisions = context.Barrier(2), context.Queue()
+    workers = [context.Process(target=_hammer, args=(str(tmp_path), field, 50, start, revisions))
+               for field in ("lærer", "leder")]
+    for worker in workers:
+        worker.start()
+    seen = dict(revisions.get(timeout=60) for _ in workers)
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0
+    final = Workspace.open(tmp_path, SCHOOL)
+    assert final.get("noter") == {"lærer": "lærer-49", "leder": "leder-49"}
+    assert final.revision == 100 and final.conflicts == []
+    assert sorted(seen["lærer"] + seen["leder"]) == list(range(1, 101))  # every save got its own revision
+    assert seen["lærer"] != list(range(seen["lærer"][0], seen["lærer"][0] + 50))  # they really interleaved
+
+
+def test_a_save_on_a_realistic_file_is_cheap(tmp_path: Path) -> None:
+    workspace = Workspace.open(tmp_path, SCHOOL, "Læringslab 1")
+    for key, value in realistic_data().items():
+        workspace.set(key, value)
+    assert main_file(tmp_path).stat().st_size > 10_000  # about 13 KB
+    timings = []
+    for number in range(20):
+        start = time.perf_counter()
+        workspace.set("indsatsteorier/omraade-2/problem", f"Fraværet er steget {number} år i træk – æøå")
+        timings.append(time.perf_counter() - start)
+    assert statistics.median(timings) < 0.05

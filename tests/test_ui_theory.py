@@ -1,0 +1,46 @@
+"""The indsatsteori form offers the sources a sign can be measured by, and keeps what the team saved."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from labkit.indsatsteori import Tegn, indicator_source, prefill_baseline
+from labkit.session import open_session
+from labkit.ui_theory import load_theory, source_options
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> Path:
+    folder = tmp_path / "lab"
+    shutil.copytree(ROOT / "sample_data", folder)
+    return folder
+
+
+def test_trivsel_signs_can_name_the_klassetrin_group(lab: Path) -> None:
+    session = open_session(str(lab), "061004", interaktiv=False)
+    options = dict((value, label) for label, value in source_options(session))
+    # Ro og orden is only published per Klassetringruppe, so each group is its own source.
+    assert options[indicator_source("ro_orden", "Mellemtrin")] == "Kvalitetsrapport: Ro og orden – Mellemtrin"
+    assert indicator_source("ro_orden", "Udskoling") in options
+    assert indicator_source("ro_orden") not in options
+    assert options[indicator_source("fravaer")].startswith("Kvalitetsrapport: ")
+    assert "egen observation" in options
+    # Picking a group's source fills the baseline with that group's latest published figure.
+    table = session.lab.kvalitet
+    latest = table[(table.school_id == "061004") & (table.indicator == "ro_orden") & (table.level == "skole")
+                   & (table.group == "Mellemtrin") & (table.status == "offentliggjort")].sort_values("school_year")
+    sign, note = prefill_baseline(Tegn(kilde=indicator_source("ro_orden", "Mellemtrin")), table, "061004")
+    assert note is None
+    assert sign.baseline_aar == latest["school_year"].iloc[-1]
+    assert sign.baseline == f"{latest['value'].iloc[-1]:.1f}".replace(".", ",")
+
+
+def test_a_new_theory_belongs_to_its_focus_area(lab: Path) -> None:
+    session = open_session(str(lab), "061004", interaktiv=False)
+    theory = load_theory(session, "fremmoede", "Fremmøde og fravær")
+    assert (theory.focus_area.id, theory.focus_area.title) == ("fremmoede", "Fremmøde og fravær")
