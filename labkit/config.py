@@ -102,9 +102,9 @@ def parse_config(data: Any, folder: Path, source: str) -> LabConfig:
     )
 
 
-def load_config(folder: Path) -> LabConfig:
+def load_config(folder: str | Path) -> LabConfig:
     """Read `lab.yaml` in a lab folder."""
-    folder = folder.resolve()
+    folder = Path(folder).resolve()
     path = folder / CONFIG_NAME
     if not folder.is_dir():
         raise LabkitError(f"Mappen {folder} findes ikke.")

@@ -119,7 +119,7 @@ def _templates(config: LabConfig) -> tuple[Catalogue, Instrument]:
     )
 
 
-def load_lab(folder: Path) -> Lab:
+def load_lab(folder: str | Path) -> Lab:
     """Load a lab folder. Raises `LabkitError` only when the config or templates are unusable."""
     config = load_config(folder)
     catalogue, instrument = _templates(config)

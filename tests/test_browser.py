@@ -109,16 +109,29 @@ def page(lab_server: tuple[str, Path]) -> Iterator[Page]:
 
 
 def open_notebook(page: Page, url: str, name: str) -> None:
+    """Open a notebook and wait until it is the current tab with an idle kernel.
+
+    JupyterLab restores the tabs that were open before, so the current widget may briefly be another
+    notebook: wait for this one by its path, or run-all would run the wrong notebook.
+    """
     page.goto(f"{url}/lab/tree/notesbøger/{name}")
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext.session")
-    page.wait_for_function("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'")
+    page.wait_for_function(
+        "name => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+        " return !!(w && w.context && w.context.path.endsWith(name) && w.sessionContext"
+        " && w.sessionContext.isReady && w.sessionContext.session && w.sessionContext.session.kernel"
+        " && w.sessionContext.session.kernel.status === 'idle'); }", arg=name)
 
 
 def run_all(page: Page) -> None:
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    try:
+        _wait_for_all_cells(page)
+    except Exception:
+        page.screenshot(path=str(Path(os.environ.get("LABKIT_SCREENSHOTS", "/tmp")) / "labkit-browser-fejl.png"))
+        raise
+
+
+def _wait_for_all_cells(page: Page) -> None:
     page.wait_for_function("() => { const w = window.jupyterapp.shell.currentWidget;"
                            " return [...w.content.widgets].every(c => c.model.type !== 'code'"
                            " || (c.model.executionCount !== null && !c.node.classList.contains('jp-mod-running')"
@@ -134,9 +147,8 @@ def restart_kernel(page: Page) -> None:
 def pick_school(page: Page) -> None:
     select = page.locator(".widget-dropdown select").first
     expect(select).to_be_visible()
-    if select.input_value() != SCHOOL_ID:
-        select.select_option(SCHOOL_ID)
-    expect(page.get_by_text(SCHOOL_NAME).first).to_be_visible()
+    select.select_option(label=SCHOOL_NAME)
+    expect(page.locator("h2", has_text=SCHOOL_NAME).first).to_be_visible(timeout=30_000)
 
 
 def workspace(lab: Path) -> dict:
@@ -161,7 +173,7 @@ def test_choices_and_text_survive_a_kernel_restart(page: Page, lab_server: tuple
     # Notebook 3: the school is remembered; write the problem for the first area.
     open_notebook(page, url, "3_indsatsteori.ipynb")
     run_all(page)
-    expect(page.get_by_text(SCHOOL_NAME).first).to_be_visible()
+    expect(page.locator("h2", has_text=SCHOOL_NAME).first).to_be_visible(timeout=30_000)
     problem = page.get_by_placeholder("Hvad er udfordringen, og hvad i jeres data viser den?").first
     problem.fill(PROBLEM_TEXT)
     page.wait_for_timeout(1000)
