@@ -381,6 +381,7 @@ def _finish(
                     column=str(record["column"]),
                     value=_as_text(record["raw"]),
                     expected=expected,
+                    school_id=str(record["school_id"]) or None,
                 )
             )
         if bad_n_cell[position]:
@@ -392,6 +393,7 @@ def _finish(
                     column=str(record["n_column"]),
                     value=_as_text(record["raw_n"]),
                     expected="et helt tal (antal elever eller besvarelser)",
+                    school_id=str(record["school_id"]) or None,
                 )
             )
     keep = ~bad & usable_ids

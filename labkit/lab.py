@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from labkit.catalogue import Catalogue, load_catalogue
-from labkit.config import LabConfig, load_config
+from labkit.config import CONFIG_NAME, LabConfig, load_config
 from labkit.kapacitet import Instrument, KapacitetsData, load_instrument, read_kapacitet_workbook
 from labkit.kvalitet import (
     KVALITET_COLUMNS,
@@ -184,3 +184,23 @@ def school_table(lab: Lab, school_id: str) -> pd.DataFrame:
     """The kvalitet figures for one school plus the kommune and land comparisons."""
     table = lab.kvalitet
     return table.loc[(table["school_id"] == school_id) | (table["level"] != LEVEL_SCHOOL)]
+
+
+def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every file the lab is loaded from, with its size and change time: if any changes, reload."""
+    config = load_config(folder)
+    paths = [folder / CONFIG_NAME, *config.data_folder.glob("*"), *config.templates_folder.rglob("*")]
+    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths if p.is_file()))
+
+
+_loaded: dict[Path, tuple[tuple[tuple[str, int, int], ...], Lab]] = {}
+
+
+def load_lab_cached(folder: str | Path) -> Lab:
+    """`load_lab`, but a process that renders school after school loads an unchanged lab only once."""
+    folder = Path(folder).resolve()
+    fingerprint = _fingerprint(folder)
+    cached = _loaded.get(folder)
+    if cached is None or cached[0] != fingerprint:
+        _loaded[folder] = (fingerprint, load_lab(folder))
+    return _loaded[folder][1]

@@ -34,6 +34,8 @@ class Problem:
     value: str | None = None
     expected: str | None = None
     severity: Severity = Severity.FEJL
+    # The school the bad cell belongs to, when known: a renderer can then stop only that school.
+    school_id: str | None = None
 
     def describe(self) -> str:
         """The problem as one Danish line: where, what was found, what was expected."""

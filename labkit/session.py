@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from labkit.config import CONFIG_NAME
-from labkit.lab import Lab, load_lab
+from labkit.lab import Lab, load_lab_cached
 from labkit.problems import LabkitError, Severity
 from labkit.workspace import WORKSPACE_FOLDER, Workspace
 
@@ -109,7 +109,7 @@ class Session:
 def open_session(lab_mappe: str = "", skole: str = "", interaktiv: bool = True) -> Session:
     """Load the lab and, if known, the school. Raises `LabkitError` with a Danish message."""
     folder = Path(lab_mappe).expanduser() if lab_mappe else find_lab_folder(Path.cwd())
-    lab = load_lab(folder)
+    lab = load_lab_cached(folder)
     session = Session(lab=lab, interactive=interaktiv)
     school = str(skole).strip() if skole else (remembered_school(lab) if interaktiv else None)
     if school:
