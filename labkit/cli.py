@@ -61,5 +61,30 @@ def lab(lab_folder: Path, port: int | None, ingen_browser: bool, opdater_notesbo
     sys.exit(completed.returncode if completed else 0)
 
 
+@main.command(help="Lav et uddelingsark pr. skole (HTML, PDF og indsatsteorien som Word) og en oversigt.")
+@click.argument("lab_folder", type=click.Path(path_type=Path), default=Path("."))
+@click.option("--skole", "schools", multiple=True, metavar="NR",
+              help="Kun denne skole (institutionsnummer); kan gentages. Standard: alle laboratoriets skoler.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["html", "pdf", "docx"]),
+              help="Kun dette format; kan gentages. Standard: html, pdf og docx.")
+@click.option("--ud", "out_folder", type=click.Path(path_type=Path), default=None,
+              help="Mappe til uddelingsarkene. Standard: LAB_FOLDER/uddelingsark.")
+@click.option("--processer", "workers", type=click.IntRange(1, 64), default=None,
+              help="Antal skoler, der laves samtidig. Standard: antal CPU-kerner.")
+@click.option("--stille", is_flag=True, help="Vis ingen statuslinje.")
+def render(lab_folder: Path, schools: tuple[str, ...], formats: tuple[str, ...], out_folder: Path | None,
+           workers: int | None, stille: bool) -> None:
+    from labkit.render import FORMATS, render_lab
+
+    try:
+        report = render_lab(lab_folder, out_folder, [s.zfill(6) if s.isdigit() else s for s in schools] or None,
+                            formats or FORMATS, workers, progress=not stille)
+    except LabkitError as error:
+        click.echo(f"FEJL: {error}", err=True)
+        sys.exit(2)
+    click.echo(report.summary())
+    sys.exit(1 if report.failed else 0)
+
+
 if __name__ == "__main__":
     main()

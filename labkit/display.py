@@ -5,8 +5,12 @@ Everything user-written is HTML-escaped here, once, so no section can forget it.
 
 from __future__ import annotations
 
+import base64
 import html
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from IPython.display import HTML, Image, display
 from matplotlib.figure import Figure
@@ -27,9 +31,45 @@ def figure_png(figure: Figure, dpi: int = 90) -> bytes:
     return buffer.getvalue()
 
 
-def show_figure(figure: Figure) -> None:
-    """Display a figure as a PNG image (one output, no duplicate from the inline backend)."""
-    display(Image(data=figure_png(figure), format="png"))
+# While a handout is rendered, figures are numbered ("Figur 1", "Figur 2", …) in the order shown.
+_figure_numbers: ContextVar[list[int] | None] = ContextVar("labkit_figure_numbers", default=None)
+
+
+@contextmanager
+def numbered_figures() -> Iterator[None]:
+    """Number every figure `show_figure` shows inside this block, starting at 1."""
+    token = _figure_numbers.set([0])
+    try:
+        yield
+    finally:
+        _figure_numbers.reset(token)
+
+
+def figure_caption(figure: Figure) -> str:
+    """The figure's own title (suptitle, else the first axes title): what its caption should say."""
+    suptitle = getattr(figure, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text():
+        return suptitle.get_text()
+    return next((axes.get_title() for axes in figure.axes if axes.get_title()), "")
+
+
+def numbered_figure_html(png: bytes, number: int, caption: str) -> str:
+    """A figure with "Figur N." and its caption below, the image inlined so the page works offline."""
+    text = f"Figur {number}." + (f" {escape(caption)}" if caption else "")
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<figure class="labkit-figur"><img src="data:image/png;base64,{data}" alt="{text}">'
+            f"<figcaption>{text}</figcaption></figure>")
+
+
+def show_figure(figure: Figure, dpi: int = 90) -> None:
+    """Display a figure as a PNG image (one output, no duplicate from the inline backend);
+    numbered with a caption when inside `numbered_figures()`."""
+    numbers = _figure_numbers.get()
+    if numbers is None:
+        display(Image(data=figure_png(figure, dpi), format="png"))
+        return
+    numbers[0] += 1
+    display(HTML(numbered_figure_html(figure_png(figure, dpi), numbers[0], figure_caption(figure))))
 
 
 def escape(text: object) -> str:

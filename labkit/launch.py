@@ -17,7 +17,8 @@ WORKSHOP_SETTINGS = {
 
 
 def bundled_notebooks() -> list[Path]:
-    return sorted(BUNDLED_NOTEBOOKS.glob("*.ipynb"))
+    # The team notebooks are numbered; the handout notebook is for rendering, not for the team.
+    return sorted(BUNDLED_NOTEBOOKS.glob("[0-9]_*.ipynb"))
 
 
 def prepare_notebooks(lab_folder: Path, update: bool = False) -> list[Path]:

@@ -203,3 +203,16 @@ def show_overview(session: Session | None) -> None:
     from labkit.ui_analysis import render_overview
 
     section(session, render_overview, needs_school=False)
+
+
+def show_handout(lab_mappe: str, skole: str) -> None:
+    """The handout notebook: every section of the layout template for one school (no widgets).
+
+    A lab or school that cannot be opened raises, so `labkit render` reports that school as failed.
+    """
+    from labkit.handout import render_handout
+
+    warnings.simplefilter("ignore")
+    if not str(skole).strip():
+        raise LabkitError("Uddelingsarket kræver parameteren »skole« (skolens institutionsnummer).")
+    render_handout(open_session(lab_mappe, str(skole), interaktiv=False))

@@ -226,16 +226,39 @@ def render_theories(session: Session) -> None:
     display(tabs)
 
 
+def _source_label(session: Session, source: str) -> str:
+    """A sign's source in words: "Kvalitetsrapport: Ro og orden – Mellemtrin", not the stored key."""
+    return dict((value, label) for label, value in source_options(session)).get(source, source)
+
+
 def render_theory_static(session: Session, area_id: str, label: str) -> None:
+    """The theory as text, signs table and diagram (for handouts and papermill runs)."""
     from labkit.theory_diagram import draw_indsatsteori
 
     theory = load_theory(session, area_id, label)
     stored = session.workspace.get(theory_path(area_id), {}) if session.workspace else {}
+    stored = stored if isinstance(stored, dict) else {}
+
+    def paragraph(title: str, value: object) -> str:
+        text = "\n".join(str(v) for v in value) if isinstance(value, list) else str(value or "")
+        shown = escape(text).replace(chr(10), "<br>") if text.strip() else "<em class='tom'>(ikke udfyldt)</em>"
+        return f"<p><strong>{escape(title)}:</strong> {shown}</p>"
+
     parts = [f"<h3>{escape(label)}</h3>"]
-    for field in FIELDS:
-        value = stored.get(field.key) if isinstance(stored, dict) else None
-        text = "\n".join(value) if isinstance(value, list) else (value or "")
-        parts.append(f"<p><strong>{escape(field.label)}:</strong> "
-                     f"{escape(text or '(ikke udfyldt)').replace(chr(10), '<br>')}</p>")
+    parts += [paragraph(field.label, stored.get(field.key)) for field in FIELDS]
+    assumptions = stored.get("antagelser") if isinstance(stored.get("antagelser"), dict) else {}
+    parts += [paragraph(text, assumptions.get(key)) for key, text in ASSUMPTIONS]
+    if theory.indikatorer:
+        rows = "".join(
+            f"<tr><td>{escape(sign.beskrivelse)}</td><td>{escape(_source_label(session, sign.kilde))}</td>"
+            f"<td>{escape(sign.baseline)}{escape(f' ({sign.baseline_aar})' if sign.baseline_aar else '')}</td>"
+            f"<td>{escape(sign.maal)}</td><td>{escape(sign.hvornaar)}</td>"
+            f"<td>{escape(RESULT_LEVEL_NAMES.get(sign.resultat_niveau, sign.resultat_niveau))}</td></tr>"
+            for sign in theory.indikatorer)
+        parts.append("<h4>Tegn på, at det virker</h4><table class='labkit-tabel'><thead><tr><th>Tegn</th>"
+                     "<th>Kilde</th><th>Baseline</th><th>Mål</th><th>Hvornår</th><th>Niveau</th></tr></thead>"
+                     f"<tbody>{rows}</tbody></table>")
+    evaluation = stored.get("evaluering") if isinstance(stored.get("evaluering"), dict) else {}
+    parts += [paragraph(text, evaluation.get(key)) for key, text in EVALUATION]
     display(HTML("".join(parts)))
     show_figure(draw_indsatsteori(theory))

@@ -108,3 +108,24 @@ def check_folder(folder: Path) -> tuple[int, str]:
 def run_check() -> Callable[[Path], tuple[int, str]]:
     """`run_check(folder)` → (exit code, output) of `labkit check folder`."""
     return check_folder
+
+
+# A value no real figure has: if it shows anywhere, a suppressed figure leaked.
+SENTINEL = "4,87"
+
+
+def plant_sub_threshold_figure(lab: Path) -> None:
+    """Give Lille Mølle's smallest trivsel group (fewer than 5 answers) a unique score."""
+    path = lab / "data" / "trivsel.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    n_column, score_column = header.index("Antal besvarelser"), header.index("Indikatorsvar")
+    planted = 0
+    for index, line in enumerate(lines[1:], start=1):
+        cells = line.split(";")
+        if cells[0] == "061003" and cells[n_column] and int(cells[n_column]) < 5:
+            cells[score_column] = SENTINEL
+            lines[index] = ";".join(cells)
+            planted += 1
+    assert planted, "the sample lab must have a trivsel group below the minimum"
+    path.write_text("\ufeff" + "\r\n".join(lines) + "\r\n", encoding="utf-8")

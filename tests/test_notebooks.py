@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import SENTINEL, plant_sub_threshold_figure
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -18,8 +19,6 @@ SAMPLE = ROOT / "sample_data"
 KBH = ROOT / "examples" / "kobenhavn"
 SCHOOL_NOTEBOOKS = ["1_data_og_analyse.ipynb", "2_indsatsomraader.ipynb", "3_indsatsteori.ipynb"]
 SAMPLE_SCHOOLS = ["061001", "061002", "061003", "061004", "061005", "061006"]
-# A value no real figure has: if it shows anywhere, a suppressed figure leaked.
-SENTINEL = "4,87"
 TEAM_TEXT = "Vi vil styrke læsning i 4.–6. klasse <script>alert(1)</script> – både øjne og ører."
 
 pytestmark = pytest.mark.slow
@@ -41,23 +40,6 @@ def execute(job: tuple[str, str, str, bool, str]) -> tuple[str, str]:
     except Exception as error:  # noqa: BLE001 - reported by the test with the notebook's name
         return output, f"{type(error).__name__}: {error}"
     return output, ""
-
-
-def plant_sub_threshold_figure(lab: Path) -> None:
-    """Give Lille Mølle's smallest trivsel group (fewer than 5 answers) a unique score."""
-    path = lab / "data" / "trivsel.csv"
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
-    header = lines[0].split(";")
-    n_column, score_column = header.index("Antal besvarelser"), header.index("Indikatorsvar")
-    planted = 0
-    for index, line in enumerate(lines[1:], start=1):
-        cells = line.split(";")
-        if cells[0] == "061003" and cells[n_column] and int(cells[n_column]) < 5:
-            cells[score_column] = SENTINEL
-            lines[index] = ";".join(cells)
-            planted += 1
-    assert planted, "the sample lab must have a trivsel group below the minimum"
-    path.write_text("\ufeff" + "\r\n".join(lines) + "\r\n", encoding="utf-8")
 
 
 def write_team_work(lab: Path, school: str) -> None:

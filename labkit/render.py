@@ -1,0 +1,271 @@
+"""`labkit render`: a handout per school, through papermill, in parallel processes.
+
+Each worker process keeps one warm kernel and runs the handout notebook for school after school in it
+(papermill with our kernel manager): kernel start and imports are paid once per worker, not once per
+school. A school's failure is recorded and the others go on. The same inputs give the same files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import unicodedata
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from labkit.display import escape
+from labkit.problems import LabkitError, Severity
+
+HANDOUT_NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "uddelingsark.ipynb"
+FORMATS = ("html", "pdf", "docx")
+OUTPUT_FOLDER = "uddelingsark"
+INDEX_FILE = "index.html"
+FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "docx": "Word (indsatsteori)"}
+
+
+@dataclass
+class SchoolResult:
+    school_id: str
+    school_name: str
+    files: dict[str, Path] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class RenderReport:
+    folder: Path
+    results: list[SchoolResult]
+    seconds: float
+
+    @property
+    def failed(self) -> list[SchoolResult]:
+        return [r for r in self.results if not r.ok]
+
+    def summary(self) -> str:
+        """The Danish summary the facilitator reads at the end."""
+        done = [r for r in self.results if r.ok]
+        lines = [f"Lavede uddelingsark for {len(done)} af {len(self.results)} skoler på {self.seconds:.1f} s "
+                 f"i {self.folder}."]
+        if self.failed:
+            lines.append("Det gik galt for:")
+            lines += [f"  {r.school_id} {r.school_name}: {' '.join(r.errors)}" for r in self.failed]
+        lines.append(f"Oversigt: {self.folder / INDEX_FILE}")
+        return "\n".join(lines)
+
+
+def file_stem(school_id: str, name: str) -> str:
+    """`061004_kirkebakkeskolen`: readable, safe on every file system, stable between runs."""
+    ascii_name = unicodedata.normalize("NFKD", name.replace("ø", "oe").replace("Ø", "Oe").replace("æ", "ae")
+                                       .replace("Æ", "Ae").replace("å", "aa").replace("Å", "Aa"))
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.encode("ascii", "ignore").decode().lower()).strip("-")
+    return f"{school_id}_{slug}" if slug else school_id
+
+
+def data_errors_by_school(problems: Iterable[Any]) -> dict[str, list[str]]:
+    """Errors in the data that belong to one school: that school is not rendered, the others are."""
+    found: dict[str, list[str]] = {}
+    for problem in problems:
+        if problem.severity is Severity.FEJL and problem.school_id:
+            found.setdefault(problem.school_id, []).append(problem.describe())
+    return found
+
+
+# --- inside a worker process ---------------------------------------------------------------------
+
+_kernel: Any = None
+
+
+def _warm_kernel() -> Any:
+    """This process's kernel manager; nbclient starts the kernel on first use and keeps it after."""
+    global _kernel
+    if _kernel is None:
+        import tempfile
+        from multiprocessing.util import Finalize
+
+        from jupyter_client.manager import AsyncKernelManager
+
+        # IPC sockets in a private folder: local only, and no "running over TCP" warning on screen.
+        _kernel = AsyncKernelManager(kernel_name="python3", transport="ipc",
+                                     ip=str(Path(tempfile.mkdtemp(prefix="labkit-kerne-")) / "kerne"))
+        # Pool workers leave through os._exit, which skips atexit; multiprocessing's finalizers still run.
+        Finalize(None, _stop_kernel, exitpriority=10)
+    return _kernel
+
+
+def _stop_kernel() -> None:
+    if _kernel is not None and _kernel.has_kernel:
+        from jupyter_core.utils import run_sync
+
+        run_sync(_kernel.shutdown_kernel)(now=True)
+
+
+def _notebook_error(error: Exception) -> str:
+    """The Danish part of a failing cell's error, without the traceback."""
+    name, value = getattr(error, "ename", type(error).__name__), getattr(error, "evalue", str(error))
+    if name == "LabkitError":
+        return str(value)
+    return f"En celle i uddelingsarket fejlede ({name}: {value}). Se {OUTPUT_FOLDER}/.notesboeger for detaljer."
+
+
+def render_school(lab_folder: str, school_id: str, school_name: str, out_folder: str,
+                  formats: Sequence[str]) -> SchoolResult:
+    """Run the handout notebook for one school and write its HTML and docx (PDF comes after, batched)."""
+    import nbformat
+    import papermill
+
+    started = time.monotonic()
+    result = SchoolResult(school_id, school_name)
+    out = Path(out_folder)
+    stem = file_stem(school_id, school_name)
+    executed = out / ".notesboeger" / f"{stem}.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(HANDOUT_NOTEBOOK), str(executed), parameters={"lab_mappe": lab_folder, "skole": school_id},
+            kernel_name="python3", km=_warm_kernel(), progress_bar=False, log_output=False,
+            execution_timeout=300)
+    except Exception as error:  # noqa: BLE001 - one school's failure must not stop the others
+        result.errors.append(_notebook_error(error))
+        result.seconds = time.monotonic() - started
+        return result
+    if "html" in formats or "pdf" in formats:
+        html = handout_html(nbformat.read(executed, as_version=4), Path(lab_folder),
+                            f"Uddelingsark – {school_name}")
+        _write_text(out / f"{stem}.html", html)
+        result.files["html"] = out / f"{stem}.html"
+    if "docx" in formats:
+        try:
+            from labkit.handout_docx import write_indsatsteori_docx
+            from labkit.lab import load_lab_cached
+
+            result.files["docx"] = write_indsatsteori_docx(load_lab_cached(Path(lab_folder)), school_id,
+                                                           out / f"{stem}_indsatsteori.docx")
+        except (LabkitError, OSError) as error:
+            result.errors.append(f"Word-filen kunne ikke laves: {error}")
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def handout_html(notebook: Any, lab_folder: Path, title: str) -> str:
+    """The executed handout notebook as one self-contained HTML page, through the layout template."""
+    from nbconvert import HTMLExporter
+
+    from labkit.handout import load_layout
+    from labkit.lab import load_lab_cached
+
+    layout = load_layout(load_lab_cached(lab_folder).config.templates_folder)
+    exporter = HTMLExporter(extra_template_basedirs=[str(layout.folder)], template_name="html")
+    body, _ = exporter.from_notebook_node(notebook, resources={"labkit": layout.template_resources(),
+                                                               "metadata": {"name": title}})
+    return body
+
+
+def _write_text(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+# --- the whole lab --------------------------------------------------------------------------------
+
+
+def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequence[str] | None = None,
+               formats: Sequence[str] = FORMATS, workers: int | None = None, progress: bool = True) -> RenderReport:
+    """Render every (or the chosen) school's handout. Raises `LabkitError` only for an unusable lab."""
+    from tqdm import tqdm
+
+    from labkit.lab import load_lab_cached
+
+    started = time.monotonic()
+    unknown_formats = [f for f in formats if f not in FORMATS]
+    if unknown_formats:
+        raise LabkitError(f"Ukendt format: {', '.join(unknown_formats)}. Vælg blandt: {', '.join(FORMATS)}.")
+    lab_folder = Path(lab_folder).resolve()
+    lab = load_lab_cached(lab_folder)
+    names = lab.config.school_names
+    chosen = list(schools) if schools else list(names)
+    unknown = [s for s in chosen if s not in names]
+    if unknown:
+        raise LabkitError(f"Skolerne {', '.join(unknown)} er ikke med i laboratoriet. "
+                          f"Skolerne er: {', '.join(names)}.")
+    out = Path(out_folder or lab_folder / OUTPUT_FOLDER).resolve()
+    (out / ".notesboeger").mkdir(parents=True, exist_ok=True)
+    bad_data = data_errors_by_school(lab.problems)
+    results: dict[str, SchoolResult] = {}
+    for school_id in chosen:
+        if school_id in bad_data:
+            results[school_id] = SchoolResult(school_id, names[school_id], errors=[
+                "Skolens data har fejl, så uddelingsarket er ikke lavet: " + " ".join(bad_data[school_id][:3])
+                + (f" (og {len(bad_data[school_id]) - 3} mere)" if len(bad_data[school_id]) > 3 else "")
+                + " Se alle med »labkit check«."])
+    todo = [s for s in chosen if s not in results]
+    worker_count = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    with tqdm(total=len(todo), desc="Uddelingsark", unit="skole", disable=not progress) as bar, \
+            ProcessPoolExecutor(max_workers=worker_count) as pool:
+        jobs = {pool.submit(render_school, str(lab_folder), s, names[s], str(out), tuple(formats)): s for s in todo}
+        for job in as_completed(jobs):
+            school_id = jobs[job]
+            try:
+                results[school_id] = job.result()
+            except Exception as error:  # noqa: BLE001 - a crashed worker fails one school, not the run
+                results[school_id] = SchoolResult(school_id, names[school_id],
+                                                  errors=[f"Uventet fejl: {type(error).__name__}: {error}"])
+            bar.update()
+    if "pdf" in formats:
+        _add_pdfs([results[s] for s in chosen], out)
+    if "html" not in formats:
+        for result in results.values():
+            path = result.files.pop("html", None)
+            if path is not None:
+                path.unlink(missing_ok=True)
+    ordered = [results[s] for s in chosen]
+    _write_text(out / INDEX_FILE, index_html(lab.config, ordered))
+    return RenderReport(out, ordered, time.monotonic() - started)
+
+
+def _add_pdfs(results: Sequence[SchoolResult], out: Path) -> None:
+    from labkit.pdf import html_to_pdf
+
+    jobs = [(r.files["html"], out / f"{r.files['html'].stem}.pdf") for r in results if "html" in r.files]
+    if not jobs:
+        return
+    try:
+        outcome = html_to_pdf(jobs)
+    except LabkitError as error:
+        outcome = {pdf: str(error) for _, pdf in jobs}
+    by_html = {html: pdf for html, pdf in jobs}
+    for result in results:
+        pdf = by_html.get(result.files.get("html", Path()))
+        if pdf is None:
+            continue
+        if outcome.get(pdf):
+            result.errors.append(f"PDF kunne ikke laves: {outcome[pdf]}")
+        else:
+            result.files["pdf"] = pdf
+
+
+def index_html(config: Any, results: Sequence[SchoolResult]) -> str:
+    """A page listing every school, its files and whether it was rendered (no timestamps: stable)."""
+    rows = []
+    for result in results:
+        links = " · ".join(f'<a href="{escape(path.name)}">{FORMAT_NAMES[kind]}</a>'
+                           for kind, path in sorted(result.files.items(), key=lambda item: FORMATS.index(item[0])))
+        status = "OK" if result.ok else "Fejl: " + " ".join(result.errors)
+        rows.append(f"<tr class=\"{'ok' if result.ok else 'fejl'}\"><td>{escape(result.school_id)}</td>"
+                    f"<td>{escape(result.school_name)}</td><td>{links}</td><td>{escape(status)}</td></tr>")
+    return ("<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><title>Uddelingsark – "
+            f"{escape(config.lab_name)}</title><style>body{{font-family:sans-serif;margin:2em}}"
+            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
+            "tr.fejl td{background:#fdecea}</style></head><body>"
+            f"<h1>Uddelingsark – {escape(config.lab_name)}, {escape(config.municipality)}</h1>"
+            f"<p>Skoleår {escape(config.school_year)}. {sum(r.ok for r in results)} af {len(results)} skoler "
+            "er lavet.</p><table><thead><tr><th>Nr.</th><th>Skole</th><th>Filer</th><th>Status</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></body></html>")

@@ -1,0 +1,136 @@
+"""The editable Word indsatsteori: the team's saved work, in Danish, the same bytes every time."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import docx
+import pytest
+
+from labkit.handout_docx import write_indsatsteori_docx
+from labkit.lab import Lab, load_lab
+from labkit.workspace import Workspace
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+SCHOOL, SCHOOL_NAME = "061001", "Engskolen"
+OTHER_SCHOOL = "Kirkebakkeskolen"
+LAB_NAME = "Læringslab 1"
+SCRIPT = "<script>alert(1)</script>"
+REASON = f"Eleverne siger, at der er uro i timerne – især i mellemgruppen {SCRIPT}"
+FIELDS = {
+    "problem": "Mange elever oplever uro, og trivselsmålingen viser et fald på mellemtrinnet.",
+    "maalgruppe": "Elever og lærere i 4.–6. årgang på Engskolen.",
+    "langsigtet_maal": "Alle elever oplever ro og arbejdsglæde i timerne.",
+    "kontekst": "Ny ledelse og et nyt skema fra efteråret; to lærere på barsel.",
+}
+LISTS = {
+    "langsigtede_resultater": ["Ro og orden over landsgennemsnittet"],
+    "mellemlange_resultater": ["Færre afbrydelser i timerne"],
+    "kortsigtede_resultater": ["Fælles regler er kendt af alle elever"],
+    "aktiviteter": ["Fælles klasseregler på årgangen", "Kollegial sparring i øjenhøjde"],
+    "ressourcer": ["To timer om måneden til teammøder"],
+}
+ASSUMPTIONS = {
+    "aktiviteter_til_kortsigtede": "Når reglerne er fælles, kender eleverne dem.",
+    "kortsigtede_til_mellemlange": "Kendte regler giver færre afbrydelser.",
+    "mellemlange_til_langsigtede": "Færre afbrydelser giver mere ro og læring.",
+}
+EVALUATION = {"hvordan": "Trivselsmåling og observationer", "hvornaar": "Juni 2026", "hvem": "Årgangsteamet"}
+SIGN = {"beskrivelse": "Ro og orden, mellemtrin", "kilde": "kvalitetsrapport:ro_orden/Mellemtrin",
+        "baseline": "3,4", "baseline_aar": "2024/2025", "maal": "3,8", "hvornaar": "Foråret 2027",
+        "resultat_niveau": "mellemlange"}
+OWN_SIGN = {"beskrivelse": "Antal afbrydelser pr. lektion", "kilde": "egen observation",
+            "baseline": "ca. 12", "maal": "under 5", "hvornaar": "Efter jul"}
+
+
+@pytest.fixture
+def lab_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "lab"
+    shutil.copytree(SAMPLE, folder)
+    return folder
+
+
+@pytest.fixture
+def lab(lab_folder: Path) -> Lab:
+    return load_lab(lab_folder)
+
+
+def write_team_work(lab_folder: Path, problem: str = FIELDS["problem"]) -> None:
+    """A team that chose klasseledelse (filled in) and fremmoede (nothing written yet)."""
+    workspace = Workspace.open(lab_folder, SCHOOL, LAB_NAME)
+    workspace.set("indsatsomraader/valgte", ["klasseledelse", "fremmoede"])
+    workspace.set("indsatsomraader/begrundelser/klasseledelse", REASON)
+    theory = "indsatsteorier/klasseledelse"
+    for key, value in {**FIELDS, "problem": problem, **LISTS}.items():
+        workspace.set(f"{theory}/{key}", value)
+    for link, text in ASSUMPTIONS.items():
+        workspace.set(f"{theory}/antagelser/{link}", text)
+    workspace.set(f"{theory}/evaluering", EVALUATION)
+    workspace.set(f"{theory}/indikatorer", [SIGN, OWN_SIGN])
+
+
+def document_texts(path: Path) -> tuple[list[str], list[list[str]]]:
+    """The paragraphs' texts and every table row's cell texts."""
+    document = docx.Document(str(path))
+    rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    return [p.text for p in document.paragraphs], rows
+
+
+def test_the_document_holds_the_teams_work(lab: Lab, lab_folder: Path, tmp_path: Path) -> None:
+    write_team_work(lab_folder)
+    path = write_indsatsteori_docx(lab, SCHOOL, tmp_path / "ud" / "indsatsteori.docx")
+    paragraphs, rows = document_texts(path)
+    text = "\n".join(paragraphs)
+    assert paragraphs[0] == f"Indsatsteori – {SCHOOL_NAME}"
+    assert "Læringslab 1 · Bøgekilde Kommune · Skoleår 2025/2026" in paragraphs
+    assert REASON in paragraphs  # as plain text, markup and all
+    for value in [*FIELDS.values(), *(item for items in LISTS.values() for item in items)]:
+        assert value in paragraphs, value
+    for written in [*ASSUMPTIONS.values(), *EVALUATION.values()]:
+        assert written in text, written
+    for heading in ("Problem", "Målgruppe", "Langsigtet mål", "Kortsigtede resultater", "Aktiviteter",
+                    "Ressourcer", "Antagelser", "Kontekst", "Tegn på virkning", "Evaluering"):
+        assert heading in paragraphs, heading
+    assert ["Tegn", "Kilde", "Baseline", "Mål", "Hvornår", "Niveau"] in rows
+    assert ["Ro og orden, mellemtrin", "Kvalitetsrapport: Ro og orden – Mellemtrin", "3,4 (2024/2025)",
+            "3,8", "Foråret 2027", "Mellemlangt"] in rows
+    assert any(row[:3] == ["Antal afbrydelser pr. lektion", "Egen observation", "ca. 12"] for row in rows)
+    assert OTHER_SCHOOL not in text + str(rows)
+
+
+def test_empty_fields_and_unwritten_areas_say_so(lab: Lab, lab_folder: Path, tmp_path: Path) -> None:
+    write_team_work(lab_folder)
+    document = docx.Document(str(write_indsatsteori_docx(lab, SCHOOL, tmp_path / "a.docx")))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "Fremmøde og fravær" in paragraphs  # the framework's title: the theory holds none
+    placeholders = [run for p in document.paragraphs for run in p.runs if run.text == "(ikke udfyldt)"]
+    assert placeholders and all(run.italic for run in placeholders)
+
+
+def test_no_focus_areas_is_a_danish_message(lab: Lab, tmp_path: Path) -> None:
+    paragraphs, rows = document_texts(write_indsatsteori_docx(lab, SCHOOL, tmp_path / "tom.docx"))
+    assert paragraphs[0] == f"Indsatsteori – {SCHOOL_NAME}"
+    assert any("ingen indsatsområder" in p for p in paragraphs)
+    assert rows == []
+
+
+def test_same_work_gives_the_same_bytes(lab: Lab, lab_folder: Path, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    write_team_work(lab_folder)
+    first = write_indsatsteori_docx(lab, SCHOOL, tmp_path / "1.docx").read_bytes()
+    later = time.time() + 400 * 86_400  # the clock must not leak into the file (zip dates, metadata)
+    monkeypatch.setattr(time, "time", lambda: later)
+    second = write_indsatsteori_docx(lab, SCHOOL, tmp_path / "2.docx").read_bytes()
+    monkeypatch.undo()
+    assert first == second
+    properties = docx.Document(str(tmp_path / "1.docx")).core_properties
+    assert properties.author == "labkit"
+
+
+def test_control_characters_are_dropped_not_fatal(lab: Lab, lab_folder: Path, tmp_path: Path) -> None:
+    write_team_work(lab_folder, problem="Uro\x00 i timerne\x0b på mellemtrinnet\x1f.")
+    paragraphs, _ = document_texts(write_indsatsteori_docx(lab, SCHOOL, tmp_path / "k.docx"))
+    assert "Uro i timerne på mellemtrinnet." in paragraphs
+    assert FIELDS["maalgruppe"] in paragraphs

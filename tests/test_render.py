@@ -1,0 +1,178 @@
+"""`labkit render` on the sample lab: a handout per school in every format, private, offline and stable.
+
+One render of a prepared copy of the sample lab (a team's text with HTML in it, a hidden sub-threshold
+figure, one school with a broken number) serves most tests; it runs once per test session.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from conftest import SENTINEL, plant_sub_threshold_figure
+from pypdf import PdfReader
+
+from labkit.cli import main
+from labkit.config import load_config
+from labkit.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+TEAM_SCHOOL, BROKEN_SCHOOL = "061004", "061005"
+SCRIPT_TEXT = "Eleverne skal have ro <script>alert(1)</script> – også i æøå-timerne."
+PROBLEM_TEXT = "Uroen i udskolingen er steget i fem år."
+# Any reference that would make the browser fetch something from the network.
+NETWORK_REFERENCE = re.compile(r"""<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""",
+                               re.IGNORECASE)
+
+pytestmark = pytest.mark.slow
+
+
+def break_a_number(lab: Path, school_id: str) -> None:
+    """Put text in a number cell of one school's row in the Skoleoverblik file."""
+    path = lab / "data" / "skoleoverblik.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    column = lines[0].split(";").index("Karaktergennemsnit")
+    for index, line in enumerate(lines):
+        cells = line.split(";")
+        if cells[0] == school_id:
+            cells[column] = "syv"
+            lines[index] = ";".join(cells)
+            break
+    path.write_text("\ufeff" + "\r\n".join(lines) + "\r\n", encoding="utf-8")
+
+
+def write_team_work(lab: Path) -> None:
+    workspace = Workspace.open(lab, TEAM_SCHOOL, "Læringslab 1")
+    workspace.set("indsatsomraader/valgte", ["klasseledelse"])
+    workspace.set("indsatsomraader/begrundelser/klasseledelse", SCRIPT_TEXT)
+    workspace.set("indsatsteorier/klasseledelse/problem", PROBLEM_TEXT)
+    workspace.set("indsatsteorier/klasseledelse/langsigtet_maal", "Ro og orden over landsgennemsnittet.")
+    workspace.set("indsatsteorier/klasseledelse/aktiviteter", ["Fælles regler i alle klasser"])
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    lab = tmp_path_factory.mktemp("render") / "lab"
+    shutil.copytree(ROOT / "sample_data", lab)
+    plant_sub_threshold_figure(lab)
+    break_a_number(lab, BROKEN_SCHOOL)
+    write_team_work(lab)
+    result = CliRunner().invoke(main, ["render", str(lab), "--stille", "--processer", "2"])
+    return lab, result
+
+
+def school_names(lab: Path) -> dict[str, str]:
+    return load_config(lab).school_names
+
+
+def files_of(lab: Path, suffix: str) -> dict[str, Path]:
+    return {path.name[:6]: path for path in (lab / "uddelingsark").glob(f"*{suffix}")}
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_every_good_school_gets_html_pdf_and_docx(rendered: tuple[Path, object]) -> None:
+    lab, _ = rendered
+    good = set(school_names(lab)) - {BROKEN_SCHOOL}
+    assert set(files_of(lab, ".html")) - {"index."} == good
+    assert set(files_of(lab, ".pdf")) == good
+    assert set(files_of(lab, "_indsatsteori.docx")) == good
+
+
+def test_each_handout_names_its_own_school_and_no_other(rendered: tuple[Path, object]) -> None:
+    lab, _ = rendered
+    names = school_names(lab)
+    for school_id, path in files_of(lab, "_indsatsteori.docx").items():
+        del path
+        html = (lab / "uddelingsark").glob(f"{school_id}_*.html").__next__().read_text(encoding="utf-8")
+        assert names[school_id] in html
+        assert "Figur 1." in html and "Figur 2." in html and "data:image/png;base64," in html
+        for other_id, other in names.items():
+            if other_id != school_id:
+                assert other not in html, (school_id, other)
+        assert "In&nbsp;[" not in html and "injected-parameters" not in html and "lab_mappe" not in html
+
+
+def test_handouts_work_offline_and_show_team_html_as_text(rendered: tuple[Path, object]) -> None:
+    lab, _ = rendered
+    for path in (lab / "uddelingsark").glob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert not NETWORK_REFERENCE.search(html), path.name
+        assert "<script" not in html.lower(), path.name  # no script at all: nothing to run or fetch
+    team_html = next((lab / "uddelingsark").glob(f"{TEAM_SCHOOL}_*.html")).read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in team_html
+    assert "<script>alert(1)" not in team_html
+    assert PROBLEM_TEXT in team_html
+
+
+def test_pdf_pages_carry_the_school_name(rendered: tuple[Path, object]) -> None:
+    lab, _ = rendered
+    names = school_names(lab)
+    for school_id, path in files_of(lab, ".pdf").items():
+        reader = PdfReader(path)
+        assert len(reader.pages) >= 2
+        assert names[school_id] in pdf_text(path)
+
+
+def test_docx_holds_the_indsatsteori(rendered: tuple[Path, object]) -> None:
+    lab, _ = rendered
+    text = docx_text(files_of(lab, "_indsatsteori.docx")[TEAM_SCHOOL])
+    for expected in (PROBLEM_TEXT, "Ro og orden over landsgennemsnittet.", "Fælles regler i alle klasser",
+                     SCRIPT_TEXT, "Kirkebakkeskolen"):
+        assert expected in text
+
+
+def test_sub_threshold_figure_is_in_no_output_file(rendered: tuple[Path, object]) -> None:
+    lab, _ = rendered
+    variants = (SENTINEL, SENTINEL.replace(",", "."))
+    for path in (lab / "uddelingsark").iterdir():
+        if path.suffix == ".html":
+            text = path.read_text(encoding="utf-8")
+        elif path.suffix == ".pdf":
+            text = pdf_text(path)
+        elif path.suffix == ".docx":
+            text = docx_text(path)
+        else:
+            continue
+        assert not any(v in text for v in variants), path.name
+
+
+def test_broken_school_fails_alone_and_the_exit_status_says_so(rendered: tuple[Path, object]) -> None:
+    lab, result = rendered
+    assert result.exit_code == 1, result.output
+    assert "Lavede uddelingsark for 5 af 6 skoler" in result.output
+    broken_line = next(line for line in result.output.splitlines() if line.strip().startswith(BROKEN_SCHOOL))
+    assert "Karaktergennemsnit" in broken_line and "syv" in broken_line and "række" in broken_line.lower()
+    index = (lab / "uddelingsark" / "index.html").read_text(encoding="utf-8")
+    assert index.count('class="ok"') == 5 and index.count('class="fejl"') == 1
+    assert "Traceback" not in result.output
+
+
+def test_same_inputs_give_the_same_handout(rendered: tuple[Path, object], tmp_path: Path) -> None:
+    lab, _ = rendered
+    again = CliRunner().invoke(main, ["render", str(lab), "--skole", TEAM_SCHOOL, "--format", "html",
+                                      "--format", "docx", "--ud", str(tmp_path), "--stille"])
+    assert again.exit_code == 0, again.output
+    for pattern in (f"{TEAM_SCHOOL}_*.html", f"{TEAM_SCHOOL}_*.docx"):
+        first = next((lab / "uddelingsark").glob(pattern)).read_bytes()
+        second = next(tmp_path.glob(pattern)).read_bytes()
+        assert first == second, pattern
+
+
+def test_unknown_school_is_a_danish_message(rendered: tuple[Path, object]) -> None:
+    lab, _ = rendered
+    result = CliRunner().invoke(main, ["render", str(lab), "--skole", "999999", "--stille"])
+    assert result.exit_code == 2
+    assert "999999" in result.output and "ikke med i laboratoriet" in result.output
