@@ -119,6 +119,7 @@ def open_notebook(page: Page, url: str, name: str) -> None:
         "name => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
         " return !!(w && w.context && w.context.path.endsWith(name) && w.sessionContext"
         " && w.sessionContext.isReady && w.sessionContext.session && w.sessionContext.session.kernel"
+        " && w.sessionContext.session.kernel.connectionStatus === 'connected'"
         " && w.sessionContext.session.kernel.status === 'idle'); }", arg=name)
 
 
@@ -139,9 +140,16 @@ def _wait_for_all_cells(page: Page) -> None:
 
 
 def restart_kernel(page: Page) -> None:
-    page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
-    page.wait_for_function("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
-                           " === 'idle'")
+    """Restart the current notebook's kernel (no dialog) and wait until the new kernel is idle.
+
+    JupyterLab's session context swaps in the restarted kernel; wait on the context's current kernel,
+    connected and idle, not on the object we held before the restart.
+    """
+    page.evaluate("async () => { await window.jupyterapp.shell.currentWidget.sessionContext.restartKernel(); }")
+    page.wait_for_function(
+        "() => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session"
+        " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;"
+        " return !!(k && k.connectionStatus === 'connected' && k.status === 'idle'); }")
 
 
 def pick_school(page: Page) -> None:
