@@ -139,6 +139,37 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
         assert_a4_handout(pdf)
 
 
+
+@needs_browser
+def test_a_failed_write_keeps_the_old_pdf_and_leaves_no_temporary_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import labkit.pdf
+
+    [(html, pdf)] = write_handouts(tmp_path, 1)
+    pdf.write_bytes(b"gammel PDF")
+
+    def full_disk(source: str, target: str) -> None:
+        raise OSError(28, "Der er ikke mere plads på disken")
+
+    monkeypatch.setattr(labkit.pdf.os, "replace", full_disk)
+    outcome = html_to_pdf([(html, pdf)])
+    assert "kunne ikke gemmes: Der er ikke mere plads på disken" in str(outcome[pdf])
+    assert pdf.read_bytes() == b"gammel PDF"
+    assert [path.name for path in pdf.parent.iterdir()] == [pdf.name]
+
+
+@needs_browser
+def test_works_inside_a_running_event_loop_as_in_jupyter(tmp_path: Path) -> None:
+    import asyncio
+
+    jobs = write_handouts(tmp_path, 1)
+
+    async def in_notebook() -> dict[Path, str | None]:
+        return html_to_pdf(jobs)
+
+    assert asyncio.run(in_notebook()) == {jobs[0][1]: None}
+    assert_a4_handout(jobs[0][1])
+
 @needs_browser
 def test_identical_html_gives_identical_pdf(tmp_path: Path) -> None:
     first, second = write_handouts(tmp_path, 2)
@@ -170,6 +201,8 @@ def test_stable_pdf_fixes_dates_and_id_without_moving_bytes() -> None:
     assert b"/ModDate (D:20000101000000+00'00')" in stable
     assert b"/ID [<000000> <000000>]" in stable
     assert stable_pdf(stable) == stable
+    spaced = b"trailer\n<</ID[ <ab12>\n<CD34> ]>>"
+    assert stable_pdf(spaced) == b"trailer\n<</ID[ <0000>\n<0000> ]>>"
 
 
 def test_find_chromium_rejects_a_wrong_labkit_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
