@@ -102,10 +102,15 @@ def _warm_kernel() -> Any:
 
 
 def _stop_kernel() -> None:
-    if _kernel is not None and _kernel.has_kernel:
+    import shutil
+
+    if _kernel is None:
+        return
+    if _kernel.has_kernel:
         from jupyter_core.utils import run_sync
 
         run_sync(_kernel.shutdown_kernel)(now=True)
+    shutil.rmtree(Path(_kernel.ip).parent, ignore_errors=True)
 
 
 def _notebook_error(error: Exception) -> str:
