@@ -18,6 +18,7 @@ import functools
 import hashlib
 import math
 import string
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -89,6 +90,9 @@ def _column(kvalitet: pd.DataFrame, name: str, mask: np.ndarray, numeric: bool =
     return kvalitet[name].to_numpy(dtype=object)[mask]
 
 
+_FIGURES_CACHE: dict[int, tuple[weakref.ref, dict[tuple[str, str], _Figures]]] = {}
+
+
 @dataclass(frozen=True)
 class _Figures:
     """One indicator's rows (all levels) and the schools' Elevtal, as arrays: selections cost microseconds."""
@@ -106,6 +110,23 @@ class _Figures:
 
     @classmethod
     def of(cls, kvalitet: pd.DataFrame, indicator_id: str, group: str = "") -> _Figures:
+        """The figures of one indicator, remembered for as long as the table lives.
+
+        A handout asks for the same indicator a dozen times (trend, comparisons, summary); the
+        lab's table is never changed after loading, so selecting once per table is enough.
+        """
+        key = id(kvalitet)
+        entry = _FIGURES_CACHE.get(key)
+        if entry is None or entry[0]() is not kvalitet:
+            entry = (weakref.ref(kvalitet, lambda _: _FIGURES_CACHE.pop(key, None)), {})
+            _FIGURES_CACHE[key] = entry
+        found = entry[1].get((indicator_id, group))
+        if found is None:
+            found = entry[1][(indicator_id, group)] = cls._select(kvalitet, indicator_id, group)
+        return found
+
+    @classmethod
+    def _select(cls, kvalitet: pd.DataFrame, indicator_id: str, group: str) -> _Figures:
         indicator = kvalitet["indicator"].to_numpy(dtype=object)
         level = kvalitet["level"].to_numpy(dtype=object)
         own = (indicator == indicator_id) & (kvalitet["group"].to_numpy(dtype=object) == group)

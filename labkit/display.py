@@ -46,11 +46,14 @@ def numbered_figures() -> Iterator[None]:
 
 
 def figure_caption(figure: Figure) -> str:
-    """The figure's own title (suptitle, else the first axes title): what its caption should say."""
+    """The figure's own title, for its caption: the suptitle, an axes title, or else the first text
+    placed on the figure (labkit's figures put their title there, top left)."""
     suptitle = getattr(figure, "_suptitle", None)
     if suptitle is not None and suptitle.get_text():
         return suptitle.get_text()
-    return next((axes.get_title() for axes in figure.axes if axes.get_title()), "")
+    titles = [axes.get_title() for axes in figure.axes if axes.get_title()]
+    titles += [text.get_text() for text in figure.texts if text.get_text().strip()]
+    return titles[0].replace("\n", " ") if titles else ""
 
 
 def numbered_figure_html(png: bytes, number: int, caption: str) -> str:

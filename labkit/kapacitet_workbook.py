@@ -7,19 +7,18 @@ Regenerate the blank template shipped with labkit with `python -m labkit.kapacit
 from __future__ import annotations
 
 import math
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from python_calamine import CalamineWorkbook
 
 from labkit.config import DEFAULT_MIN_GROUP_SIZE
 from labkit.instrument import DEFAULT_INSTRUMENT, RESERVED_COLUMNS, Instrument, load_instrument, normalise_key
@@ -365,34 +364,40 @@ def read_entry_sheets(
 ) -> tuple[dict[str, tuple[str, list[list[object]]]] | None, Problem | None]:
     """All cells of the sheets labkit reads, by normalised sheet name; a Problem if not an .xlsx."""
     wanted = {normalise_key(SHEET_RATINGS), normalise_key(SHEET_NOTES)}
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about Excel extensions it drops
-            workbook = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
+    if not path.is_file():
         return None, Problem(file, "Filen findes ikke.", expected=f"en Excel-fil på {path}")
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+    try:
+        # calamine (Rust) reads a large entry workbook some 40× faster than openpyxl.
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheets = {}
+        for title in workbook.sheet_names:
+            if normalise_key(title) in wanted:
+                raw = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+                sheets[normalise_key(title)] = (title, [[_as_openpyxl_value(c) for c in row] for row in raw])
+    except Exception:  # noqa: BLE001 - calamine raises several types for a file that is not an .xlsx
         return None, Problem(
             file,
             "Filen kan ikke åbnes som Excel-projektmappe (.xlsx).",
             expected="indtastningsarket gemt fra Excel som .xlsx",
         )
-    try:
-        sheets = {}
-        for sheet in workbook.worksheets:
-            if normalise_key(sheet.title) in wanted:
-                rows: list[list[object]] = [list(row) for row in sheet.iter_rows(values_only=True)]
-                sheets[normalise_key(sheet.title)] = (sheet.title, rows)
-        if normalise_key(SHEET_RATINGS) not in sheets:
-            return None, Problem(
-                file,
-                f"Arket »{SHEET_RATINGS}« mangler.",
-                value=", ".join(workbook.sheetnames),
-                expected=f"et ark ved navn »{SHEET_RATINGS}« med én række pr. respondent",
-            )
-        return sheets, None
-    finally:
-        workbook.close()
+    if normalise_key(SHEET_RATINGS) not in sheets:
+        return None, Problem(
+            file,
+            f"Arket »{SHEET_RATINGS}« mangler.",
+            value=", ".join(workbook.sheet_names),
+            expected=f"et ark ved navn »{SHEET_RATINGS}« med én række pr. respondent",
+        )
+    return sheets, None
+
+
+def _as_openpyxl_value(cell: object) -> object:
+    """calamine gives "" for an empty cell and 4.0 for the whole number 4; the checks downstream
+    expect what Excel wrote: None for empty, an int for a whole number."""
+    if cell == "":
+        return None
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    return cell
 
 
 def locate_table(file: str, name: str, raw: list[list[object]]) -> tuple[EntrySheet | None, Problem | None]:

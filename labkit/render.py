@@ -7,6 +7,7 @@ school. A school's failure is recorded and the others go on. The same inputs giv
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
@@ -14,10 +15,10 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
-from labkit.display import escape
 from labkit.problems import LabkitError, Severity
 
 HANDOUT_NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "uddelingsark.ipynb"
@@ -84,21 +85,44 @@ def data_errors_by_school(problems: Iterable[Any]) -> dict[str, list[str]]:
 _kernel: Any = None
 
 
-def _warm_kernel() -> Any:
-    """This process's kernel manager; nbclient starts the kernel on first use and keeps it after."""
+def _warm_kernel(lab_folder: str = "") -> Any:
+    """This process's kernel, started once and kept for every school the process renders."""
     global _kernel
     if _kernel is None:
         import tempfile
         from multiprocessing.util import Finalize
 
         from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
 
         # IPC sockets in a private folder: local only, and no "running over TCP" warning on screen.
         _kernel = AsyncKernelManager(kernel_name="python3", transport="ipc",
                                      ip=str(Path(tempfile.mkdtemp(prefix="labkit-kerne-")) / "kerne"))
         # Pool workers leave through os._exit, which skips atexit; multiprocessing's finalizers still run.
         Finalize(None, _stop_kernel, exitpriority=10)
+        # Start the kernel now and let it import labkit while this process imports papermill and
+        # nbconvert: the two start-ups overlap instead of adding up.
+        warm_up = ["import labkit.lab, labkit.notebook, labkit.handout"]
+        if lab_folder:
+            warm_up.append(f"labkit.lab.load_lab_cached({lab_folder!r})")
+        run_sync(_kernel.start_kernel)(extra_arguments=[f"--IPKernelApp.exec_lines={warm_up!r}"])
     return _kernel
+
+
+def _start_worker(lab_folder: str) -> None:
+    """Pool initializer: start the kernel first, then import what rendering needs while it starts."""
+    _warm_kernel(lab_folder)
+    import nbformat
+    import papermill  # noqa: F401
+
+    try:  # compile the handout template once now (about a second), not for the first school
+        handout_html(nbformat.v4.new_notebook(), Path(lab_folder), "")
+    except LabkitError:
+        pass  # a broken layout template is reported for each school by render_school
+
+
+def _ready() -> None:
+    """A no-op task: submitting one per worker makes the pool start every worker at once."""
 
 
 def _stop_kernel() -> None:
@@ -106,11 +130,13 @@ def _stop_kernel() -> None:
 
     if _kernel is None:
         return
-    if _kernel.has_kernel:
-        from jupyter_core.utils import run_sync
+    try:
+        if _kernel.has_kernel:
+            from jupyter_core.utils import run_sync
 
-        run_sync(_kernel.shutdown_kernel)(now=True)
-    shutil.rmtree(Path(_kernel.ip).parent, ignore_errors=True)
+            run_sync(_kernel.shutdown_kernel)(now=True)
+    finally:
+        shutil.rmtree(Path(_kernel.ip).parent, ignore_errors=True)
 
 
 def _notebook_error(error: Exception) -> str:
@@ -161,16 +187,21 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
 
 def handout_html(notebook: Any, lab_folder: Path, title: str) -> str:
     """The executed handout notebook as one self-contained HTML page, through the layout template."""
+    from labkit.config import load_config
+    from labkit.handout import load_layout
+
+    layout = load_layout(load_config(lab_folder).templates_folder)
+    body, _ = _exporter(layout.folder).from_notebook_node(
+        notebook, resources={"labkit": layout.template_resources(), "metadata": {"name": title}})
+    return body
+
+
+@functools.cache
+def _exporter(template_folder: Path) -> Any:
+    """One HTML exporter per layout folder and process: building it (Jinja environment) costs ~0.3 s."""
     from nbconvert import HTMLExporter
 
-    from labkit.handout import load_layout
-    from labkit.lab import load_lab_cached
-
-    layout = load_layout(load_lab_cached(lab_folder).config.templates_folder)
-    exporter = HTMLExporter(extra_template_basedirs=[str(layout.folder)], template_name="html")
-    body, _ = exporter.from_notebook_node(notebook, resources={"labkit": layout.template_resources(),
-                                                               "metadata": {"name": title}})
-    return body
+    return HTMLExporter(extra_template_basedirs=[str(template_folder)], template_name="html")
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -187,6 +218,7 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
     """Render every (or the chosen) school's handout. Raises `LabkitError` only for an unusable lab."""
     from tqdm import tqdm
 
+    from labkit.config import load_config
     from labkit.lab import load_lab_cached
 
     started = time.monotonic()
@@ -194,8 +226,8 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
     if unknown_formats:
         raise LabkitError(f"Ukendt format: {', '.join(unknown_formats)}. Vælg blandt: {', '.join(FORMATS)}.")
     lab_folder = Path(lab_folder).resolve()
-    lab = load_lab_cached(lab_folder)
-    names = lab.config.school_names
+    config = load_config(lab_folder)
+    names = config.school_names
     chosen = list(schools) if schools else list(names)
     unknown = [s for s in chosen if s not in names]
     if unknown:
@@ -203,27 +235,34 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
                           f"Skolerne er: {', '.join(names)}.")
     out = Path(out_folder or lab_folder / OUTPUT_FOLDER).resolve()
     (out / ".notesboeger").mkdir(parents=True, exist_ok=True)
-    bad_data = data_errors_by_school(lab.problems)
+    worker_count = max(1, min(workers or os.cpu_count() or 1, len(chosen)))
     results: dict[str, SchoolResult] = {}
-    for school_id in chosen:
-        if school_id in bad_data:
-            results[school_id] = SchoolResult(school_id, names[school_id], errors=[
-                "Skolens data har fejl, så uddelingsarket er ikke lavet: " + " ".join(bad_data[school_id][:3])
-                + (f" (og {len(bad_data[school_id]) - 3} mere)" if len(bad_data[school_id]) > 3 else "")
-                + " Se alle med »labkit check«."])
-    todo = [s for s in chosen if s not in results]
-    worker_count = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
-    with tqdm(total=len(todo), desc="Uddelingsark", unit="skole", disable=not progress) as bar, \
-            ProcessPoolExecutor(max_workers=worker_count) as pool:
-        jobs = {pool.submit(render_school, str(lab_folder), s, names[s], str(out), tuple(formats)): s for s in todo}
-        for job in as_completed(jobs):
-            school_id = jobs[job]
-            try:
-                results[school_id] = job.result()
-            except Exception as error:  # noqa: BLE001 - a crashed worker fails one school, not the run
-                results[school_id] = SchoolResult(school_id, names[school_id],
-                                                  errors=[f"Uventet fejl: {type(error).__name__}: {error}"])
-            bar.update()
+    with ProcessPoolExecutor(max_workers=worker_count, initializer=_start_worker,
+                             initargs=(str(lab_folder),)) as pool:
+        # Workers start their kernels now, while this process reads and checks the lab's data.
+        for _ in range(worker_count):
+            pool.submit(_ready)
+        lab = load_lab_cached(lab_folder)
+        bad_data = data_errors_by_school(lab.problems)
+        for school_id in chosen:
+            if school_id in bad_data:
+                problems = bad_data[school_id]
+                results[school_id] = SchoolResult(school_id, names[school_id], errors=[
+                    "Skolens data har fejl, så uddelingsarket er ikke lavet: " + " ".join(problems[:3])
+                    + (f" (og {len(problems) - 3} mere)" if len(problems) > 3 else "")
+                    + " Se alle med »labkit check«."])
+        todo = [s for s in chosen if s not in results]
+        with tqdm(total=len(todo), desc="Uddelingsark", unit="skole", disable=not progress) as bar:
+            jobs = {pool.submit(render_school, str(lab_folder), s, names[s], str(out), tuple(formats)): s
+                    for s in todo}
+            for job in as_completed(jobs):
+                school_id = jobs[job]
+                try:
+                    results[school_id] = job.result()
+                except Exception as error:  # noqa: BLE001 - a crashed worker fails one school, not the run
+                    results[school_id] = SchoolResult(school_id, names[school_id],
+                                                      errors=[f"Uventet fejl: {type(error).__name__}: {error}"])
+                bar.update()
     if "pdf" in formats:
         _add_pdfs([results[s] for s in chosen], out)
     if "html" not in formats:
@@ -232,7 +271,7 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
             if path is not None:
                 path.unlink(missing_ok=True)
     ordered = [results[s] for s in chosen]
-    _write_text(out / INDEX_FILE, index_html(lab.config, ordered))
+    _write_text(out / INDEX_FILE, index_html(config, ordered))
     return RenderReport(out, ordered, time.monotonic() - started)
 
 

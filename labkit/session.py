@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from labkit.config import CONFIG_NAME
 from labkit.lab import Lab, load_lab_cached
@@ -21,6 +22,8 @@ from labkit.workspace import WORKSPACE_FOLDER, Workspace
 
 # The last school a user picked in a lab, so a kernel restart does not ask again.
 LAST_CHOICE_FILE = ".valgt_skole.json"
+
+T = TypeVar("T")
 
 
 def find_lab_folder(start: Path) -> Path:
@@ -75,6 +78,15 @@ class Session:
     # Widgets one section makes and another shows (e.g. the bubble chart that follows the ratings).
     shared_widgets: dict[str, object] = field(default_factory=dict)
     _listeners: list[Callable[[], None]] = field(default_factory=list)
+    # Results that depend only on the lab's data and the school (e.g. the data summary), computed once.
+    _memo: dict[str, object] = field(default_factory=dict)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()` once per school: several sections ask for the same data summary."""
+        full_key = f"{self.school_id}:{key}"
+        if full_key not in self._memo:
+            self._memo[full_key] = compute()
+        return self._memo[full_key]  # type: ignore[return-value]
 
     @property
     def school_name(self) -> str:

@@ -41,7 +41,7 @@ def _trend(session: Session, indicator_id: str, group: str) -> tuple[object, str
 def render_summary(session: Session) -> None:
     from labkit.summary import data_summary
 
-    summary = data_summary(session.lab, session.school_id or "")
+    summary = session.memo("data_summary", lambda: data_summary(session.lab, session.school_id or ""))
     groups = (("Styrker", summary.strengths, "ok"), ("Bekymringer", summary.concerns, "advarsel"),
               ("Usikkert", summary.uncertain, "info"))
     for title, statements, kind in groups:

@@ -26,7 +26,7 @@ def data_flags(session: Session) -> list[DataFlag]:
     """What the school's data summary points to, as flags for the candidates."""
     from labkit.summary import data_summary
 
-    summary = data_summary(session.lab, session.school_id or "")
+    summary = session.memo("data_summary", lambda: data_summary(session.lab, session.school_id or ""))
     flags = []
     for statement in summary.concerns:
         kind = "dimension" if statement.source == "kapacitet" else "indikator"
@@ -35,10 +35,13 @@ def data_flags(session: Session) -> list[DataFlag]:
 
 
 def school_candidates(session: Session) -> list[Candidate]:
-    config = session.lab.config
-    areas = load_focus_areas(config.templates_folder / FOCUS_AREAS_FILE, session.lab.catalogue,
-                             session.lab.instrument)
-    return build_candidates(areas, data_flags(session))
+    def build() -> list[Candidate]:
+        config = session.lab.config
+        areas = load_focus_areas(config.templates_folder / FOCUS_AREAS_FILE, session.lab.catalogue,
+                                 session.lab.instrument)
+        return build_candidates(areas, data_flags(session))
+
+    return session.memo("candidates", build)
 
 
 def rating_path(candidate_id: str, key: str) -> str:

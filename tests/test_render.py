@@ -176,3 +176,22 @@ def test_unknown_school_is_a_danish_message(rendered: tuple[Path, object]) -> No
     result = CliRunner().invoke(main, ["render", str(lab), "--skole", "999999", "--stille"])
     assert result.exit_code == 2
     assert "999999" in result.output and "ikke med i laboratoriet" in result.output
+
+
+def test_handout_notebook_runs_with_plain_papermill_and_nbconvert(rendered: tuple[Path, object],
+                                                                    tmp_path: Path) -> None:
+    """A facilitator without the labkit command: papermill's CLI, then nbconvert's."""
+    import subprocess
+    import sys
+
+    lab, _ = rendered
+    executables = Path(sys.executable).parent
+    executed = tmp_path / "ark.ipynb"
+    subprocess.run([str(executables / "papermill"), str(ROOT / "notebooks" / "uddelingsark.ipynb"), str(executed),
+                    "-y", f'{{lab_mappe: "{lab}", skole: "{TEAM_SCHOOL}"}}', "--no-progress-bar"],
+                   check=True, capture_output=True, cwd=tmp_path)
+    subprocess.run([str(executables / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+                   check=True, capture_output=True, cwd=tmp_path)
+    html = (tmp_path / "ark.html").read_text(encoding="utf-8")
+    assert "Kirkebakkeskolen" in html and "Figur 1." in html and PROBLEM_TEXT in html
+    assert "Engskolen" not in html
