@@ -191,9 +191,18 @@ def handout_html(notebook: Any, lab_folder: Path, title: str) -> str:
     from labkit.handout import load_layout
 
     layout = load_layout(load_config(lab_folder).templates_folder)
+    # The title again as a CSS string, for the running footer on every printed page.
+    resources = {**layout.template_resources(), "sidefod_css": css_string(title)}
     body, _ = _exporter(layout.folder).from_notebook_node(
-        notebook, resources={"labkit": layout.template_resources(), "metadata": {"name": title}})
+        notebook, resources={"labkit": resources, "metadata": {"name": title}})
     return body
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string that cannot end the string or the <style> element early."""
+    escaped = "".join(ch if ch.isalnum() or ch in " -–.,:·/()" else f"\\{ord(ch):x} " for ch in text)
+    return f'"{escaped}"'
+
 
 
 @functools.cache
