@@ -21,7 +21,7 @@ def main() -> None:
 @click.argument("lab_folder", type=click.Path(path_type=Path), default=Path("."))
 def check(lab_folder: Path) -> None:
     from labkit.lab import load_lab
-    from labkit.report import check_report
+    from labkit.report import check_report, is_ready
 
     try:
         lab = load_lab(lab_folder)
@@ -29,7 +29,28 @@ def check(lab_folder: Path) -> None:
         click.echo(f"FEJL: {error}", err=True)
         sys.exit(2)
     click.echo(check_report(lab))
-    sys.exit(0 if lab.usable else 1)
+    sys.exit(0 if is_ready(lab) else 1)
+
+
+@main.command(help="Lav en ny laboratoriemappe: lab.yaml, indtastningsark, skabeloner og vejledning.")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--kommune", default=None, metavar="NAVN", help="Kommunens navn i lab.yaml.")
+def new(folder: Path, kommune: str | None) -> None:
+    from labkit.new_lab import create_lab
+
+    try:
+        created = create_lab(folder, kommune)
+    except LabkitError as error:
+        click.echo(f"FEJL: {error}", err=True)
+        sys.exit(2)
+    click.echo(f"Nyt laboratorium i {created}\n\n"
+               "Næste skridt (se også VEJLEDNING.md i mappen):\n"
+               "  1. Skriv kommune, skoleår og skoler i lab.yaml.\n"
+               "  2. Læg kvalitetsrapportens filer i data/, og skriv kapacitetsinterviewene i "
+               "data/kapacitetsinterview.xlsx.\n"
+               f"  3. labkit check {folder}   – fortæller, hvad der mangler\n"
+               f"  4. labkit lab {folder}     – åbner notesbøgerne på dagen\n"
+               f"  5. labkit render {folder}  – laver uddelingsark til skolerne")
 
 
 @main.command(help="Åbn laboratoriet i JupyterLab med notesbøgerne klar.")

@@ -67,13 +67,20 @@ def _school(entry: Any, where: str) -> School:
     return School(id=number, name=str(require(entry, "navn", where)))
 
 
+def _school_entries(value: Any, source: str) -> list[Any]:
+    """The `skoler` list; empty is allowed (a new lab), so `labkit check` can say what is missing."""
+    if value is None or value == []:
+        return []
+    return require_list(value, f"{source}, »skoler«")
+
+
 def parse_config(data: Any, folder: Path, source: str) -> LabConfig:
     """Build a `LabConfig` from the YAML structure; a Danish `LabkitError` names what is wrong."""
     if not isinstance(data, dict):
         raise LabkitError(f"{source}: filen skal indeholde nøgler som »kommune« og »skoler«.")
     schools = tuple(
         _school(entry, f"{source}, skole nr. {number}")
-        for number, entry in enumerate(require_list(data.get("skoler"), f"{source}, »skoler«"), 1)
+        for number, entry in enumerate(_school_entries(data.get("skoler"), source), 1)
     )
     ids = [s.id for s in schools]
     for school_id in ids:

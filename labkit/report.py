@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
+from labkit.config import CONFIG_NAME
 from labkit.kvalitet import LEVEL_SCHOOL, STATUS_NOT_PUBLISHED, STATUS_TOO_FEW
 from labkit.lab import Lab
-from labkit.problems import Problem, Severity
+from labkit.problems import Problem, Severity, display_name
+
+KAPACITET_LAYOUT = "kapacitetsinterview"
+EMPTY_WORKBOOK = "ingen respondenter"  # the reader's warning for a workbook with headers only
 
 
 def _years(values: pd.Series) -> str:
@@ -19,7 +25,7 @@ def _years(values: pd.Series) -> str:
 def school_lines(lab: Lab) -> list[str]:
     """One line per school in the lab: years, indicators, figures not shown."""
     table = lab.kvalitet
-    lines = []
+    lines = [] if lab.config.schools else ["  Ingen endnu."]
     for school in lab.config.schools:
         rows = table.loc[table["school_id"] == school.id]
         if rows.empty:
@@ -56,7 +62,7 @@ def kapacitet_lines(lab: Lab) -> list[str]:
         if hidden:
             text += f"; {len(hidden)} skjult, fordi de har færre end {lab.config.min_group_size} svar"
         lines.append(text)
-    return lines
+    return lines or ["  Ingen vurderinger endnu."]
 
 
 def problem_lines(problems: list[Problem]) -> list[str]:
@@ -70,6 +76,48 @@ def problem_lines(problems: list[Problem]) -> list[str]:
         lines += ["", f"ADVARSLER ({len(warnings)}) – data kan bruges, men tjek dem:"]
         lines += [f"  • {p.describe()}" for p in warnings]
     return lines
+
+
+def missing_data(lab: Lab) -> list[str]:
+    """What a lab still lacks before a workshop, in Danish: schools, kvalitetsrapport files, ratings."""
+    config, lines = lab.config, []
+    data = _relative(config.data_folder, config.folder)
+    if not config.schools:
+        lines.append(f"Der står endnu ingen skoler i {CONFIG_NAME}. Skriv hver deltagende skole under "
+                     "»skoler« med institutionsnummer (6 cifre i anførselstegn) og navn.")
+    if not any(layout != KAPACITET_LAYOUT for layout in lab.layouts.values()):
+        lines.append(f"Der er endnu ingen kvalitetsrapport-filer i {data}/. Hent skoleoverblikket og "
+                     "trivselsmålingen (CSV eller Excel), og læg dem i mappen.")
+    workbooks = [name for name, layout in lab.layouts.items() if layout == KAPACITET_LAYOUT]
+    if workbooks and not has_ratings(lab):
+        lines.append(f"Indtastningsarket {', '.join(workbooks)} har endnu ingen vurderinger. Skriv svarene "
+                     "fra kapacitetsinterviewene i arket »Vurderinger«, én række pr. respondent.")
+    return lines
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return display_name(path)
+
+
+def has_ratings(lab: Lab) -> bool:
+    return lab.kapacitet is not None and not lab.kapacitet.profile.empty
+
+
+def is_ready(lab: Lab) -> bool:
+    """True when the lab has schools, some data and no errors: `labkit check` then exits with 0."""
+    has_data = any(layout != KAPACITET_LAYOUT for layout in lab.layouts.values()) or has_ratings(lab)
+    return lab.usable and bool(lab.config.schools) and has_data
+
+
+def _without_empty_workbooks(lab: Lab) -> list[Problem]:
+    """The problems, minus the warning about an entry workbook with no ratings: `missing_data` says it."""
+    if has_ratings(lab):
+        return lab.problems
+    return [p for p in lab.problems
+            if not (p.severity is Severity.ADVARSEL and EMPTY_WORKBOOK in p.message)]
 
 
 def check_report(lab: Lab) -> str:
@@ -98,10 +146,16 @@ def check_report(lab: Lab) -> str:
         "",
         "Kapacitetsinterviews:",
         *kapacitet_lines(lab),
-        *problem_lines(lab.problems),
-        "",
+        *problem_lines(_without_empty_workbooks(lab)),
     ]
-    if lab.usable:
+    missing = missing_data(lab)
+    if missing:
+        lines += ["", "DET MANGLER ENDNU:", *[f"  • {line}" for line in missing]]
+    lines.append("")
+    if lab.usable and not is_ready(lab):
+        lines.append("Resultat: laboratoriet er ikke klar endnu. Tilføj det, der mangler, "
+                     "og kør tjekket igen.")
+    elif lab.usable:
         lines.append("Resultat: data kan bruges." + (" Se advarslerne ovenfor." if lab.problems else ""))
     else:
         lines.append("Resultat: data kan IKKE bruges endnu. Ret fejlene ovenfor, og kør tjekket igen.")
