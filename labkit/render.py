@@ -237,6 +237,9 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
     lab_folder = Path(lab_folder).resolve()
     config = load_config(lab_folder)
     names = config.school_names
+    if not names:
+        raise LabkitError(f"Der er ingen skoler i {lab_folder / 'lab.yaml'} endnu. Skriv skolerne under "
+                          "»skoler:« (se kommentarerne i filen), og kør derefter »labkit check«.")
     chosen = list(schools) if schools else list(names)
     unknown = [s for s in chosen if s not in names]
     if unknown:

@@ -224,3 +224,12 @@ def test_a_new_indicator_and_focus_area_from_the_labs_own_templates(tmp_path: Pa
     table_text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", handout))
     assert re.search(r"Elever i lektiecafé \d{4}/\d{4} 42 ", table_text)  # a row of the indicator table
     assert "Lektiehjælp for alle" in handout
+
+
+def test_render_on_a_lab_without_schools_says_what_to_do(tmp_path: Path) -> None:
+    lab = tmp_path / "ny"
+    CliRunner().invoke(main, ["new", str(lab), "--kommune", "Testkommune"])
+    result = CliRunner().invoke(main, ["render", str(lab), "--stille"])
+    assert result.exit_code == 2
+    assert "ingen skoler" in result.output and "skoler:" in result.output
+    assert "Traceback" not in result.output
