@@ -194,6 +194,12 @@ def _theories(session: Session, section: Section) -> None:
         render_theory_static(session, area_id, label)
 
 
+def _follow_up(session: Session, section: Section) -> None:
+    from labkit.ui_followup import render_followup_handout
+
+    render_followup_handout(session)
+
+
 def _plf_questions(session: Session, section: Section) -> None:
     from labkit.frameworks import PLF_QUESTIONS_FILE, load_plf_questions
 
@@ -209,6 +215,7 @@ SECTION_KINDS: dict[str, Callable[[Session, Section], None]] = {
     "kapacitet": _kapacitet,
     "indsatsomraader": _focus_areas,
     "indsatsteori": _theories,
+    "opfoelgning": _follow_up,
     "plf_spoergsmaal": _plf_questions,
 }
 

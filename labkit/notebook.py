@@ -198,6 +198,13 @@ def show_indsatsteori(session: Session | None) -> None:
     section(session, render_theories)
 
 
+def show_followup(session: Session | None) -> None:
+    """Notebook 5: follow-up on each saved indsatsteori against new data, observations and revision."""
+    from labkit.ui_followup import render_followup
+
+    section(session, render_followup)
+
+
 def show_overview(session: Session | None) -> None:
     """Notebook 4: the facilitator's anonymised overview of the lab's schools."""
     from labkit.ui_analysis import render_overview
@@ -216,3 +223,15 @@ def show_handout(lab_mappe: str, skole: str) -> None:
     if not str(skole).strip():
         raise LabkitError("Uddelingsarket kræver parameteren »skole« (skolens institutionsnummer).")
     render_handout(open_session(lab_mappe, str(skole), interaktiv=False))
+
+
+def show_agenda(session: Session | None, current_notebook: str = "") -> None:
+    """The day's programme from the agenda template, with this notebook's blocks marked."""
+    from labkit.agenda import AGENDA_FILE, agenda_html, load_agenda
+
+    def render(s: Session) -> None:
+        path = s.lab.config.templates_folder / AGENDA_FILE
+        if path.is_file():
+            display(HTML(agenda_html(load_agenda(path), current_notebook=current_notebook or None)))
+
+    section(session, render, needs_school=False)

@@ -32,6 +32,8 @@ NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
                "**Kør → Kør alle celler**, og vælg jeres skole i listen."),
         ("params", PARAMETERS),
         ("code", START),
+        ("md", "## Dagens program\n\nDe blokke, der bruger denne notesbog, er fremhævet."),
+        ("code", 'lk.show_agenda(session, "1_data_og_analyse")'),
         ("md", "## Kort fortalt\n\nEt forslag til, hvad tallene siger. Er I enige? Sig til eller fra ved hvert "
                "punkt – jeres svar bliver gemt."),
         ("code", "lk.show_summary(session)"),
@@ -67,6 +69,15 @@ NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
         ("code", START),
         ("code", "lk.show_indsatsteori(session)"),
     ],
+    "5_opfoelgning.ipynb": [
+        ("md", "# Opfølgning på indsatsteorien\n\nTil læringslab 2 og 3. Her ser I hvert tegn på virkning sat over "
+               "for baseline og mål med de nye tal. En ændring tæller først, når den er større end den normale "
+               "variation over flere år – ét år alene er ikke et fund. Skriv, hvad I har set ude i klasserne, og "
+               "revidér indsatsteorien. Den udgave, I kom med, er gemt, så I kan se, hvad I har ændret."),
+        ("params", PARAMETERS),
+        ("code", START),
+        ("code", "lk.show_followup(session)"),
+    ],
     "4_facilitator_overblik.ipynb": [
         ("md", "# Overblik over laboratoriets skoler\n\nTil facilitatoren. Skolerne er anonyme, medmindre "
                "laboratoriets opsætning siger, at navnene må vises."),
@@ -76,6 +87,8 @@ NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
         ("code", "from labkit import notebook as lk\n\nsession = lk.start(lab_mappe, \"\", interaktiv, "
                  "pick_school=False)"),
         ("code", "lk.show_overview(session)"),
+        ("md", "## Dagens program"),
+        ("code", "lk.show_agenda(session)"),
     ],
     "uddelingsark.ipynb": [
         ("md", "# Uddelingsark\n\nSkolens uddelingsark: data før laboratoriet og teamets valg og indsatsteori "

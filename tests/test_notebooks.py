@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SAMPLE = ROOT / "sample_data"
 KBH = ROOT / "examples" / "kobenhavn"
-SCHOOL_NOTEBOOKS = ["1_data_og_analyse.ipynb", "2_indsatsomraader.ipynb", "3_indsatsteori.ipynb"]
+SCHOOL_NOTEBOOKS = ["1_data_og_analyse.ipynb", "2_indsatsomraader.ipynb", "3_indsatsteori.ipynb",
+                    "5_opfoelgning.ipynb"]
 SAMPLE_SCHOOLS = ["061001", "061002", "061003", "061004", "061005", "061006"]
 TEAM_TEXT = "Vi vil styrke læsning i 4.–6. klasse <script>alert(1)</script> – både øjne og ører."
 

@@ -1,0 +1,331 @@
+"""Follow-up at a later lab: each sign of a saved indsatsteori set against its baseline and target.
+
+Pure functions on the theory and the kvalitet table. Whether a change is beyond normal variation is
+decided by `labkit.analysis.assess_change` (a multi-year trend, widened for small schools), never by
+one year's jump: a sign has *forbedret*/*forvaerret* only when that trend is a real development *and*
+the change since the baseline points the same way and is larger than a normal one-year change.
+
+Workspace paths of the lab cycle (documented in docs/arbejdsfil.md), as tuples because a lab name
+may hold any character but "/" is the path separator:
+- `opfoelgning/<lab>/<area id>/observationer/<sign index>`: what the team saw on the ground;
+- `opfoelgning/<lab>/<area id>/noter`: the team's general notes on the follow-up;
+- `historik/<lab>/indsatsteorier/<area id>`: the theory as it stood when the follow-up was first
+  opened in that lab, i.e. as the previous lab left it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from labkit.analysis import (
+    CHANGE,
+    DECLINE,
+    IMPROVEMENT,
+    TOO_LITTLE_DATA,
+    assess_change,
+    describe_change,
+    describe_value,
+    label,
+)
+from labkit.catalogue import Catalogue, Indicator
+from labkit.indsatsteori import LINK_NAMES, LINKS, Indsatsteori, Tegn
+from labkit.kvalitet import LEVEL_SCHOOL, STATUS_PUBLISHED, STATUS_TOO_FEW
+from labkit.numbers import format_number
+
+FOLLOW_UP_SECTION = "opfoelgning"
+HISTORY_SECTION = "historik"
+
+IMPROVED, WORSENED, CHANGED = "forbedret", "forvaerret", "aendret"
+NORMAL_VARIATION, TOO_FEW_YEARS = "normal_variation", "for_faa_data"
+NOT_PUBLISHED, NO_NEW_FIGURES = "ikke_offentliggjort", "ingen_nye_tal"
+NO_BASELINE, OWN_ASSESSMENT = "ingen_baseline", "egen_vurdering"
+TARGET_REACHED = "maal_naaet"  # an addition to the verdict, never a verdict on its own
+REAL_CHANGES = {IMPROVEMENT: IMPROVED, DECLINE: WORSENED, CHANGE: CHANGED}
+
+# Short Danish words for tables; the full sentence is `SignFollowUp.text`.
+VERDICT_WORDS = {
+    IMPROVED: "Forbedret ud over normal variation", WORSENED: "Forværret ud over normal variation",
+    CHANGED: "Ændret ud over normal variation", NORMAL_VARIATION: "Inden for normal variation",
+    TOO_FEW_YEARS: "For få år med tal", NOT_PUBLISHED: "Ikke offentliggjort", NO_NEW_FIGURES: "Ingen nye tal",
+    NO_BASELINE: "Mangler baseline-år", OWN_ASSESSMENT: "Teamets egen vurdering",
+}
+
+# A number inside free text: Danish thousands (2.351 / 1.000,5) first, then a plain decimal (3,8 or 3.8).
+_NUMBER = re.compile(r"[-+\u2212]?(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)")
+
+
+def parse_danish_number(text: str) -> float | None:
+    """The first number in a team's text such as "3,8", "85 %", "ca. 2.351" or "mindst 95%"; None if none."""
+    found = _NUMBER.search(str(text or ""))
+    if not found:
+        return None
+    token = found.group().replace("\u2212", "-")
+    if "," in token:
+        token = token.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"[-+]?\d{1,3}(?:\.\d{3})+", token):
+        token = token.replace(".", "")
+    return float(token)
+
+
+def observation_path(lab_name: str, area_id: str, index: int) -> tuple[str, ...]:
+    return (FOLLOW_UP_SECTION, lab_name, area_id, "observationer", str(index))
+
+
+def notes_path(lab_name: str, area_id: str) -> tuple[str, ...]:
+    return (FOLLOW_UP_SECTION, lab_name, area_id, "noter")
+
+
+def snapshot_path(lab_name: str, area_id: str) -> tuple[str, ...]:
+    return (HISTORY_SECTION, lab_name, "indsatsteorier", area_id)
+
+
+@dataclass(frozen=True)
+class SignFollowUp:
+    """One sign at the follow-up: baseline, the newest figure after it, target, n and a verdict.
+
+    `verdict` is one of forbedret, forvaerret, aendret (context figures), normal_variation,
+    for_faa_data, ikke_offentliggjort, ingen_nye_tal, ingen_baseline, egen_vurdering; `text` is one
+    plain Danish paragraph. A hidden figure is never in `latest` or `text`.
+    """
+
+    index: int
+    sign: Tegn
+    verdict: str
+    text: str
+    indicator_id: str | None = None
+    group: str = ""
+    baseline: float = math.nan
+    baseline_year: str = ""
+    latest: float = math.nan
+    latest_year: str = ""
+    n: float = math.nan
+    target: float | None = None
+    target_reached: bool | None = None
+    years: int = 0  # published years behind the trend verdict
+    spread: float = math.nan  # normal year-to-year variation for this school
+    codes: tuple[str, ...] = field(default=())
+
+    @property
+    def change(self) -> float:
+        return self.latest - self.baseline
+
+    @property
+    def verdict_words(self) -> str:
+        words = VERDICT_WORDS.get(self.verdict, self.verdict)
+        return words + (" · mål nået" if self.target_reached else "")
+
+
+def _school_rows(kvalitet: pd.DataFrame, school_id: str, indicator_id: str, group: str) -> pd.DataFrame:
+    rows = kvalitet.loc[(kvalitet["school_id"] == school_id) & (kvalitet["level"] == LEVEL_SCHOOL)
+                        & (kvalitet["indicator"] == indicator_id) & (kvalitet["group"] == group)]
+    return rows.sort_values("school_year", kind="stable")
+
+
+def _shown(row: pd.Series) -> bool:
+    return row["status"] == STATUS_PUBLISHED and pd.notna(row["value"])
+
+
+def _reached(value: float, target: float, indicator: Indicator) -> bool | None:
+    if indicator.better not in ("højere", "lavere") or indicator.is_categorical:
+        return None
+    value, target = round(value, indicator.decimals), round(target, indicator.decimals)
+    return value >= target if indicator.better == "højere" else value <= target
+
+
+def _n_text(n: float) -> str:
+    return f" (n = {format_number(n, 0)})" if math.isfinite(n) else " (antallet bag tallet er ikke oplyst)"
+
+
+def _own_assessment(index: int, sign: Tegn, why: str = "") -> SignFollowUp:
+    name = f"»{sign.beskrivelse}«" if sign.beskrivelse else "Tegnet"
+    if sign.dimension_id:
+        source = "måles med kapacitetsinterviews, som ikke gentages automatisk"
+    else:
+        source = "bygger på jeres egne observationer"
+    text = why or (f"{name} {source}. Skriv, hvad I har set og hørt siden sidst: hvad gør lærere og elever "
+                   "anderledes, og er I på vej mod målet" + (f" ({sign.maal})" if sign.maal else "") + "?")
+    return SignFollowUp(index, sign, OWN_ASSESSMENT, text, codes=(OWN_ASSESSMENT,))
+
+
+def follow_up_sign(index: int, sign: Tegn, kvalitet: pd.DataFrame, catalogue: Catalogue,
+                   school_id: str) -> SignFollowUp:
+    """The follow-up of one sign; see `follow_up`."""
+    indicator_id, group = sign.indicator_id, sign.indicator_group
+    if indicator_id is None:
+        return _own_assessment(index, sign)
+    indicator = catalogue.get(indicator_id)
+    if indicator is None:
+        return _own_assessment(index, sign, f"Indikatoren »{indicator_id}« findes ikke i laboratoriets katalog, "
+                                            "så tegnet kan ikke følges med tal. Skriv jeres egen vurdering.")
+    name = label(indicator, group)
+    target = parse_danish_number(sign.maal)
+    base = SignFollowUp(index, sign, "", "", indicator_id=indicator_id, group=group, target=target)
+    rows = _school_rows(kvalitet, school_id, indicator_id, group)
+    baseline_year = sign.baseline_aar
+    baseline = parse_danish_number(sign.baseline)
+    if not baseline_year:
+        return replace(base, verdict=NO_BASELINE, codes=(NO_BASELINE,),
+                       text=f"{name}: tegnet har ingen baseline med skoleår, så det kan ikke siges, hvad der er "
+                            "nyt. Skriv baseline og skoleåret for den i indsatsteorien.")
+    if baseline is None:
+        at = rows.loc[rows["school_year"] == baseline_year]
+        baseline = float(at["value"].iloc[0]) if len(at) and _shown(at.iloc[0]) else None
+    baseline_text = describe_value(baseline, indicator) if baseline is not None else "ukendt"
+    base = replace(base, baseline=baseline if baseline is not None else math.nan, baseline_year=baseline_year)
+    later = rows.loc[rows["school_year"] > baseline_year]
+    if later.empty:
+        newest = rows["school_year"].max() if len(rows) else ""
+        text = (f"{name}: der er endnu ingen tal efter baseline-året {baseline_year}"
+                + (f" (de nyeste tal er fra {newest})" if newest and newest != baseline_year else "")
+                + f". Baseline er {baseline_text}. Følg tegnet med jeres egne observationer, til nye tal kommer.")
+        return replace(base, verdict=NO_NEW_FIGURES, text=text, codes=(NO_NEW_FIGURES,))
+    newest = later.iloc[-1]
+    if not _shown(newest):
+        why = ", fordi for få elever har svaret" if newest["status"] == STATUS_TOO_FEW else ""
+        shown_later = later.loc[[_shown(row) for _, row in later.iterrows()]]
+        earlier = (f" Det seneste offentliggjorte tal efter baseline er {describe_value(float(shown_later['value'].iloc[-1]), indicator)} "
+                   f"fra {shown_later['school_year'].iloc[-1]}." if len(shown_later) else "")
+        text = (f"{name}: tallet for {newest['school_year']} er ikke offentliggjort{why}, så det kan ikke bruges "
+                f"til at følge tegnet. Baseline er {baseline_text} fra {baseline_year}.{earlier} Brug jeres egne "
+                "observationer for dette tegn.")
+        return replace(base, verdict=NOT_PUBLISHED, text=text, latest_year=str(newest["school_year"]),
+                       codes=(NOT_PUBLISHED,))
+    latest, latest_year = float(newest["value"]), str(newest["school_year"])
+    n = float(newest["n"]) if pd.notna(newest["n"]) else math.nan
+    assessment = assess_change(kvalitet, school_id, indicator, group)
+    spread = assessment.spread
+    change = latest - baseline if baseline is not None else math.nan
+    if baseline is None:
+        fact = f"{name} var {describe_value(latest, indicator)} i {latest_year}{_n_text(n)}; baseline-tallet er ukendt."
+    elif describe_value(latest, indicator) == describe_value(baseline, indicator):
+        fact = (f"{name} var {describe_value(latest, indicator)} i {latest_year}{_n_text(n)}, det samme som "
+                f"baseline i {baseline_year}.")
+    else:
+        fact = (f"{name} gik fra {baseline_text} i {baseline_year} (baseline) til {describe_value(latest, indicator)} "
+                f"i {latest_year}{_n_text(n)}.")
+    normal = f"omkring {describe_change(spread, indicator)} for en skole af jeres størrelse" \
+        if math.isfinite(spread) else ""
+    same_way = math.isfinite(change) and change * assessment.slope > 0 and abs(change) > spread
+    if assessment.verdict == TOO_LITTLE_DATA:
+        verdict = TOO_FEW_YEARS
+        judged = (f" Der er kun offentliggjorte tal for {assessment.years} år, så det er for lidt til at sige, "
+                  "om ændringen er mere end normal variation.")
+    elif assessment.verdict in REAL_CHANGES and (baseline is None or same_way):
+        verdict = REAL_CHANGES[assessment.verdict]
+        meaning = {IMPROVED: "en reel forbedring", WORSENED: "en reel forværring", CHANGED: "en reel ændring"}[verdict]
+        judged = (f" Set over {assessment.years} år med tal er udviklingen større end den normale variation fra år "
+                  f"til år ({normal}), så det er sandsynligvis {meaning}.")
+    else:
+        verdict = NORMAL_VARIATION
+        if math.isfinite(change) and abs(change) > spread:
+            judged = (f" Ændringen er større end et normalt udsving fra år til år ({normal}), men set over "
+                      f"{assessment.years} år er der ingen udvikling ud over den normale variation. Ét år alene er "
+                      "ikke et fund; se, om det holder næste år.")
+        else:
+            judged = (f" Ændringen ligger inden for den normale variation fra år til år ({normal}), og set over "
+                      f"{assessment.years} år er der ingen udvikling ud over det. Det er endnu ikke et tegn på "
+                      "virkning – og heller ikke på det modsatte.")
+    reached = _reached(latest, target, indicator) if target is not None else None
+    codes: tuple[str, ...] = (verdict,)
+    if reached:
+        codes += (TARGET_REACHED,)
+        real = verdict in (IMPROVED, CHANGED)
+        judged += (f" Målet ({sign.maal}) er nået, og udviklingen er større end den normale variation." if real else
+                   f" Målet ({sign.maal}) er nået, men ændringen ligger inden for det, tallet kan svinge af sig "
+                   "selv, så vent med at kalde det en effekt.")
+    elif reached is False:
+        judged += f" Målet ({sign.maal}) er ikke nået endnu."
+    return replace(base, verdict=verdict, text=fact + judged, latest=latest, latest_year=latest_year, n=n,
+                   target_reached=reached, years=assessment.years, spread=spread, codes=codes)
+
+
+def follow_up(theory: Indsatsteori, kvalitet: pd.DataFrame, catalogue: Catalogue,
+              school_id: str) -> list[SignFollowUp]:
+    """Every sign of the theory at the follow-up, in the theory's order.
+
+    Signs measured in the kvalitetsrapport get baseline (the team's, or the published figure of the
+    baseline year), the newest figure after the baseline year, target, n and a verdict; other signs
+    get `egen_vurdering`, asking for the team's observation.
+    """
+    return [follow_up_sign(index, sign, kvalitet, catalogue, school_id)
+            for index, sign in enumerate(theory.indikatorer)]
+
+
+# --- what changed in the theory --------------------------------------------------------------
+
+TEXT_FIELDS = (("problem", "Problem"), ("maalgruppe", "Målgruppe"), ("langsigtet_maal", "Langsigtet mål"),
+               ("kontekst", "Kontekst"))
+LIST_FIELDS = (("data_grundlag", "Datagrundlag"), ("langsigtede_resultater", "Langsigtede resultater"),
+               ("mellemlange_resultater", "Mellemlange resultater"),
+               ("kortsigtede_resultater", "Kortsigtede resultater"), ("aktiviteter", "Aktiviteter"),
+               ("ressourcer", "Ressourcer"))
+EVALUATION_FIELDS = (("hvordan", "Evaluering: hvordan"), ("hvornaar", "Evaluering: hvornår"),
+                     ("hvem", "Evaluering: hvem"))
+SIGN_FIELDS = (("kilde", "kilde"), ("baseline", "baseline"), ("baseline_aar", "baseline-år"), ("maal", "mål"),
+               ("hvornaar", "hvornår"), ("resultat_niveau", "resultatniveau"))
+QUOTE_LENGTH = 120
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return f"»{text if len(text) <= QUOTE_LENGTH else text[:QUOTE_LENGTH - 1] + '…'}«"
+
+
+def _text_change(name: str, before: str, after: str) -> list[str]:
+    if before == after:
+        return []
+    if not before:
+        return [f"{name} er tilføjet: {_quote(after)}"]
+    if not after:
+        return [f"{name} er fjernet (var {_quote(before)})"]
+    return [f"{name} er ændret fra {_quote(before)} til {_quote(after)}"]
+
+
+def _list_change(name: str, before: list[str], after: list[str]) -> list[str]:
+    lines = [f"{name}: tilføjet {_quote(item)}" for item in after if item not in before]
+    return lines + [f"{name}: fjernet {_quote(item)}" for item in before if item not in after]
+
+
+def _sign_name(sign: Tegn) -> str:
+    return _quote(sign.beskrivelse or sign.kilde)
+
+
+def _sign_changes(before: list[Tegn], after: list[Tegn]) -> list[str]:
+    """Signs are matched by description (else source); a renamed sign shows as removed and added."""
+    def key(sign: Tegn) -> str:
+        return sign.beskrivelse or sign.kilde
+
+    old = {key(s): s for s in before}
+    new = {key(s): s for s in after}
+    lines = []
+    for name, sign in new.items():
+        if name not in old:
+            lines.append(f"Tegn tilføjet: {_sign_name(sign)}" + (f" med målet {_quote(sign.maal)}" if sign.maal else ""))
+            continue
+        for attribute, word in SIGN_FIELDS:
+            was, now = getattr(old[name], attribute), getattr(sign, attribute)
+            if was != now:
+                lines.append(f"Tegn {_sign_name(sign)}: {word} ændret fra {_quote(was) if was else '(tom)'} "
+                             f"til {_quote(now) if now else '(tom)'}")
+    return lines + [f"Tegn fjernet: {_sign_name(sign)}" for name, sign in old.items() if name not in new]
+
+
+def theory_changes(before: Indsatsteori, after: Indsatsteori) -> list[str]:
+    """What the team changed in a theory, as Danish lines in the guides' order; [] when nothing."""
+    lines: list[str] = []
+    for key, name in TEXT_FIELDS[:3]:
+        lines += _text_change(name, getattr(before, key), getattr(after, key))
+    for key, name in LIST_FIELDS:
+        lines += _list_change(name, getattr(before, key), getattr(after, key))
+    for link in LINKS:
+        lines += _text_change(f"Antagelse ({LINK_NAMES[link]})", before.antagelser.get(link, ""),
+                              after.antagelser.get(link, ""))
+    lines += _text_change(TEXT_FIELDS[3][1], before.kontekst, after.kontekst)
+    lines += _sign_changes(before.indikatorer, after.indikatorer)
+    for key, name in EVALUATION_FIELDS:
+        lines += _text_change(name, getattr(before.evaluering, key), getattr(after.evaluering, key))
+    return lines

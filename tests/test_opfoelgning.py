@@ -1,0 +1,164 @@
+"""Follow-up at Læringslab 2: a theory saved at lab 1 set against a new school year of data.
+
+The lab cycle is simulated on a copy of the sample municipality: at lab 1 the team saves an
+indsatsteori with three kvalitetsrapport signs (baselines filled from the published figures) and
+targets; then a new school year 2026/2027 arrives in which absence clearly falls, general wellbeing
+moves within normal variation, and ro og orden is hidden (too few answers), and lab.yaml moves on to
+Læringslab 2.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from labkit.indsatsteori import Evaluering, FocusArea, Indsatsteori, Tegn, indicator_source, prefill_baseline
+from labkit.lab import load_lab
+from labkit.opfoelgning import (
+    IMPROVED,
+    NO_NEW_FIGURES,
+    NORMAL_VARIATION,
+    NOT_PUBLISHED,
+    OWN_ASSESSMENT,
+    TARGET_REACHED,
+    follow_up,
+    observation_path,
+    parse_danish_number,
+    snapshot_path,
+    theory_changes,
+)
+from labkit.ui_followup import ensure_snapshot
+from labkit.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHOOL, AREA = "061001", "klasseledelse"
+LAB_1, LAB_2 = "Læringslab 1", "Læringslab 2"
+HIDDEN_VALUE, HIDDEN_N = "4,7", "3"  # ro og orden 2026/2027: below the lab's minimum of 5 answers
+NEW_YEAR = f"""\ufeffInstitutionsnummer;Skoleår;Indikator;Gruppe;Niveau;Værdi;Antal
+{SCHOOL};2026/2027;Samlet elevfravær;;Skole;3,4;
+{SCHOOL};2026/2027;Generel trivsel;Udskoling;Skole;3,7;133
+{SCHOOL};2026/2027;Ro og orden;Mellemtrin;Skole;{HIDDEN_VALUE};{HIDDEN_N}
+"""
+OBSERVATION = "Færre elever kommer for sent efter frikvarteret; 5.b har fået fælles morgenstart."
+NEW_ACTIVITY = "Fælles morgenstart i alle klasser"
+
+
+def lab_1_theory(lab_folder: Path) -> Indsatsteori:
+    """The theory as a team writes it at lab 1: baselines from the latest published figures."""
+    lab = load_lab(lab_folder)
+    signs = [Tegn("Mindre fravær", indicator_source("fravaer"), maal="5 %", hvornaar="2026/2027"),
+             Tegn("Bedre generel trivsel i udskolingen", indicator_source("generel_trivsel", "Udskoling"),
+                  maal="3,8", hvornaar="2026/2027"),
+             Tegn("Mere ro i timerne på mellemtrinnet", indicator_source("ro_orden", "Mellemtrin"),
+                  maal="4,0", hvornaar="2026/2027"),
+             Tegn("Eleverne møder til tiden", maal="Næsten alle")]
+    filled = [prefill_baseline(sign, lab.kvalitet, SCHOOL)[0] for sign in signs]
+    return Indsatsteori(focus_area=FocusArea(AREA, "Klasseledelse"), problem="Uro og fravær i timerne.",
+                        langsigtet_maal="Alle elever lærer i rolige klasser.",
+                        aktiviteter=["Fælles regler i alle klasser"], indikatorer=filled,
+                        evaluering=Evaluering("Kvalitetsrapport og observation", "Ved læringslab 2", "Ledelsen"))
+
+
+@pytest.fixture(scope="module")
+def cycle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample lab after lab 1 → lab 2: saved theory, new data, snapshot, observation and a revision."""
+    lab = tmp_path_factory.mktemp("opfoelgning") / "lab"
+    shutil.copytree(ROOT / "sample_data", lab)
+    workspace = Workspace.open(lab, SCHOOL, LAB_1)
+    workspace.set("indsatsomraader/valgte", [AREA])
+    workspace.set(f"indsatsteorier/{AREA}", lab_1_theory(lab).to_dict())
+
+    (lab / "data" / "kvalitet_2026_2027.csv").write_text(NEW_YEAR, encoding="utf-8")
+    config = (lab / "lab.yaml").read_text(encoding="utf-8")
+    (lab / "lab.yaml").write_text(config.replace(f"laboratorium: {LAB_1}", f"laboratorium: {LAB_2}")
+                                  .replace('skoleår: "2025/2026"', 'skoleår: "2026/2027"'), encoding="utf-8")
+
+    workspace = Workspace.open(lab, SCHOOL, LAB_2)
+    assert ensure_snapshot(workspace, LAB_2, AREA)  # the follow-up notebook opens the theory in lab 2
+    workspace.set(observation_path(LAB_2, AREA, 0), OBSERVATION)
+    workspace.set(f"indsatsteorier/{AREA}/aktiviteter", ["Fælles regler i alle klasser", NEW_ACTIVITY])
+    assert not ensure_snapshot(workspace, LAB_2, AREA)  # later openings keep the copy from the start of lab 2
+    return lab
+
+
+def test_at_lab_1_there_is_nothing_new_to_judge(tmp_path: Path) -> None:
+    lab = tmp_path / "lab"
+    shutil.copytree(ROOT / "sample_data", lab)
+    data = load_lab(lab)
+    items = follow_up(lab_1_theory(lab), data.kvalitet, data.catalogue, SCHOOL)
+    # Absence's baseline is 2024/2025 because 2025/2026 is hidden: the one later figure is not published.
+    assert [item.verdict for item in items] == [NOT_PUBLISHED, NO_NEW_FIGURES, NO_NEW_FIGURES, OWN_ASSESSMENT]
+
+
+def test_verdicts_at_lab_2(cycle: Path) -> None:
+    lab = load_lab(cycle)
+    theory = Indsatsteori.from_dict(Workspace.open(cycle, SCHOOL, LAB_2).get(f"indsatsteorier/{AREA}"))
+    absence, wellbeing, calm, own = follow_up(theory, lab.kvalitet, lab.catalogue, SCHOOL)
+
+    assert absence.codes == (IMPROVED, TARGET_REACHED)
+    assert (absence.baseline_year, absence.latest_year) == ("2024/2025", "2026/2027")  # 2025/2026 was hidden
+    assert "sandsynligvis en reel forbedring" in absence.text and "Målet (5 %) er nået" in absence.text
+
+    assert wellbeing.codes == (NORMAL_VARIATION,)
+    assert wellbeing.target_reached is False
+    assert "n = 133" in wellbeing.text and "inden for den normale variation" in wellbeing.text
+    assert "år" in wellbeing.text and wellbeing.years >= 3  # judged over several years, not one jump
+
+    assert calm.verdict == NOT_PUBLISHED
+    assert calm.latest != calm.latest  # NaN: the hidden figure is not carried
+    assert "ikke offentliggjort" in calm.text and "for få elever" in calm.text
+    numbers = re.findall(r"\d+(?:,\d+)?", calm.text)
+    assert HIDDEN_VALUE not in numbers and "4.7" not in calm.text and f"n = {HIDDEN_N}" not in calm.text
+
+    assert own.verdict == OWN_ASSESSMENT and "set og hørt" in own.text
+
+
+def test_revision_is_listed_and_versions_are_kept(cycle: Path) -> None:
+    workspace = Workspace.open(cycle, SCHOOL, LAB_2)
+    before = Indsatsteori.from_dict(workspace.get(snapshot_path(LAB_2, AREA)))
+    after = Indsatsteori.from_dict(workspace.get(f"indsatsteorier/{AREA}"))
+    assert theory_changes(before, after) == [f"Aktiviteter: tilføjet »{NEW_ACTIVITY}«"]
+    assert workspace.get(observation_path(LAB_2, AREA, 0)) == OBSERVATION
+    assert len(list(workspace.versions_folder.glob("*.json"))) >= 4  # every save kept in .versioner/
+
+
+def test_theory_changes_names_fields_and_signs() -> None:
+    before = Indsatsteori(problem="Uro", kontekst="Ny ledelse", indikatorer=[Tegn("Ro", maal="3,8"), Tegn("Fravær")],
+                          antagelser={"aktiviteter_til_kortsigtede": "Regler giver ro"})
+    after = Indsatsteori(problem="Uro i udskolingen", maalgruppe="7.–9. klasse",
+                         indikatorer=[Tegn("Ro", maal="4,0"), Tegn("Trivsel")],
+                         antagelser={"aktiviteter_til_kortsigtede": "Regler giver ro"})
+    assert theory_changes(before, after) == [
+        "Problem er ændret fra »Uro« til »Uro i udskolingen«",
+        "Målgruppe er tilføjet: »7.–9. klasse«",
+        "Kontekst er fjernet (var »Ny ledelse«)",
+        "Tegn »Ro«: mål ændret fra »3,8« til »4,0«",
+        "Tegn tilføjet: »Trivsel«",
+        "Tegn fjernet: »Fravær«",
+    ]
+    assert theory_changes(after, after) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("3,8", 3.8), ("85 %", 85.0), ("100,0 %", 100.0), ("2.351", 2351.0), ("ca. 1.000,5 elever", 1000.5),
+    ("mindst 95%", 95.0), ("3.8", 3.8), ("\u22120,5", -0.5), ("under 5 % i 2027", 5.0), ("flere", None), ("", None),
+])
+def test_danish_target_parsing(text: str, expected: float | None) -> None:
+    assert parse_danish_number(text) == expected
+
+
+@pytest.mark.slow
+def test_handout_at_lab_2_shows_the_follow_up(cycle: Path) -> None:
+    from labkit.render import render_lab
+
+    report = render_lab(cycle, formats=("html",), schools=[SCHOOL], progress=False)
+    assert not report.failed, report.summary()
+    html = next((cycle / "uddelingsark").glob(f"{SCHOOL}_*.html")).read_text(encoding="utf-8")
+    assert "Opfølgning på indsatsteorien" in html
+    assert "sandsynligvis en reel forbedring" in html
+    assert "Aktiviteter: tilføjet »Fælles morgenstart i alle klasser«" in html.replace("&raquo;", "»").replace(
+        "&laquo;", "«")
+    assert "Færre elever kommer for sent" in html
