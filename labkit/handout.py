@@ -207,6 +207,12 @@ def _plf_questions(session: Session, section: Section) -> None:
     display(HTML(bullet_html([q.text for q in questions])))
 
 
+def _plf_maturity(session: Session, section: Section) -> None:
+    from labkit.ui_frameworks import render_plf_maturity
+
+    render_plf_maturity(session)
+
+
 SECTION_KINDS: dict[str, Callable[[Session, Section], None]] = {
     "resume": _summary,
     "indikatoroversigt": _overview_table,
@@ -217,6 +223,7 @@ SECTION_KINDS: dict[str, Callable[[Session, Section], None]] = {
     "indsatsteori": _theories,
     "opfoelgning": _follow_up,
     "plf_spoergsmaal": _plf_questions,
+    "plf_modenhed": _plf_maturity,
 }
 
 

@@ -235,3 +235,24 @@ def show_agenda(session: Session | None, current_notebook: str = "") -> None:
             display(HTML(agenda_html(load_agenda(path), current_notebook=current_notebook or None)))
 
     section(session, render, needs_school=False)
+
+
+def show_inclusion_frame(session: Session | None) -> None:
+    """Notebook 1/2: the analysis frame for inclusive learning environments, with where to look in data."""
+    from labkit.ui_frameworks import render_inclusion_frame
+
+    section(session, render_inclusion_frame, needs_school=False)
+
+
+def show_learning_circle(session: Session | None) -> None:
+    """Notebook 3: Læringscirklen's phases and questions, to check the theory against."""
+    from labkit.ui_frameworks import render_learning_circle
+
+    section(session, render_learning_circle, needs_school=False)
+
+
+def show_plf_maturity(session: Session | None) -> None:
+    """Notebook 2: where the team places the school on the PLF maturity levels, and why."""
+    from labkit.ui_frameworks import render_plf_maturity
+
+    section(session, render_plf_maturity)

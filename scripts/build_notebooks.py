@@ -54,6 +54,12 @@ NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
         ("code", START),
         ("md", "## Spørgsmål til jeres drøftelse"),
         ("code", "lk.show_plf_questions(session)"),
+        ("md", "## Inkluderende læringsmiljøer\n\nSe jeres data gennem disse perspektiver, før I vurderer "
+               "kandidaterne."),
+        ("code", "lk.show_inclusion_frame(session)"),
+        ("md", "## Hvor er jeres professionelle læringsfællesskab?\n\nVælg det niveau, der passer bedst på "
+               "skolen i dag, og skriv hvorfor. Det gemmes med det samme."),
+        ("code", "lk.show_plf_maturity(session)"),
         ("md", "## Kandidater\n\nVurdér på en skala fra 1 til 5: *Vigtighed* (hvor vigtigt er det for "
                "eleverne?), *Data* (hvor tydeligt viser data det?) og *Indflydelse* (hvor meget kan vi påvirke det?)."),
         ("code", "lk.show_candidates(session)"),
@@ -68,6 +74,9 @@ NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
         ("params", PARAMETERS),
         ("code", START),
         ("code", "lk.show_indsatsteori(session)"),
+        ("md", "## Læringscirklen\n\nTjek indsatsteorien mod cirklens faser: er der data, analyse, handling "
+               "og evaluering med?"),
+        ("code", "lk.show_learning_circle(session)"),
     ],
     "5_opfoelgning.ipynb": [
         ("md", "# Opfølgning på indsatsteorien\n\nTil læringslab 2 og 3. Her ser I hvert tegn på virkning sat over "

@@ -52,6 +52,8 @@ def write_team_work(lab: Path) -> None:
     workspace.set("indsatsteorier/klasseledelse/problem", PROBLEM_TEXT)
     workspace.set("indsatsteorier/klasseledelse/langsigtet_maal", "Ro og orden over landsgennemsnittet.")
     workspace.set("indsatsteorier/klasseledelse/aktiviteter", ["Fælles regler i alle klasser"])
+    workspace.set("plf_modenhed/niveau", "erfaringsdeling")
+    workspace.set("plf_modenhed/begrundelse", "Vi deler erfaringer i teamene, men undersøger sjældent sammen.")
 
 
 @pytest.fixture(scope="session")
@@ -115,6 +117,8 @@ def test_handouts_work_offline_and_show_team_html_as_text(rendered: tuple[Path, 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in team_html
     assert "<script>alert(1)" not in team_html
     assert PROBLEM_TEXT in team_html
+    # Where the team placed itself on the PLF levels (template names, not the stored id).
+    assert "Erfaringsdelende team" in team_html and "undersøger sjældent sammen" in team_html
 
 
 def test_pdf_pages_carry_the_school_name(rendered: tuple[Path, object]) -> None:
