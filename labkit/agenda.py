@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from html import escape
-from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 

@@ -112,7 +112,7 @@ def _summary(session: Session, section: Section) -> None:
 
 def _overview_table(session: Session, section: Section) -> None:
     """Every indicator the school has: latest figure, kommune, land and the verdict, in one table."""
-    from labkit.analysis import assess_change, compare_to
+    from labkit.analysis import assess_change, compare_to, label
     from labkit.kvalitet import LEVEL_KOMMUNE, LEVEL_LAND
     from labkit.numbers import format_number
     from labkit.ui_analysis import school_indicators
@@ -125,17 +125,14 @@ def _overview_table(session: Session, section: Section) -> None:
         if indicator.is_categorical:
             continue
         assessment = assess_change(table, school, indicator, group)
-        kommune = compare_to(table, school, indicator, group, LEVEL_KOMMUNE)
-        land = compare_to(table, school, indicator, group, LEVEL_LAND)
-
-        def shown(value: float) -> str:
-            return "–" if value != value else format_number(value, indicator.decimals)  # NaN: not published
-
-        latest = shown(assessment.latest) if assessment.latest_year else "ikke offentliggjort"
-        name = f"{indicator.name} ({group})" if group else indicator.name
-        rows.append(f"<tr><td>{escape(name)}</td><td>{escape(assessment.latest_year or '–')}</td>"
-                    f"<td class='tal'>{escape(latest)}</td><td class='tal'>{escape(shown(kommune.reference))}</td>"
-                    f"<td class='tal'>{escape(shown(land.reference))}</td><td>{escape(VERDICT_WORDS.get(assessment.verdict, assessment.verdict))}</td></tr>")
+        kommune = compare_to(table, school, indicator, group, LEVEL_KOMMUNE).reference
+        land = compare_to(table, school, indicator, group, LEVEL_LAND).reference
+        latest = (format_number(assessment.latest, indicator.decimals) if assessment.latest_year
+                  else "ikke offentliggjort")
+        numbers = [latest, format_number(kommune, indicator.decimals), format_number(land, indicator.decimals)]
+        rows.append(f"<tr><td>{escape(label(indicator, group))}</td><td>{escape(assessment.latest_year or '–')}</td>"
+                    + "".join(f"<td class='tal'>{escape(number)}</td>" for number in numbers)
+                    + f"<td>{escape(VERDICT_WORDS.get(assessment.verdict, assessment.verdict))}</td></tr>")
     if not rows:
         show_callout("Der er ingen kvalitetsrapport-tal for skolen.", "advarsel")
         return
@@ -145,7 +142,7 @@ def _overview_table(session: Session, section: Section) -> None:
 
 
 def _indicator_figures(session: Session, section: Section) -> None:
-    from labkit.ui_analysis import _trend, school_indicators
+    from labkit.ui_analysis import school_indicators, trend_figure
 
     wanted = section.indicators or tuple(i.id for i in session.lab.catalogue.indicators)
     unknown = [i for i in wanted if i not in {x.id for x in session.lab.catalogue.indicators}]
@@ -156,14 +153,13 @@ def _indicator_figures(session: Session, section: Section) -> None:
     if not shown:
         show_callout("Skolen har ingen tal for de valgte indikatorer.", "info")
     for indicator_id, group in shown:
-        figure, text = _trend(session, indicator_id, group)
+        figure, text = trend_figure(session, indicator_id, group)
         show_figure(figure)
         show_callout(text, "info")
 
 
 def _funnel(session: Session, section: Section) -> None:
-    from labkit.ui_analysis import _funnel as funnel_figure
-    from labkit.ui_analysis import school_indicators
+    from labkit.ui_analysis import funnel_figure, school_indicators
 
     present = school_indicators(session)
     for wanted_id in section.indicators:

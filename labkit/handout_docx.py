@@ -23,7 +23,7 @@ from docx.text.paragraph import Paragraph
 
 from labkit.catalogue import Catalogue
 from labkit.frameworks import FOCUS_AREAS_FILE, load_focus_areas
-from labkit.indsatsteori import INDICATOR_SOURCE, LINK_NAMES, LINKS, OWN_OBSERVATION, Indsatsteori, Tegn
+from labkit.indsatsteori import LINK_NAMES, LINKS, Indsatsteori, Tegn, source_label
 from labkit.instrument import Instrument
 from labkit.lab import Lab
 from labkit.problems import LabkitError
@@ -47,22 +47,6 @@ FocusAreaWork = tuple[str, str, Indsatsteori]  # (title, begrundelse, theory) of
 def clean_text(text: str) -> str:
     """Team text as Word can hold it: no characters XML forbids, one kind of line break."""
     return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
-
-
-def source_label(tegn: Tegn, catalogue: Catalogue | None = None, instrument: Instrument | None = None) -> str:
-    """A sign's `kilde` in readable Danish, e.g. »Kvalitetsrapport: Ro og orden – Mellemtrin«."""
-    if tegn.kilde.startswith(INDICATOR_SOURCE):
-        indicator_id = tegn.indicator_id or ""
-        indicator = catalogue.get(indicator_id) if catalogue and indicator_id else None
-        name = indicator.name if indicator else indicator_id
-        group = tegn.indicator_group
-        return "Kvalitetsrapport" + (f": {name}" if name else "") + (f" – {group}" if group else "")
-    if tegn.dimension_id:
-        dimension = instrument.dimension(tegn.dimension_id) if instrument else None
-        return f"Kapacitetsinterview: {dimension.name if dimension else tegn.dimension_id}"
-    if tegn.kilde == OWN_OBSERVATION:
-        return "Egen observation"
-    return tegn.kilde
 
 
 # --- building the document (pure: no files) ----------------------------------------------------

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from labkit.kvalitet import LEVEL_SCHOOL, STATUS_PUBLISHED
 from labkit.numbers import format_number
+
+if TYPE_CHECKING:
+    from labkit.catalogue import Catalogue
+    from labkit.instrument import Instrument
 
 INDICATOR_SOURCE = "kvalitetsrapport:"
 DIMENSION_SOURCE = "kapacitet:"
@@ -117,6 +121,25 @@ class Tegn:
         if not self.kilde.startswith(DIMENSION_SOURCE):
             return None
         return self.kilde[len(DIMENSION_SOURCE):] or None
+
+
+def source_label(tegn: Tegn, catalogue: Catalogue | None = None, instrument: Instrument | None = None) -> str:
+    """A sign's `kilde` in readable Danish, e.g. »Kvalitetsrapport: Ro og orden – Mellemtrin«.
+
+    The same words label the sources in the notebook form, the handout and the Word document.
+    """
+    if tegn.kilde.startswith(INDICATOR_SOURCE):
+        indicator_id = tegn.indicator_id or ""
+        indicator = catalogue.get(indicator_id) if catalogue and indicator_id else None
+        name = indicator.name if indicator else indicator_id
+        group = tegn.indicator_group
+        return "Kvalitetsrapport" + (f": {name}" if name else "") + (f" – {group}" if group else "")
+    if tegn.dimension_id:
+        dimension = instrument.dimension(tegn.dimension_id) if instrument else None
+        return f"Kapacitetsinterview: {dimension.name if dimension else tegn.dimension_id}"
+    if tegn.kilde == OWN_OBSERVATION:
+        return "Egen observation"
+    return tegn.kilde
 
 
 @dataclass

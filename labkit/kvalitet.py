@@ -143,7 +143,7 @@ def _indicator_ids(names: list[str], catalogue: Catalogue) -> list[str | None]:
 
 def _trivsel_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, list[Problem]]:
     ids = _cells(table, table.column(_ID))
-    names = list(_texts((_cells(table, table.column("Trivselsindikator")))))
+    names = list(_texts(_cells(table, table.column("Trivselsindikator"))))
     n_index = table.column("Antal besvarelser")
     frame = _raw_frame(
         table,
@@ -153,7 +153,7 @@ def _trivsel_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, 
         school_year=_cells(table, table.column(_YEAR)),
         indicator=_indicator_ids(names, catalogue),
         indicator_text=names,
-        group=list(_texts((_cells(table, table.column("Klassetringruppe"))))),
+        group=list(_texts(_cells(table, table.column("Klassetringruppe")))),
         raw=_cells(table, table.column("Indikatorsvar")),
         raw_n=_cells(table, n_index),
         column="Indikatorsvar",
@@ -166,8 +166,8 @@ def _trivsel_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, 
 
 def _long_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, list[Problem]]:
     ids = _cells(table, table.column(_ID))
-    names = list(_texts((_cells(table, table.column("Indikator")))))
-    levels = list(_texts((_cells(table, table.column("Niveau")))))
+    names = list(_texts(_cells(table, table.column("Indikator"))))
+    levels = list(_texts(_cells(table, table.column("Niveau"))))
     frame = _raw_frame(
         table,
         school_id=ids,
@@ -176,7 +176,7 @@ def _long_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, lis
         school_year=_cells(table, table.column(_YEAR)),
         indicator=_indicator_ids(names, catalogue),
         indicator_text=names,
-        group=list(_texts((_cells(table, table.column("Gruppe"))))),
+        group=list(_texts(_cells(table, table.column("Gruppe")))),
         raw=_cells(table, table.column("Værdi")),
         raw_n=_cells(table, table.column("Antal")),
         column="Værdi",

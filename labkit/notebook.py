@@ -41,7 +41,7 @@ def _render_safely(session: Session, render: Callable[[Session], None]) -> None:
         render(session)
     except LabkitError as error:
         show_callout(str(error), "fejl", "Det kan ikke vises")
-    except Exception as error:  # noqa: BLE001 - a participant must never see a traceback
+    except Exception as error:
         if not session.interactive:
             raise
         _log_unexpected(session, error)

@@ -7,9 +7,9 @@ which is not the same as 0 and not the same as a typing error: the parser tells 
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Context, Decimal
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Context, Decimal
 from enum import Enum
 
 # Markers statistical offices and municipalities use for a figure that is not published.
@@ -48,8 +48,7 @@ class ParsedNumber:
 def _normalise(text: str) -> str:
     text = _SPACES.sub("", text.strip())
     text = text.replace("\u2212", "-")  # typographic minus from Word/Excel
-    if text.endswith("%"):
-        text = text[:-1]
+    text = text.removesuffix("%")
     return text
 
 

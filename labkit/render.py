@@ -139,18 +139,17 @@ def _stop_kernel() -> None:
         shutil.rmtree(Path(_kernel.ip).parent, ignore_errors=True)
 
 
-def _notebook_error(error: Exception) -> str:
-    """The Danish part of a failing cell's error, without the traceback."""
+def _notebook_error(error: Exception, executed: Path) -> str:
+    """The Danish part of a failing cell's error, without the traceback (that stays in `executed`)."""
     name, value = getattr(error, "ename", type(error).__name__), getattr(error, "evalue", str(error))
     if name == "LabkitError":
         return str(value)
-    return f"En celle i uddelingsarket fejlede ({name}: {value}). Se {OUTPUT_FOLDER}/.notesboeger for detaljer."
+    return f"En celle i uddelingsarket fejlede ({name}: {value}). Se {executed} for detaljer."
 
 
 def render_school(lab_folder: str, school_id: str, school_name: str, out_folder: str,
                   formats: Sequence[str]) -> SchoolResult:
     """Run the handout notebook for one school and write its HTML and docx (PDF comes after, batched)."""
-    import nbformat
     import papermill
 
     started = time.monotonic()
@@ -159,17 +158,16 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
     stem = file_stem(school_id, school_name)
     executed = out / ".notesboeger" / f"{stem}.ipynb"
     try:
-        papermill.execute_notebook(
+        notebook = papermill.execute_notebook(
             str(HANDOUT_NOTEBOOK), str(executed), parameters={"lab_mappe": lab_folder, "skole": school_id},
             kernel_name="python3", km=_warm_kernel(), progress_bar=False, log_output=False,
             execution_timeout=300)
     except Exception as error:  # noqa: BLE001 - one school's failure must not stop the others
-        result.errors.append(_notebook_error(error))
+        result.errors.append(_notebook_error(error, executed))
         result.seconds = time.monotonic() - started
         return result
     if "html" in formats or "pdf" in formats:
-        html = handout_html(nbformat.read(executed, as_version=4), Path(lab_folder),
-                            f"Uddelingsark – {school_name}")
+        html = handout_html(notebook, Path(lab_folder), f"Uddelingsark – {school_name}")
         _write_text(out / f"{stem}.html", html)
         result.files["html"] = out / f"{stem}.html"
     if "docx" in formats:

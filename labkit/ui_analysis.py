@@ -26,7 +26,7 @@ def _indicator_label(session: Session, indicator_id: str, group: str) -> str:
     return f"{name} ({group})" if group else name
 
 
-def _trend(session: Session, indicator_id: str, group: str) -> tuple[object, str]:
+def trend_figure(session: Session, indicator_id: str, group: str) -> tuple[object, str]:
     """The trend figure and the plain-Danish assessment for one indicator."""
     from labkit.analysis import assess_change, indicator_series
     from labkit.figures import indicator_trend
@@ -34,7 +34,7 @@ def _trend(session: Session, indicator_id: str, group: str) -> tuple[object, str
     indicator = session.lab.catalogue[indicator_id]
     series = indicator_series(session.lab.kvalitet, session.school_id or "", indicator_id, group)
     assessment = assess_change(session.lab.kvalitet, session.school_id or "", indicator, group)
-    figure = indicator_trend(series, indicator, session.school_name)
+    figure = indicator_trend(series, indicator, session.school_name, group)
     return figure, assessment.text
 
 
@@ -90,7 +90,7 @@ def render_indicators(session: Session) -> None:
         return
     if not session.interactive:
         for indicator_id, group in choices:
-            figure, text = _trend(session, indicator_id, group)
+            figure, text = trend_figure(session, indicator_id, group)
             show_figure(figure)
             show_callout(text, "info")
         return
@@ -100,7 +100,7 @@ def render_indicators(session: Session) -> None:
     text = widgets.HTML()
 
     def draw(_: object = None) -> None:
-        figure, assessment = _trend(session, *picker.value)
+        figure, assessment = trend_figure(session, *picker.value)
         image.value = figure_png(figure)
         text.value = callout_html(assessment, "info")
 
@@ -109,7 +109,7 @@ def render_indicators(session: Session) -> None:
     display(widgets.VBox([picker, image, text]))
 
 
-def _funnel(session: Session, indicator_id: str, group: str) -> object:
+def funnel_figure(session: Session, indicator_id: str, group: str) -> object:
     from labkit.analysis import funnel_data
     from labkit.figures import funnel_plot
 
@@ -117,11 +117,9 @@ def _funnel(session: Session, indicator_id: str, group: str) -> object:
     years = table.loc[(table["indicator"] == indicator_id) & table["value"].notna(), "school_year"]
     year = max(years) if len(years) else session.lab.config.school_year
     data = funnel_data(table, indicator_id, year, group)
-    names = session.lab.config.school_names
     # Other schools are anonymous in a school's notebook; only the team's own school is named.
     data["label"] = [session.school_name if sid == session.school_id else "" for sid in data["school_id"]]
     indicator = session.lab.catalogue[indicator_id]
-    del names
     return funnel_plot(data, indicator, session.school_name, labels_visible=False)
 
 
@@ -132,14 +130,14 @@ def render_funnel(session: Session) -> None:
         show_callout("Der er ingen tal at sammenligne med.", "info")
         return
     if not session.interactive:
-        show_figure(_funnel(session, *choices[0]))
+        show_figure(funnel_figure(session, *choices[0]))
         return
     picker = widgets.Dropdown(options=[(_indicator_label(session, i, g), (i, g)) for i, g in choices],
                               description="Indikator:", layout=widgets.Layout(width="520px"))
     image = widgets.Image(format="png")
 
     def draw(_: object = None) -> None:
-        image.value = figure_png(_funnel(session, *picker.value))
+        image.value = figure_png(funnel_figure(session, *picker.value))
 
     picker.observe(draw, names="value")
     draw()

@@ -12,7 +12,15 @@ import ipywidgets as widgets
 from IPython.display import HTML, display
 
 from labkit.display import callout_html, escape, figure_png, show_figure
-from labkit.indsatsteori import OWN_OBSERVATION, RESULT_LEVELS, FocusArea, indicator_source
+from labkit.indsatsteori import (
+    DIMENSION_SOURCE,
+    OWN_OBSERVATION,
+    RESULT_LEVELS,
+    FocusArea,
+    Tegn,
+    indicator_source,
+    source_label,
+)
 from labkit.kvalitet import LEVEL_SCHOOL
 from labkit.session import Session
 
@@ -80,15 +88,14 @@ def source_options(session: Session) -> list[tuple[str, str]]:
     table = lab.kvalitet
     own = table[(table["school_id"] == session.school_id) & (table["level"] == LEVEL_SCHOOL)]
     groups = own.groupby("indicator")["group"].unique()
-    options = [("Egen observation", OWN_OBSERVATION)]
+    sources = [OWN_OBSERVATION]
     for indicator in lab.catalogue.indicators:
-        if indicator.id not in groups.index:
-            continue
-        for group in sorted(groups[indicator.id], key=lambda g: (g != "", g)):
-            name = f"{indicator.name} – {group}" if group else indicator.name
-            options.append((f"Kvalitetsrapport: {name}", indicator_source(indicator.id, group)))
+        if indicator.id in groups.index:
+            sources += [indicator_source(indicator.id, group)
+                        for group in sorted(groups[indicator.id], key=lambda g: (g != "", g))]
     if lab.kapacitet is not None:
-        options += [(f"Kapacitetsinterview: {d.name}", f"kapacitet:{d.id}") for d in lab.instrument.dimensions]
+        sources += [f"{DIMENSION_SOURCE}{d.id}" for d in lab.instrument.dimensions]
+    options = [(source_label(Tegn(kilde=source), lab.catalogue, lab.instrument), source) for source in sources]
     return options
 
 
@@ -109,7 +116,7 @@ def _text_widget(session: Session, path: str, label: str, placeholder: str, line
 
 
 def _signs_editor(session: Session, area_id: str, changed: callable) -> widgets.Widget:
-    from labkit.indsatsteori import Tegn, prefill_baseline
+    from labkit.indsatsteori import prefill_baseline
 
     path = theory_path(area_id, "indikatorer")
     signs: list[dict] = list(session.workspace.get(path, []) if session.workspace else [])
@@ -124,7 +131,8 @@ def _signs_editor(session: Session, area_id: str, changed: callable) -> widgets.
         saved_source = str(sign.get("kilde") or OWN_OBSERVATION)
         # A source saved earlier that this data no longer offers stays visible rather than being swapped.
         row_options = options if saved_source in {v for _, v in options} else [
-            *options, (f"{saved_source} (gemt tidligere)", saved_source)]
+            *options, (f"{source_label(Tegn(kilde=saved_source), session.lab.catalogue, session.lab.instrument)} "
+                       "(gemt tidligere)", saved_source)]
         source = widgets.Dropdown(options=row_options, value=saved_source, layout=widgets.Layout(width="260px"))
         level = widgets.Dropdown(options=[(RESULT_LEVEL_NAMES[key], key) for key in RESULT_LEVELS],
                                  value=sign.get("resultat_niveau") or "kortsigtede",
@@ -226,11 +234,6 @@ def render_theories(session: Session) -> None:
     display(tabs)
 
 
-def _source_label(session: Session, source: str) -> str:
-    """A sign's source in words: "Kvalitetsrapport: Ro og orden – Mellemtrin", not the stored key."""
-    return dict((value, label) for label, value in source_options(session)).get(source, source)
-
-
 def render_theory_static(session: Session, area_id: str, label: str) -> None:
     """The theory as text, signs table and diagram (for handouts and papermill runs)."""
     from labkit.theory_diagram import draw_indsatsteori
@@ -250,7 +253,7 @@ def render_theory_static(session: Session, area_id: str, label: str) -> None:
     parts += [paragraph(text, assumptions.get(key)) for key, text in ASSUMPTIONS]
     if theory.indikatorer:
         rows = "".join(
-            f"<tr><td>{escape(sign.beskrivelse)}</td><td>{escape(_source_label(session, sign.kilde))}</td>"
+            f"<tr><td>{escape(sign.beskrivelse)}</td><td>{escape(source_label(sign, session.lab.catalogue, session.lab.instrument))}</td>"
             f"<td>{escape(sign.baseline)}{escape(f' ({sign.baseline_aar})' if sign.baseline_aar else '')}</td>"
             f"<td>{escape(sign.maal)}</td><td>{escape(sign.hvornaar)}</td>"
             f"<td>{escape(RESULT_LEVEL_NAMES.get(sign.resultat_niveau, sign.resultat_niveau))}</td></tr>"

@@ -1,13 +1,19 @@
-"""Shared fixtures: a minimal lab folder on disk and a way to run `labkit check` on it."""
+"""Shared fixtures: a minimal lab folder on disk, the bundled sample and Copenhagen labs, and a way to
+run `labkit check` on a folder."""
 
 from __future__ import annotations
 
 import io
+import shutil
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+from labkit.lab import Lab, load_lab
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # The schools of the minimal lab; one number has a leading zero, which must survive everywhere.
 LAB_SCHOOLS = {
@@ -129,3 +135,23 @@ def plant_sub_threshold_figure(lab: Path) -> None:
             planted += 1
     assert planted, "the sample lab must have a trivsel group below the minimum"
     path.write_text("\ufeff" + "\r\n".join(lines) + "\r\n", encoding="utf-8")
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> Path:
+    """A writable copy of the bundled sample lab (Bøgekilde Kommune)."""
+    folder = tmp_path / "lab"
+    shutil.copytree(ROOT / "sample_data", folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def sample() -> Lab:
+    """The bundled sample lab, loaded once; tests only read it."""
+    return load_lab(ROOT / "sample_data")
+
+
+@pytest.fixture(scope="session")
+def kbh() -> Lab:
+    """The real Copenhagen extract, loaded once; tests only read it."""
+    return load_lab(ROOT / "examples" / "kobenhavn")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -39,21 +38,10 @@ from labkit.kapacitet_analysis import (
     profile_matrix,
     profile_table,
 )
-from labkit.lab import Lab, load_lab
+from labkit.lab import Lab
 
-ROOT = Path(__file__).resolve().parent.parent
 ENGSKOLEN, BOEGEKILDE, LILLE_MOELLE, KIRKEBAKKE, HEDELUND = "061001", "061002", "061003", "061004", "061006"
 ENGLISH_DECIMAL = re.compile(r"\d\.\d(?!\d\d)")  # 7.3 (a thousands dot, 2.351, is fine)
-
-
-@pytest.fixture(scope="module")
-def sample() -> Lab:
-    return load_lab(ROOT / "sample_data")
-
-
-@pytest.fixture(scope="module")
-def kbh() -> Lab:
-    return load_lab(ROOT / "examples" / "kobenhavn")
 
 
 def _table(values: list[float], school: str = "100001", indicator: str = "karaktergennemsnit") -> pd.DataFrame:

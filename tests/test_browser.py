@@ -46,7 +46,7 @@ if not _browser_available():
         raise RuntimeError("CI skal have chromium og playwright installeret (se .ci/run).")
     pytest.skip("chromium eller playwright mangler på denne maskine", allow_module_level=True)
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect, sync_playwright
 
 
 def _free_port() -> int:

@@ -11,12 +11,10 @@ import math
 import re
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import pytest
 from matplotlib.collections import Collection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -32,15 +30,9 @@ from labkit.figures import (
     overview_heatmap,
 )
 from labkit.kapacitet_analysis import profile_matrix
-from labkit.lab import Lab, load_lab
+from labkit.lab import Lab
 
-ROOT = Path(__file__).resolve().parent.parent
 HIDDEN_VALUE = 1.234  # planted in a hidden row: it must never reach the figure
-
-
-@pytest.fixture(scope="module")
-def sample() -> Lab:
-    return load_lab(ROOT / "sample_data")
 
 
 # --- input tables in the figures' schemas, built from the sample lab -------------------------------

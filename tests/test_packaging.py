@@ -38,7 +38,7 @@ def test_required_top_level_exists() -> None:
 
 def test_readme_opens_with_the_two_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```(?:bash|sh)?\n(.*?)```", readme, flags=re.S)
+    blocks = re.findall(r"```(?:bash|sh)?\n(.*?)```", readme, flags=re.DOTALL)
     first_commands = [line for line in blocks[0].splitlines() if line and not line.startswith("#")]
     assert first_commands == ["bash scripts/demo.sh", "bash scripts/test.sh"]
     assert "scripts/test.sh" in (ROOT / ".ci" / "run").read_text()

@@ -139,7 +139,6 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
         assert_a4_handout(pdf)
 
 
-
 @needs_browser
 def test_a_failed_write_keeps_the_old_pdf_and_leaves_no_temporary_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

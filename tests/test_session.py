@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,15 +11,6 @@ from labkit.cli import main
 from labkit.launch import LAB_NOTEBOOK_FOLDER, bundled_notebooks, jupyterlab_command, prepare_notebooks
 from labkit.problems import LabkitError
 from labkit.session import find_lab_folder, open_session
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def lab(tmp_path: Path) -> Path:
-    folder = tmp_path / "lab"
-    shutil.copytree(ROOT / "sample_data", folder)
-    return folder
 
 
 def test_lab_folder_is_found_from_the_notebook_folder(lab: Path) -> None:

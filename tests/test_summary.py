@@ -5,26 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from labkit.lab import Lab, load_lab
+from labkit.lab import Lab
 from labkit.summary import KAPACITET, KVALITET, Summary, data_summary
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def sample() -> Lab:
-    return load_lab(ROOT / "sample_data")
-
-
-@pytest.fixture(scope="module")
-def kbh() -> Lab:
-    return load_lab(ROOT / "examples" / "kobenhavn")
 
 
 @pytest.fixture(scope="module")

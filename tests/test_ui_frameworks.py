@@ -5,20 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 import yaml
 
 from labkit.session import open_session
 from labkit.ui_frameworks import inclusion_frame_html, learning_circle_html
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def lab(tmp_path: Path) -> Path:
-    folder = tmp_path / "lab"
-    shutil.copytree(ROOT / "sample_data", folder)
-    return folder
 
 
 def test_inclusion_frame_names_the_figures_to_look_at(lab: Path) -> None:

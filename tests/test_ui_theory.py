@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-
-import pytest
 
 from labkit.indsatsteori import Tegn, indicator_source, prefill_baseline
 from labkit.session import open_session
 from labkit.ui_theory import load_theory, source_options
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def lab(tmp_path: Path) -> Path:
-    folder = tmp_path / "lab"
-    shutil.copytree(ROOT / "sample_data", folder)
-    return folder
-
 
 def test_trivsel_signs_can_name_the_klassetrin_group(lab: Path) -> None:
     session = open_session(str(lab), "061004", interaktiv=False)
-    options = dict((value, label) for label, value in source_options(session))
+    options = {value: label for label, value in source_options(session)}
     # Ro og orden is only published per Klassetringruppe, so each group is its own source.
     assert options[indicator_source("ro_orden", "Mellemtrin")] == "Kvalitetsrapport: Ro og orden – Mellemtrin"
     assert indicator_source("ro_orden", "Udskoling") in options
