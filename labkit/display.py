@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from IPython.display import HTML, Image, display
+from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 CALLOUT_STYLES = {
@@ -28,6 +29,16 @@ def figure_png(figure: Figure, dpi: int = 90) -> bytes:
     their constrained layout already fits the labels, so no slow "tight" bounding box is needed."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def figure_svg(figure: Figure) -> bytes:
+    """A figure as SVG bytes for the handout: sharp in print, its text kept as text (searchable, and
+    drawing text as glyph outlines or pixels is most of a figure's cost). Ids come from a fixed salt
+    instead of a random one and the date is left out, so the same figure gives the same bytes."""
+    buffer = io.BytesIO()
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "labkit"}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 
 
@@ -56,23 +67,24 @@ def figure_caption(figure: Figure) -> str:
     return titles[0].replace("\n", " ") if titles else ""
 
 
-def numbered_figure_html(png: bytes, number: int, caption: str) -> str:
-    """A figure with "Figur N." and its caption below, the image inlined so the page works offline."""
+def numbered_figure_html(svg: bytes, number: int, caption: str) -> str:
+    """A figure with "Figur N." and its caption below. The SVG is inlined as an image, so the page
+    works offline and the figure's ids and styles cannot clash with the page or other figures."""
     text = f"Figur {number}." + (f" {escape(caption)}" if caption else "")
-    data = base64.b64encode(png).decode("ascii")
-    return (f'<figure class="labkit-figur"><img src="data:image/png;base64,{data}" alt="{text}">'
+    data = base64.b64encode(svg).decode("ascii")
+    return (f'<figure class="labkit-figur"><img src="data:image/svg+xml;base64,{data}" alt="{text}">'
             f"<figcaption>{text}</figcaption></figure>")
 
 
 def show_figure(figure: Figure, dpi: int = 90) -> None:
-    """Display a figure as a PNG image (one output, no duplicate from the inline backend);
-    numbered with a caption when inside `numbered_figures()`."""
+    """Display a figure as a PNG image (one output, no duplicate from the inline backend); inside
+    `numbered_figures()` (the handout) as a numbered SVG with a caption, which prints sharply."""
     numbers = _figure_numbers.get()
     if numbers is None:
         display(Image(data=figure_png(figure, dpi), format="png"))
         return
     numbers[0] += 1
-    display(HTML(numbered_figure_html(figure_png(figure, dpi), numbers[0], figure_caption(figure))))
+    display(HTML(numbered_figure_html(figure_svg(figure), numbers[0], figure_caption(figure))))
 
 
 def escape(text: object) -> str:

@@ -1,104 +1,24 @@
-"""The handout (uddelingsark) for one school: its layout template and the sections it shows.
+"""The handout (uddelingsark) for one school: the sections its layout template lists, in order.
 
-The layout lives in `templates/uddelingsark/uddelingsark.yaml` (title, logo, colours, sections, in
-order); a consultant edits that file, never this one. Each section kind below reads the lab's data or
-the team's saved workspace (never widget state) and displays static HTML and numbered figures.
+Each section kind below reads the lab's data or the team's saved workspace (never widget state) and
+displays static HTML and numbered figures. The layout itself is read by `labkit.handout_layout`.
 """
 
 from __future__ import annotations
 
-import base64
-import mimetypes
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 from IPython.display import HTML, display
 
 from labkit.display import bullet_html, callout_html, escape, numbered_figures, show_callout, show_figure
-from labkit.problems import LabkitError, display_name
+from labkit.handout_layout import SECTION_KINDS, Section, load_layout
+from labkit.problems import LabkitError, Severity
 from labkit.session import Session
-from labkit.templates import read_yaml, require
 
-LAYOUT_FOLDER = "uddelingsark"
-LAYOUT_FILE = "uddelingsark.yaml"
 # The overview table's short verdict; the full sentence is in the figures' callouts.
 VERDICT_WORDS = {"forbedring": "Bedre over flere år", "forvaerring": "Dårligere over flere år",
                  "aendring": "Ændret over flere år", "normal_variation": "Inden for normal variation",
                  "for_faa_data": "For få år med tal", "ikke_offentliggjort": "Ikke offentliggjort"}
-DEFAULT_COLOURS = {"primaer": "#1f4e79", "accent": "#c55a11", "tekst": "#222222", "baggrund_boks": "#eef4fb"}
-
-
-@dataclass(frozen=True)
-class Section:
-    kind: str
-    heading: str
-    intro: str = ""
-    indicators: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class HandoutLayout:
-    """What a consultant controls: texts, logo, colours and which sections come in which order."""
-
-    title: str
-    sections: tuple[Section, ...]
-    folder: Path
-    subtitle: str = ""
-    logo: Path | None = None
-    footer: str = ""
-    colours: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLOURS))
-
-    def logo_data_uri(self) -> str:
-        """The logo inlined as a data: URI, so the handout needs no file next to it."""
-        if self.logo is None:
-            return ""
-        kind = mimetypes.guess_type(self.logo.name)[0] or "image/png"
-        return f"data:{kind};base64," + base64.b64encode(self.logo.read_bytes()).decode("ascii")
-
-    def template_resources(self) -> dict[str, Any]:
-        """What the nbconvert template reads (as `resources.labkit`)."""
-        return {"titel": self.title, "undertitel": self.subtitle, "fodnote": self.footer,
-                "logo": self.logo_data_uri(), "farver": self.colours}
-
-
-def load_layout(templates_folder: Path) -> HandoutLayout:
-    """Read the handout layout template; mistakes raise a Danish message naming file and entry."""
-    folder = templates_folder / LAYOUT_FOLDER
-    path = folder / LAYOUT_FILE
-    name = display_name(path)
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise LabkitError(f"{name}: forventede nøglerne titel, sektioner m.fl.")
-    raw_sections = require(data, "sektioner", name)
-    if not isinstance(raw_sections, list) or not raw_sections:
-        raise LabkitError(f"{name}: »sektioner« skal være en liste med mindst én sektion.")
-    sections = []
-    for number, entry in enumerate(raw_sections, start=1):
-        where = f"{name}, sektion {number}"
-        kind = str(require(entry, "type", where))
-        if kind not in SECTION_KINDS:
-            known = ", ".join(sorted(SECTION_KINDS))
-            raise LabkitError(f"{where}: ukendt type »{kind}«. Brug en af: {known}.")
-        indicators = entry.get("indikatorer") or []
-        if not isinstance(indicators, list):
-            raise LabkitError(f"{where}: »indikatorer« skal være en liste af indikator-id'er.")
-        sections.append(Section(kind, str(require(entry, "overskrift", where)), str(entry.get("intro") or ""),
-                                tuple(str(i) for i in indicators)))
-    colours = dict(DEFAULT_COLOURS)
-    raw_colours = data.get("farver") or {}
-    if not isinstance(raw_colours, dict):
-        raise LabkitError(f"{name}: »farver« skal være nøgler med farvekoder, fx primaer: \"#1f4e79\".")
-    colours.update({str(k): str(v) for k, v in raw_colours.items()})
-    logo = None
-    if data.get("logo"):
-        logo = folder / str(data["logo"])
-        if not logo.is_file():
-            raise LabkitError(f"{name}: logoet »{data['logo']}« findes ikke i {folder}.")
-    return HandoutLayout(title=str(require(data, "titel", name)), sections=tuple(sections), folder=folder,
-                         subtitle=str(data.get("undertitel") or ""), logo=logo,
-                         footer=str(data.get("fodnote") or ""), colours=colours)
 
 
 # --- sections ---------------------------------------------------------------------------------
@@ -209,7 +129,7 @@ def _plf_maturity(session: Session, section: Section) -> None:
     render_plf_maturity(session)
 
 
-SECTION_KINDS: dict[str, Callable[[Session, Section], None]] = {
+SECTIONS: dict[str, Callable[[Session, Section], None]] = {
     "resume": _summary,
     "indikatoroversigt": _overview_table,
     "indikatorer": _indicator_figures,
@@ -221,10 +141,23 @@ SECTION_KINDS: dict[str, Callable[[Session, Section], None]] = {
     "plf_spoergsmaal": _plf_questions,
     "plf_modenhed": _plf_maturity,
 }
+assert tuple(SECTIONS) == SECTION_KINDS, "every section type a layout may list is drawn here"
+
+
+def refuse_bad_data(session: Session) -> None:
+    """A handout is not made from a school's data with errors: raise a Danish message that names the
+    first errors' file, row and column (`labkit render` reports it; the other schools go on)."""
+    problems = [p.describe() for p in session.lab.problems
+                if p.severity is Severity.FEJL and p.school_id == session.school_id]
+    if problems:
+        raise LabkitError("Skolens data har fejl, så uddelingsarket er ikke lavet: " + " ".join(problems[:3])
+                          + (f" (og {len(problems) - 3} mere)" if len(problems) > 3 else "")
+                          + " Se alle med »labkit check«.")
 
 
 def render_handout(session: Session) -> None:
     """Show every section of the layout for the session's school, figures numbered from 1."""
+    refuse_bad_data(session)
     layout = load_layout(session.lab.config.templates_folder)
     config = session.lab.config
     display(HTML(f"<header class='labkit-forside'><h1>{escape(layout.title)}: {escape(session.school_name)}</h1>"
@@ -237,6 +170,6 @@ def render_handout(session: Session) -> None:
             display(HTML(f"<h2>{escape(section.heading)}</h2>"
                          + (f"<p class='intro'>{escape(section.intro)}</p>" if section.intro else "")))
             try:
-                SECTION_KINDS[section.kind](session, section)
+                SECTIONS[section.kind](session, section)
             except LabkitError as error:
                 display(HTML(callout_html(str(error), "fejl", "Kan ikke vises")))

@@ -12,14 +12,14 @@ import os
 import re
 import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from labkit.problems import LabkitError, Severity
+from labkit.problems import LabkitError
 
 HANDOUT_NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "uddelingsark.ipynb"
 FORMATS = ("html", "pdf", "docx")
@@ -71,15 +71,6 @@ def file_stem(school_id: str, name: str) -> str:
     return f"{school_id}_{slug}" if slug else school_id
 
 
-def data_errors_by_school(problems: Iterable[Any]) -> dict[str, list[str]]:
-    """Errors in the data that belong to one school: that school is not rendered, the others are."""
-    found: dict[str, list[str]] = {}
-    for problem in problems:
-        if problem.severity is Severity.FEJL and problem.school_id:
-            found.setdefault(problem.school_id, []).append(problem.describe())
-    return found
-
-
 # --- inside a worker process ---------------------------------------------------------------------
 
 _kernel: Any = None
@@ -112,13 +103,25 @@ def _warm_kernel(lab_folder: str = "") -> Any:
 def _start_worker(lab_folder: str) -> None:
     """Pool initializer: start the kernel first, then import what rendering needs while it starts."""
     _warm_kernel(lab_folder)
+    _skip_slow_iri_checker()
     import nbformat
-    import papermill  # noqa: F401
+
+    _register_engine()
 
     try:  # compile the handout template once now (about a second), not for the first school
         handout_html(nbformat.v4.new_notebook(), Path(lab_folder), "")
     except LabkitError:
         pass  # a broken layout template is reported for each school by render_school
+
+
+def _skip_slow_iri_checker() -> None:
+    """Keep jsonschema from importing `rfc3987_syntax`, which compiles ~35 Earley parsers at import
+    (1.5 s here, on every start of a worker). nbformat imports jsonschema's format checkers; no
+    notebook schema uses the "iri" formats that module checks, and jsonschema skips a checker whose
+    module cannot be imported. Upstream: python-jsonschema/jsonschema#1428, jupyter_server#1559."""
+    import sys
+
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None: "cannot import"
 
 
 def _ready() -> None:
@@ -128,6 +131,7 @@ def _ready() -> None:
 def _stop_kernel() -> None:
     import shutil
 
+    _close_kernel_client()
     if _kernel is None:
         return
     try:
@@ -144,7 +148,67 @@ def _notebook_error(error: Exception, executed: Path) -> str:
     name, value = getattr(error, "ename", type(error).__name__), getattr(error, "evalue", str(error))
     if name == "LabkitError":
         return str(value)
+    if name == "DeadKernelError":
+        return ("Python-kernen, der kørte uddelingsarket, stoppede uventet (fx fordi maskinen manglede "
+                "hukommelse). De andre skoler er lavet med en ny kerne; kør »labkit render --skole« for "
+                "denne skole igen.")
     return f"En celle i uddelingsarket fejlede ({name}: {value}). Se {executed} for detaljer."
+
+
+# papermill's nbclient engine opens a new kernel client for every notebook, and opening one waits for
+# the kernel with jupyter_client's `wait_for_ready`, which always idles 0.2 s flushing IOPub: a tenth
+# of a handout. This engine keeps the worker's client open from one school to the next (nbclient
+# matches replies to their request, so nothing from the previous school is mistaken for this one's).
+ENGINE_NAME = "labkit-varm-kerne"
+_kernel_client: Any = None
+
+
+def _register_engine() -> None:
+    import papermill.engines
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.utils import merge_kwargs, remove_args
+
+    class KeptClient(PapermillNotebookClient):
+        def __init__(self, nb_man: Any, km: Any = None, **kwargs: Any) -> None:
+            super().__init__(nb_man, km=km, **kwargs)
+            self.kc = _kernel_client  # None for the first school: nbclient then opens it as usual
+
+        def execute(self, **kwargs: Any) -> Any:
+            global _kernel_client
+            try:
+                return super().execute(**kwargs)
+            finally:
+                _kernel_client = self.kc  # kept for the next school; `_after_failure` closes it
+
+    class KeptClientEngine(papermill.engines.NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
+                                     stdout_file: Any = None, stderr_file: Any = None, start_timeout: int = 60,
+                                     execution_timeout: int | None = None, **kwargs: Any) -> Any:
+            # As papermill's own engine, with our client class.
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            return KeptClient(nb_man, **merge_kwargs(
+                kwargs, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
+                log=papermill.engines.logger, log_output=log_output, stdout_file=stdout_file,
+                stderr_file=stderr_file)).execute()
+
+    papermill.engines.papermill_engines.register(ENGINE_NAME, KeptClientEngine)
+
+
+def _close_kernel_client() -> None:
+    global _kernel_client
+    if _kernel_client is not None:
+        _kernel_client.stop_channels()
+        _kernel_client = None
+
+
+def _after_failure() -> None:
+    """After a failed school: a fresh client next time, and a fresh kernel if this one died."""
+    from jupyter_core.utils import run_sync
+
+    _close_kernel_client()
+    if _kernel is not None and not run_sync(_kernel.is_alive)():
+        run_sync(_kernel.restart_kernel)(now=True)
 
 
 def render_school(lab_folder: str, school_id: str, school_name: str, out_folder: str,
@@ -160,10 +224,11 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
     try:
         notebook = papermill.execute_notebook(
             str(HANDOUT_NOTEBOOK), str(executed), parameters={"lab_mappe": lab_folder, "skole": school_id},
-            kernel_name="python3", km=_warm_kernel(), progress_bar=False, log_output=False,
-            execution_timeout=300)
+            engine_name=ENGINE_NAME, kernel_name="python3", km=_warm_kernel(), progress_bar=False,
+            log_output=False, execution_timeout=300)
     except Exception as error:  # noqa: BLE001 - one school's failure must not stop the others
         result.errors.append(_notebook_error(error, executed))
+        _after_failure()
         result.seconds = time.monotonic() - started
         return result
     if "html" in formats or "pdf" in formats:
@@ -186,7 +251,7 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
 def handout_html(notebook: Any, lab_folder: Path, title: str) -> str:
     """The executed handout notebook as one self-contained HTML page, through the layout template."""
     from labkit.config import load_config
-    from labkit.handout import load_layout
+    from labkit.handout_layout import load_layout
 
     layout = load_layout(load_config(lab_folder).templates_folder)
     # The title again as a CSS string, for the running footer on every printed page.
@@ -226,7 +291,6 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
     from tqdm import tqdm
 
     from labkit.config import load_config
-    from labkit.lab import load_lab_cached
 
     started = time.monotonic()
     unknown_formats = [f for f in formats if f not in FORMATS]
@@ -249,22 +313,13 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
     results: dict[str, SchoolResult] = {}
     with ProcessPoolExecutor(max_workers=worker_count, initializer=_start_worker,
                              initargs=(str(lab_folder),)) as pool:
-        # Workers start their kernels now, while this process reads and checks the lab's data.
+        # Every worker starts its kernel now. A school whose data has errors is refused by its own
+        # handout notebook (with file, row and column), so this process need not read the data.
         for _ in range(worker_count):
             pool.submit(_ready)
-        lab = load_lab_cached(lab_folder)
-        bad_data = data_errors_by_school(lab.problems)
-        for school_id in chosen:
-            if school_id in bad_data:
-                problems = bad_data[school_id]
-                results[school_id] = SchoolResult(school_id, names[school_id], errors=[
-                    "Skolens data har fejl, så uddelingsarket er ikke lavet: " + " ".join(problems[:3])
-                    + (f" (og {len(problems) - 3} mere)" if len(problems) > 3 else "")
-                    + " Se alle med »labkit check«."])
-        todo = [s for s in chosen if s not in results]
-        with tqdm(total=len(todo), desc="Uddelingsark", unit="skole", disable=not progress) as bar:
+        with tqdm(total=len(chosen), desc="Uddelingsark", unit="skole", disable=not progress) as bar:
             jobs = {pool.submit(render_school, str(lab_folder), s, names[s], str(out), tuple(formats)): s
-                    for s in todo}
+                    for s in chosen}
             for job in as_completed(jobs):
                 school_id = jobs[job]
                 try:

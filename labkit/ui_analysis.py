@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 from IPython.display import HTML, display
+from matplotlib.figure import Figure
 
 from labkit.display import bullet_html, callout_html, escape, figure_png, show_callout, show_figure
 from labkit.kvalitet import LEVEL_SCHOOL
@@ -26,7 +27,7 @@ def _indicator_label(session: Session, indicator_id: str, group: str) -> str:
     return f"{name} ({group})" if group else name
 
 
-def trend_figure(session: Session, indicator_id: str, group: str) -> tuple[object, str]:
+def trend_figure(session: Session, indicator_id: str, group: str) -> tuple[Figure, str]:
     """The trend figure and the plain-Danish assessment for one indicator."""
     from labkit.analysis import assess_change, indicator_series
     from labkit.figures import indicator_trend
@@ -109,7 +110,7 @@ def render_indicators(session: Session) -> None:
     display(widgets.VBox([picker, image, text]))
 
 
-def funnel_figure(session: Session, indicator_id: str, group: str) -> object:
+def funnel_figure(session: Session, indicator_id: str, group: str) -> Figure:
     from labkit.analysis import funnel_data
     from labkit.figures import funnel_plot
 

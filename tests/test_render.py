@@ -6,6 +6,7 @@ figure, one school with a broken number) serves most tests; it runs once per tes
 
 from __future__ import annotations
 
+import base64
 import re
 import shutil
 from pathlib import Path
@@ -27,6 +28,9 @@ PROBLEM_TEXT = "Uroen i udskolingen er steget i fem år."
 # Any reference that would make the browser fetch something from the network.
 NETWORK_REFERENCE = re.compile(r"""<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""",
                                re.IGNORECASE)
+
+# A handout's figures: SVG inlined as images, their text (titles, ticks, n, legends) kept as text.
+FIGURE = re.compile(r'<figure class="labkit-figur"><img\b[^>]*\bsrc="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
 
 pytestmark = pytest.mark.slow
 
@@ -75,6 +79,17 @@ def files_of(lab: Path, suffix: str) -> dict[str, Path]:
     return {path.name[:6]: path for path in (lab / "uddelingsark").glob(f"*{suffix}")}
 
 
+def figure_texts(html: str) -> list[str]:
+    """The text inside each inlined figure (what base64 hides from a plain search of the page)."""
+    return [" ".join(re.findall(r"<text[^>]*>([^<]*)</text>", base64.b64decode(data).decode("utf-8")))
+            for data in FIGURE.findall(html)]
+
+
+def readable_text(html: str) -> str:
+    """The page and the text of its figures: everything a reader of the handout can see."""
+    return "\n".join([html, *figure_texts(html)])
+
+
 def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
@@ -98,9 +113,14 @@ def test_each_handout_names_its_own_school_and_no_other(rendered: tuple[Path, ob
     names = school_names(lab)
     for school_id, path in files_of(lab, "_indsatsteori.docx").items():
         del path
-        html = (lab / "uddelingsark").glob(f"{school_id}_*.html").__next__().read_text(encoding="utf-8")
+        page = (lab / "uddelingsark").glob(f"{school_id}_*.html").__next__().read_text(encoding="utf-8")
+        figures = figure_texts(page)
+        # Every figure is a numbered vector image with its text as text; none is a bitmap.
+        assert len(figures) >= 5 and all(figures) and "data:image/png" not in page
+        assert all(f"Figur {number}." in page for number in range(1, len(figures) + 1))
+        assert any(names[school_id] in text for text in figures)  # the school's line in a legend
+        html = readable_text(page)
         assert names[school_id] in html
-        assert "Figur 1." in html and "Figur 2." in html and "data:image/png;base64," in html
         for other_id, other in names.items():
             if other_id != school_id:
                 assert other not in html, (school_id, other)
@@ -147,8 +167,8 @@ def test_sub_threshold_figure_is_in_no_output_file(rendered: tuple[Path, object]
     variants = (SENTINEL, SENTINEL.replace(",", "."))
     for path in (lab / "uddelingsark").iterdir():
         if path.suffix == ".html":
-            text = path.read_text(encoding="utf-8")
-        elif path.suffix == ".pdf":
+            text = readable_text(path.read_text(encoding="utf-8"))
+        elif path.suffix == ".pdf":  # figures are vectors, so their text is in the PDF's text too
             text = pdf_text(path)
         elif path.suffix == ".docx":
             text = docx_text(path)
@@ -203,3 +223,31 @@ def test_handout_notebook_runs_with_plain_papermill_and_nbconvert(rendered: tupl
     html = (tmp_path / "ark.html").read_text(encoding="utf-8")
     assert "Kirkebakkeskolen" in html and "Figur 1." in html and PROBLEM_TEXT in html
     assert "Engskolen" not in html
+
+
+def test_a_worker_goes_on_after_its_kernel_dies(lab: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker keeps one kernel (and one client) for school after school; if that kernel dies, the
+    school it was running fails with a Danish message and the next school gets a fresh kernel."""
+    import signal
+
+    from jupyter_core.utils import run_sync
+
+    from labkit import render
+
+    monkeypatch.setattr(render, "_kernel", None)  # this test process plays one pool worker
+    monkeypatch.setattr(render, "_kernel_client", None)
+    out = tmp_path / "ud"
+    (out / ".notesboeger").mkdir(parents=True)
+    names = school_names(lab)
+    first, second, third = list(names)[:3]
+    render._start_worker(str(lab))
+    try:
+        assert render.render_school(str(lab), first, names[first], str(out), ("html",)).ok
+        run_sync(render._kernel.signal_kernel)(signal.SIGKILL)
+        died = render.render_school(str(lab), second, names[second], str(out), ("html",))
+        assert not died.ok and "stoppede uventet" in died.errors[0] and "Traceback" not in died.errors[0]
+        after = render.render_school(str(lab), third, names[third], str(out), ("html",))
+        assert after.ok, after.errors
+        assert names[third] in after.files["html"].read_text(encoding="utf-8")
+    finally:
+        render._stop_kernel()

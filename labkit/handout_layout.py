@@ -1,0 +1,95 @@
+"""The handout's layout template: title, logo, colours and which sections come in which order.
+
+The layout lives in `templates/uddelingsark/uddelingsark.yaml`; a consultant edits that file, never
+this one. Reading it needs only YAML, so `labkit render`'s workers read it without importing the
+figures and data that draw the sections (`labkit.handout`).
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from labkit.problems import LabkitError, display_name
+from labkit.templates import read_yaml, require
+
+# The section types a layout may list; `labkit.handout.SECTIONS` draws each of them.
+SECTION_KINDS = ("resume", "indikatoroversigt", "indikatorer", "tragt", "kapacitet", "indsatsomraader",
+                 "indsatsteori", "opfoelgning", "plf_spoergsmaal", "plf_modenhed")
+LAYOUT_FOLDER = "uddelingsark"
+LAYOUT_FILE = "uddelingsark.yaml"
+DEFAULT_COLOURS = {"primaer": "#1f4e79", "accent": "#c55a11", "tekst": "#222222", "baggrund_boks": "#eef4fb"}
+
+
+@dataclass(frozen=True)
+class Section:
+    kind: str
+    heading: str
+    intro: str = ""
+    indicators: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HandoutLayout:
+    """What a consultant controls: texts, logo, colours and which sections come in which order."""
+
+    title: str
+    sections: tuple[Section, ...]
+    folder: Path
+    subtitle: str = ""
+    logo: Path | None = None
+    footer: str = ""
+    colours: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLOURS))
+
+    def logo_data_uri(self) -> str:
+        """The logo inlined as a data: URI, so the handout needs no file next to it."""
+        if self.logo is None:
+            return ""
+        kind = mimetypes.guess_type(self.logo.name)[0] or "image/png"
+        return f"data:{kind};base64," + base64.b64encode(self.logo.read_bytes()).decode("ascii")
+
+    def template_resources(self) -> dict[str, Any]:
+        """What the nbconvert template reads (as `resources.labkit`)."""
+        return {"titel": self.title, "undertitel": self.subtitle, "fodnote": self.footer,
+                "logo": self.logo_data_uri(), "farver": self.colours}
+
+
+def load_layout(templates_folder: Path) -> HandoutLayout:
+    """Read the handout layout template; mistakes raise a Danish message naming file and entry."""
+    folder = templates_folder / LAYOUT_FOLDER
+    path = folder / LAYOUT_FILE
+    name = display_name(path)
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise LabkitError(f"{name}: forventede nøglerne titel, sektioner m.fl.")
+    raw_sections = require(data, "sektioner", name)
+    if not isinstance(raw_sections, list) or not raw_sections:
+        raise LabkitError(f"{name}: »sektioner« skal være en liste med mindst én sektion.")
+    sections = []
+    for number, entry in enumerate(raw_sections, start=1):
+        where = f"{name}, sektion {number}"
+        kind = str(require(entry, "type", where))
+        if kind not in SECTION_KINDS:
+            known = ", ".join(SECTION_KINDS)
+            raise LabkitError(f"{where}: ukendt type »{kind}«. Brug en af: {known}.")
+        indicators = entry.get("indikatorer") or []
+        if not isinstance(indicators, list):
+            raise LabkitError(f"{where}: »indikatorer« skal være en liste af indikator-id'er.")
+        sections.append(Section(kind, str(require(entry, "overskrift", where)), str(entry.get("intro") or ""),
+                                tuple(str(i) for i in indicators)))
+    colours = dict(DEFAULT_COLOURS)
+    raw_colours = data.get("farver") or {}
+    if not isinstance(raw_colours, dict):
+        raise LabkitError(f"{name}: »farver« skal være nøgler med farvekoder, fx primaer: \"#1f4e79\".")
+    colours.update({str(k): str(v) for k, v in raw_colours.items()})
+    logo = None
+    if data.get("logo"):
+        logo = folder / str(data["logo"])
+        if not logo.is_file():
+            raise LabkitError(f"{name}: logoet »{data['logo']}« findes ikke i {folder}.")
+    return HandoutLayout(title=str(require(data, "titel", name)), sections=tuple(sections), folder=folder,
+                         subtitle=str(data.get("undertitel") or ""), logo=logo,
+                         footer=str(data.get("fodnote") or ""), colours=colours)
