@@ -164,14 +164,16 @@ CENTRE_NAMES = {"kommune": ("Kommunen", "kommunen"), "land": ("Landet", "landet"
 
 
 def funnel_plot(data: pd.DataFrame, indicator: Indicator, highlight_label: str | None, labels_visible: bool,
-                group: str = "") -> Figure:
+                group: str = "", year: str = "") -> Figure:
     """Each school as a dot by its size; the grey funnel is what chance alone gives at that size.
 
     `data`: label, value, size, size_kind ("n"/"elevtal"), center, limit95_low/high, limit998_low/high,
     optionally center_kind ("kommune"/"land"/"median"; default kommune).
-    Only the highlighted school is named unless `labels_visible` (anonymity). `group` goes in the title.
+    Only the highlighted school is named unless `labels_visible` (anonymity). `group` and `year` go in
+    the title, which says "all schools" so it never reads like the school's own trend figure.
     """
-    title = f"{indicator.name} ({group.lower()})" if group else indicator.name
+    title = (f"{indicator.name} ({group.lower()})" if group else indicator.name) + ": alle skoler" \
+        + (f", {year}" if year else "")
     rows = data.loc[data["value"].notna() & data["size"].notna() & (data["size"] > 0)]
     if rows.empty:
         return message_figure(title, "Der er ingen tal at sammenligne med.")

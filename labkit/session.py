@@ -98,7 +98,9 @@ class Session:
             known = ", ".join(f"{s.id} ({s.name})" for s in self.lab.config.schools)
             raise LabkitError(f"Skolen »{school_id}« er ikke med i laboratoriet. Skolerne er: {known}.")
         self.school_id = school_id
-        self.workspace = Workspace.open(self.lab.config.folder, school_id, self.lab.config.lab_name)
+        # A handout (not interactive) only reads the team's work: it creates, locks and moves nothing.
+        self.workspace = (Workspace.open if self.interactive else Workspace.open_read_only)(
+            self.lab.config.folder, school_id, self.lab.config.lab_name)
         if self.interactive:
             remember_school(self.lab, school_id)
         for listener in list(self._listeners):

@@ -121,7 +121,7 @@ def funnel_figure(session: Session, indicator_id: str, group: str) -> Figure:
     # Other schools are anonymous in a school's notebook; only the team's own school is named.
     data["label"] = [session.school_name if sid == session.school_id else "" for sid in data["school_id"]]
     indicator = session.lab.catalogue[indicator_id]
-    return funnel_plot(data, indicator, session.school_name, labels_visible=False)
+    return funnel_plot(data, indicator, session.school_name, labels_visible=False, group=group, year=str(year))
 
 
 def render_funnel(session: Session) -> None:

@@ -235,6 +235,7 @@ class Workspace:
         self.messages: list[str] = []
         self._document: dict[str, Any] = empty_document(school_id, lab_name)
         self._base: dict[str, Any] = {}
+        self.read_only = False
 
     @classmethod
     def open(cls, lab_folder: Path, school_id: str, lab_name: str = "", session: str | None = None) -> Workspace:
@@ -242,6 +243,16 @@ class Workspace:
         folder = Path(lab_folder) / WORKSPACE_FOLDER
         folder.mkdir(parents=True, exist_ok=True)
         workspace = cls(folder, school_id, lab_name, session)
+        workspace.refresh()
+        return workspace
+
+    @classmethod
+    def open_read_only(cls, lab_folder: Path, school_id: str, lab_name: str = "") -> Workspace:
+        """A school's saved workspace for reading only (handouts): nothing is created, locked or moved,
+        so rendering works from a read-only folder and never touches the team's files. A damaged file
+        is left where it is and the newest good version is read instead."""
+        workspace = cls(Path(lab_folder) / WORKSPACE_FOLDER, school_id, lab_name)
+        workspace.read_only = True
         workspace.refresh()
         return workspace
 
@@ -346,6 +357,10 @@ class Workspace:
     @contextmanager
     def _locked(self) -> Iterator[None]:
         # An OS lock: two kernels (two tabs, two team members) never interleave a read-modify-write.
+        # A reader needs none: every write replaces the file in one step.
+        if self.read_only:
+            yield
+            return
         with open(self.folder / f"{self.school_id}.lock", "a+b") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
@@ -355,6 +370,8 @@ class Workspace:
 
     def _save(self, document: dict[str, Any], previous_text: str | None) -> None:
         """Write the next revision; the file it replaces goes to .versioner/ first. Hold the lock."""
+        if self.read_only:
+            raise RuntimeError("arbejdsfilen er åbnet skrivebeskyttet (til uddelingsark)")
         if previous_text is not None:
             self._keep_version(document["revision"], previous_text)
         document.update(revision=document["revision"] + 1, saved_at=_now(), school_id=self.school_id,
@@ -400,7 +417,23 @@ class Workspace:
                 raise LabkitError(f"Arbejdsfilen {self.path.name} er skrevet af en nyere udgave af labkit. "
                                   "Opdatér labkit, før I arbejder videre (filen er ikke ændret).")
             return document, text
+        if self.read_only:
+            good = self._newest_good_version()
+            return good if good is not None else (empty_document(self.school_id, self.lab_name), None)
         return self._recover()
+
+    def _newest_good_version(self) -> tuple[dict[str, Any], str] | None:
+        """The newest kept version that can be read, with its revision number as kept."""
+        for revision, name in reversed(self._versions()):
+            try:
+                text = (self.versions_folder / name).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            document = _parse(text)
+            if document is not None:
+                document["revision"] = max(document["revision"], revision)
+                return document, document_text(document)
+        return None
 
     def _recover(self) -> tuple[dict[str, Any], str | None]:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -410,20 +443,14 @@ class Workspace:
             number += 1
             aside = self.path.with_name(f"{self.school_id}.beskadiget-{stamp}-{number}.json")
         os.replace(self.path, aside)
-        for revision, name in reversed(self._versions()):
-            try:
-                text = (self.versions_folder / name).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            document = _parse(text)
-            if document is not None:
-                document["revision"] = max(document["revision"], revision)
-                text = document_text(document)
-                _write_atomically(self.path, text)
-                self.messages.append(
-                    f"Arbejdsfilen var beskadiget. Vi har hentet den seneste gode version fra "
-                    f"{_clock(document.get('saved_at'))}. Den beskadigede fil er gemt som {aside.name}.")
-                return document, text
+        good = self._newest_good_version()
+        if good is not None:
+            document, text = good
+            _write_atomically(self.path, text)
+            self.messages.append(
+                f"Arbejdsfilen var beskadiget. Vi har hentet den seneste gode version fra "
+                f"{_clock(document.get('saved_at'))}. Den beskadigede fil er gemt som {aside.name}.")
+            return document, text
         self.messages.append(
             f"Arbejdsfilen var beskadiget, og der var ingen tidligere version at hente. Den beskadigede fil "
             f"er gemt som {aside.name}, så intet er slettet; facilitatoren kan hente teksten derfra.")
@@ -431,9 +458,5 @@ class Workspace:
 
 
 def read_workspace(lab_folder: Path, school_id: str) -> dict[str, Any]:
-    """The saved data of a school's workspace (read-only, no lock; for handouts). Empty if none."""
-    try:
-        document = _parse((Path(lab_folder) / WORKSPACE_FOLDER / f"{school_id}.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
-        return {}
-    return document["data"] if document else {}
+    """The saved data of a school's workspace, read only (for handouts). Empty if there is none."""
+    return Workspace.open_read_only(Path(lab_folder), school_id).data

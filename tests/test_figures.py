@@ -203,7 +203,7 @@ def test_anonymous_funnel_names_only_the_own_school(sample: Lab) -> None:
     assert "Engskolen" in shown
     assert not names - {"Engskolen"} & set(shown)
     assert not any(name in " ".join(shown) for name in names - {"Engskolen"})
-    assert {"Karaktergennemsnit", "Antal elever", "Karakterpoint", "Andre skoler"} <= set(shown)
+    assert {"Karaktergennemsnit: alle skoler", "Antal elever", "Karakterpoint", "Andre skoler"} <= set(shown)
     assert_danish(shown)
     named = texts(funnel_plot(data, indicator, "Engskolen", labels_visible=True))
     assert set(data["label"]) <= set(named)
@@ -214,6 +214,8 @@ def test_funnel_by_answers_and_thousands_the_danish_way(sample: Lab) -> None:
     data = funnel_frame(sample, "karaktergennemsnit", "2024/2025").assign(size_kind="n")
     shown = texts(funnel_plot(data, indicator, None, labels_visible=False))
     assert "Antal besvarelser" in shown
+    titled = texts(funnel_plot(data, indicator, None, labels_visible=False, group="Udskoling", year="2024/2025"))
+    assert "Karaktergennemsnit (udskoling): alle skoler, 2024/2025" in titled
     assert "1.000" in shown  # x tick: a thousand with a dot, never "1,000" or "1000"
     assert not set(data["label"]) & set(shown)
     assert "Der er ingen tal at sammenligne med." in texts(funnel_plot(data.iloc[:0], indicator, None, False))

@@ -67,6 +67,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     plant_sub_threshold_figure(lab)
     break_a_number(lab, BROKEN_SCHOOL)
     write_team_work(lab)
+    for lock in (lab / "arbejde").glob("*.lock"):  # the team's notebook session has ended
+        lock.unlink()
     result = CliRunner().invoke(main, ["render", str(lab), "--stille", "--processer", "2"])
     return lab, result
 
@@ -139,6 +141,13 @@ def test_handouts_work_offline_and_show_team_html_as_text(rendered: tuple[Path, 
     assert PROBLEM_TEXT in team_html
     # Where the team placed itself on the PLF levels (template names, not the stored id).
     assert "Erfaringsdelende team" in team_html and "undersøger sjældent sammen" in team_html
+
+
+def test_rendering_only_reads_the_teams_work(rendered: tuple[Path, object]) -> None:
+    """No lock files, no workspace for schools that have none, the team's own file as it was."""
+    lab, _ = rendered
+    written = sorted(str(p.relative_to(lab / "arbejde")) for p in (lab / "arbejde").rglob("*") if p.is_file())
+    assert [name for name in written if not name.startswith(".versioner")] == [f"{TEAM_SCHOOL}.json"]
 
 
 def test_pdf_pages_carry_the_school_name(rendered: tuple[Path, object]) -> None:
