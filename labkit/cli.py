@@ -93,13 +93,15 @@ def lab(lab_folder: Path, port: int | None, ingen_browser: bool, opdater_notesbo
 @click.option("--processer", "workers", type=click.IntRange(1, 64), default=None,
               help="Antal skoler, der laves samtidig. Standard: antal CPU-kerner.")
 @click.option("--stille", is_flag=True, help="Vis ingen statuslinje.")
+@click.option("--dato", is_flag=True,
+              help="Skriv dagens dato på arkene. Uden den er to kørsler på de samme data helt ens.")
 def render(lab_folder: Path, schools: tuple[str, ...], formats: tuple[str, ...], out_folder: Path | None,
-           workers: int | None, stille: bool) -> None:
+           workers: int | None, stille: bool, dato: bool) -> None:
     from labkit.render import FORMATS, render_lab
 
     try:
         report = render_lab(lab_folder, out_folder, [s.zfill(6) if s.isdigit() else s for s in schools] or None,
-                            formats or FORMATS, workers, progress=not stille)
+                            formats or FORMATS, workers, progress=not stille, dated=dato)
     except LabkitError as error:
         click.echo(f"FEJL: {error}", err=True)
         sys.exit(2)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
 from enum import Enum
 
@@ -135,3 +136,13 @@ def format_number(value: float, decimals: int = 1) -> str:
         rounded = abs(rounded)  # -0.04 is shown as 0,0, not -0,0
     text = f"{rounded:,.{decimals}f}"
     return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+
+
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+          "november", "december")
+
+
+def format_date(day: date) -> str:
+    """`2. december 2026`: a date the Danish way."""
+    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import date
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -212,7 +213,7 @@ def _after_failure() -> None:
 
 
 def render_school(lab_folder: str, school_id: str, school_name: str, out_folder: str,
-                  formats: Sequence[str]) -> SchoolResult:
+                  formats: Sequence[str], stamp: str = "") -> SchoolResult:
     """Run the handout notebook for one school and write its HTML and docx (PDF comes after, batched)."""
     import papermill
 
@@ -232,7 +233,7 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
         result.seconds = time.monotonic() - started
         return result
     if "html" in formats or "pdf" in formats:
-        html = handout_html(notebook, Path(lab_folder), f"Uddelingsark – {school_name}")
+        html = handout_html(notebook, Path(lab_folder), f"Uddelingsark – {school_name}", stamp)
         _write_text(out / f"{stem}.html", html)
         result.files["html"] = out / f"{stem}.html"
     if "docx" in formats:
@@ -248,14 +249,16 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
     return result
 
 
-def handout_html(notebook: Any, lab_folder: Path, title: str) -> str:
-    """The executed handout notebook as one self-contained HTML page, through the layout template."""
+def handout_html(notebook: Any, lab_folder: Path, title: str, stamp: str = "") -> str:
+    """The executed handout notebook as one self-contained HTML page, through the layout template.
+    `stamp` (a date, only when the facilitator asks for one) goes under the title and in the footer."""
     from labkit.config import load_config
     from labkit.handout_layout import load_layout
 
     layout = load_layout(load_config(lab_folder).templates_folder)
     # The title again as a CSS string, for the running footer on every printed page.
-    resources = {**layout.template_resources(), "sidefod_css": css_string(title)}
+    footer = f"{title} · {stamp}" if stamp else title
+    resources = {**layout.template_resources(), "dato": stamp, "sidefod_css": css_string(footer)}
     body, _ = _exporter(layout.folder).from_notebook_node(
         notebook, resources={"labkit": resources, "metadata": {"name": title}})
     return body
@@ -286,11 +289,16 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequence[str] | None = None,
-               formats: Sequence[str] = FORMATS, workers: int | None = None, progress: bool = True) -> RenderReport:
-    """Render every (or the chosen) school's handout. Raises `LabkitError` only for an unusable lab."""
+               formats: Sequence[str] = FORMATS, workers: int | None = None, progress: bool = True,
+               dated: bool = False) -> RenderReport:
+    """Render every (or the chosen) school's handout. Raises `LabkitError` only for an unusable lab.
+
+    Handouts carry no date unless `dated`: the same data then give the same files, byte for byte.
+    """
     from tqdm import tqdm
 
     from labkit.config import load_config
+    from labkit.numbers import format_date
 
     started = time.monotonic()
     unknown_formats = [f for f in formats if f not in FORMATS]
@@ -310,6 +318,7 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
     out = Path(out_folder or lab_folder / OUTPUT_FOLDER).resolve()
     (out / ".notesboeger").mkdir(parents=True, exist_ok=True)
     worker_count = max(1, min(workers or os.cpu_count() or 1, len(chosen)))
+    stamp = f"Lavet {format_date(date.today())}" if dated else ""
     results: dict[str, SchoolResult] = {}
     with ProcessPoolExecutor(max_workers=worker_count, initializer=_start_worker,
                              initargs=(str(lab_folder),)) as pool:
@@ -318,7 +327,7 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
         for _ in range(worker_count):
             pool.submit(_ready)
         with tqdm(total=len(chosen), desc="Uddelingsark", unit="skole", disable=not progress) as bar:
-            jobs = {pool.submit(render_school, str(lab_folder), s, names[s], str(out), tuple(formats)): s
+            jobs = {pool.submit(render_school, str(lab_folder), s, names[s], str(out), tuple(formats), stamp): s
                     for s in chosen}
             for job in as_completed(jobs):
                 school_id = jobs[job]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -11,6 +12,7 @@ from labkit.numbers import (
     SUPPRESSION_MARKERS,
     DecimalMark,
     detect_decimal_mark,
+    format_date,
     format_number,
     is_suppression_marker,
     parse_number,
@@ -191,3 +193,11 @@ def test_percent_sign_and_spaces_do_not_change_the_value(value: float) -> None:
     text = format_number(value, 1)
     for variant in (f"{text} %", f"{text}%", f" {text} ", text.replace(".", "\u00a0")):
         assert parse_number(variant).value == pytest.approx(value), variant
+
+
+@pytest.mark.parametrize(("day", "expected"), [(date(2026, 12, 2), "2. december 2026"),
+                                               (date(2027, 1, 31), "31. januar 2027"),
+                                               (date(2027, 5, 1), "1. maj 2027")])
+def test_dates_the_danish_way(day: date, expected: str) -> None:
+    assert format_date(day) == expected
+

@@ -208,6 +208,23 @@ def test_same_inputs_give_the_same_handout(rendered: tuple[Path, object], tmp_pa
         assert first == second, pattern
 
 
+def test_a_date_only_when_the_facilitator_asks(rendered: tuple[Path, object], tmp_path: Path) -> None:
+    from datetime import date
+
+    from labkit.numbers import format_date
+
+    lab, _ = rendered
+    undated = next((lab / "uddelingsark").glob(f"{TEAM_SCHOOL}_*.html")).read_text(encoding="utf-8")
+    dated = CliRunner().invoke(main, ["render", str(lab), "--skole", TEAM_SCHOOL, "--format", "pdf", "--dato",
+                                      "--ud", str(tmp_path), "--stille"])
+    assert dated.exit_code == 0, dated.output
+    stamp = f"Lavet {format_date(date.today())}"
+    assert "Lavet " not in undated
+    # On the first page under the title, and in the running footer of every printed page.
+    pages = PdfReader(next(tmp_path.glob(f"{TEAM_SCHOOL}_*.pdf"))).pages
+    assert all(stamp in page.extract_text() for page in pages), stamp
+
+
 def test_unknown_school_is_a_danish_message(rendered: tuple[Path, object]) -> None:
     lab, _ = rendered
     result = CliRunner().invoke(main, ["render", str(lab), "--skole", "999999", "--stille"])
