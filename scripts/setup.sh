@@ -12,3 +12,5 @@ if [ -n "$extra" ]; then
 else
   .venv/bin/python -m pip install --quiet -e .
 fi
+# matplotlib builds its font list the first time it is imported; do it now, not in the first handout.
+.venv/bin/python -c "import matplotlib.font_manager"
