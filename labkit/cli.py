@@ -89,19 +89,23 @@ def lab(lab_folder: Path, port: int | None, ingen_browser: bool, opdater_notesbo
 @click.option("--format", "formats", multiple=True, type=click.Choice(["html", "pdf", "docx"]),
               help="Kun dette format; kan gentages. Standard: html, pdf og docx.")
 @click.option("--ud", "out_folder", type=click.Path(path_type=Path), default=None,
-              help="Mappe til uddelingsarkene. Standard: LAB_FOLDER/uddelingsark.")
+              help="Mappe til uddelingsarkene. Standard: LAB_FOLDER/uddelingsark (/UDGAVE).")
 @click.option("--processer", "workers", type=click.IntRange(1, 64), default=None,
               help="Antal skoler, der laves samtidig. Standard: antal CPU-kerner.")
 @click.option("--stille", is_flag=True, help="Vis ingen statuslinje.")
+@click.option("--udgave", "edition", default="", metavar="NAVN",
+              help="Kun sektionerne i denne udgave af arket, fx foer (data før laboratoriet) eller efter "
+                   "(teamets valg). Udgaverne står i uddelingsark.yaml. Standard: alle sektioner.")
 @click.option("--dato", is_flag=True,
               help="Skriv dagens dato på arkene. Uden den er to kørsler på de samme data helt ens.")
 def render(lab_folder: Path, schools: tuple[str, ...], formats: tuple[str, ...], out_folder: Path | None,
-           workers: int | None, stille: bool, dato: bool) -> None:
+           workers: int | None, stille: bool, edition: str, dato: bool) -> None:
     from labkit.render import FORMATS, render_lab
 
     try:
         report = render_lab(lab_folder, out_folder, [s.zfill(6) if s.isdigit() else s for s in schools] or None,
-                            formats or FORMATS, workers, progress=not stille, dated=dato)
+                            formats or FORMATS, workers, progress=not stille, dated=dato,
+                            edition=edition)
     except LabkitError as error:
         click.echo(f"FEJL: {error}", err=True)
         sys.exit(2)

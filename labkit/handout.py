@@ -155,14 +155,16 @@ def refuse_bad_data(session: Session) -> None:
                           + " Se alle med »labkit check«.")
 
 
-def render_handout(session: Session) -> None:
-    """Show every section of the layout for the session's school, figures numbered from 1."""
+def render_handout(session: Session, edition: str = "") -> None:
+    """Show the layout's sections (of one edition, if given) for the session's school, figures
+    numbered from 1."""
     refuse_bad_data(session)
-    layout = load_layout(session.lab.config.templates_folder)
+    layout = load_layout(session.lab.config.templates_folder).for_edition(edition)
     config = session.lab.config
+    edition_name = f" · {escape(layout.edition.name)}" if layout.edition else ""
     display(HTML(f"<header class='labkit-forside'><h1>{escape(layout.title)}: {escape(session.school_name)}</h1>"
                  f"<p>{escape(config.lab_name)} · {escape(config.municipality)} · skoleår "
-                 f"{escape(config.school_year)}</p>"
+                 f"{escape(config.school_year)}{edition_name}</p>"
                  + (f"<p class='undertitel'>{escape(layout.subtitle)}</p>" if layout.subtitle else "")
                  + "</header>"))
     with numbered_figures():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,16 @@ class Section:
     heading: str
     intro: str = ""
     indicators: tuple[str, ...] = ()
+    editions: tuple[str, ...] = ()  # the editions this section is in; empty: every edition
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A named selection of the sections, e.g. "foer" (the data, before the lab) or "efter"."""
+
+    id: str
+    name: str
+    subtitle: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,19 @@ class HandoutLayout:
     logo: Path | None = None
     footer: str = ""
     colours: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLOURS))
+    editions: dict[str, Edition] = field(default_factory=dict)
+    edition: Edition | None = None  # set by `for_edition`
+
+    def for_edition(self, edition_id: str) -> HandoutLayout:
+        """The layout with only the sections of one edition ("" or None: every section)."""
+        if not edition_id:
+            return self
+        if edition_id not in self.editions:
+            known = ", ".join(self.editions) or "ingen – skriv dem under »udgaver:« i layoutet"
+            raise LabkitError(f"Uddelingsarket har ingen udgave »{edition_id}«. Udgaverne er: {known}.")
+        edition = self.editions[edition_id]
+        return replace(self, sections=tuple(s for s in self.sections if not s.editions or edition_id in s.editions),
+                       subtitle=edition.subtitle or self.subtitle, edition=edition)
 
     def logo_data_uri(self) -> str:
         """The logo inlined as a data: URI, so the handout needs no file next to it."""
@@ -68,6 +91,7 @@ def load_layout(templates_folder: Path) -> HandoutLayout:
     raw_sections = require(data, "sektioner", name)
     if not isinstance(raw_sections, list) or not raw_sections:
         raise LabkitError(f"{name}: »sektioner« skal være en liste med mindst én sektion.")
+    editions = _editions(data.get("udgaver"), name)
     sections = []
     for number, entry in enumerate(raw_sections, start=1):
         where = f"{name}, sektion {number}"
@@ -78,8 +102,15 @@ def load_layout(templates_folder: Path) -> HandoutLayout:
         indicators = entry.get("indikatorer") or []
         if not isinstance(indicators, list):
             raise LabkitError(f"{where}: »indikatorer« skal være en liste af indikator-id'er.")
+        in_editions = entry.get("udgaver") or []
+        if not isinstance(in_editions, list):
+            raise LabkitError(f"{where}: »udgaver« skal være en liste, fx [foer, efter].")
+        unknown = [str(e) for e in in_editions if str(e) not in editions]
+        if unknown:
+            raise LabkitError(f"{where}: udgaven »{unknown[0]}« står ikke under »udgaver:« øverst i filen. "
+                              f"Kendte udgaver: {', '.join(editions) or 'ingen'}.")
         sections.append(Section(kind, str(require(entry, "overskrift", where)), str(entry.get("intro") or ""),
-                                tuple(str(i) for i in indicators)))
+                                tuple(str(i) for i in indicators), tuple(str(e) for e in in_editions)))
     colours = dict(DEFAULT_COLOURS)
     raw_colours = data.get("farver") or {}
     if not isinstance(raw_colours, dict):
@@ -92,4 +123,20 @@ def load_layout(templates_folder: Path) -> HandoutLayout:
             raise LabkitError(f"{name}: logoet »{data['logo']}« findes ikke i {folder}.")
     return HandoutLayout(title=str(require(data, "titel", name)), sections=tuple(sections), folder=folder,
                          subtitle=str(data.get("undertitel") or ""), logo=logo,
-                         footer=str(data.get("fodnote") or ""), colours=colours)
+                         footer=str(data.get("fodnote") or ""), colours=colours, editions=editions)
+
+
+def _editions(raw: Any, name: str) -> dict[str, Edition]:
+    """The `udgaver:` block: an id (used on the command line) with a name and a subtitle."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise LabkitError(f"{name}: »udgaver« skal være nøgler med navn og undertitel, fx foer: {{navn: Før}}.")
+    editions = {}
+    for key, entry in raw.items():
+        where = f"{name}, udgaven »{key}«"
+        if not str(key).replace("_", "").isalnum() or not str(key).isascii():
+            raise LabkitError(f"{where}: brug kun a–z, 0–9 og _ i udgavens id (den skrives på kommandolinjen).")
+        editions[str(key)] = Edition(str(key), str(require(entry, "navn", where)),
+                                     str(entry.get("undertitel") or ""))
+    return editions

@@ -212,8 +212,9 @@ def show_overview(session: Session | None) -> None:
     section(session, render_overview, needs_school=False)
 
 
-def show_handout(lab_mappe: str, skole: str) -> None:
-    """The handout notebook: every section of the layout template for one school (no widgets).
+def show_handout(lab_mappe: str, skole: str, udgave: str = "") -> None:
+    """The handout notebook: the layout template's sections (of edition `udgave`, e.g. "foer"; empty:
+    all) for one school, without widgets.
 
     A lab or school that cannot be opened raises, so `labkit render` reports that school as failed.
     """
@@ -222,7 +223,7 @@ def show_handout(lab_mappe: str, skole: str) -> None:
     warnings.simplefilter("ignore")
     if not str(skole).strip():
         raise LabkitError("Uddelingsarket kræver parameteren »skole« (skolens institutionsnummer).")
-    render_handout(open_session(lab_mappe, str(skole), interaktiv=False))
+    render_handout(open_session(lab_mappe, str(skole), interaktiv=False), str(udgave or ""))
 
 
 def show_agenda(session: Session | None, current_notebook: str = "") -> None:

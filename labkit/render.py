@@ -213,7 +213,7 @@ def _after_failure() -> None:
 
 
 def render_school(lab_folder: str, school_id: str, school_name: str, out_folder: str,
-                  formats: Sequence[str], stamp: str = "") -> SchoolResult:
+                  formats: Sequence[str], stamp: str = "", edition: str = "") -> SchoolResult:
     """Run the handout notebook for one school and write its HTML and docx (PDF comes after, batched)."""
     import papermill
 
@@ -224,7 +224,7 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
     executed = out / ".notesboeger" / f"{stem}.ipynb"
     try:
         notebook = papermill.execute_notebook(
-            str(HANDOUT_NOTEBOOK), str(executed), parameters={"lab_mappe": lab_folder, "skole": school_id},
+            str(HANDOUT_NOTEBOOK), str(executed), parameters={"lab_mappe": lab_folder, "skole": school_id, "udgave": edition},
             engine_name=ENGINE_NAME, kernel_name="python3", km=_warm_kernel(), progress_bar=False,
             log_output=False, execution_timeout=300)
     except Exception as error:  # noqa: BLE001 - one school's failure must not stop the others
@@ -233,7 +233,7 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
         result.seconds = time.monotonic() - started
         return result
     if "html" in formats or "pdf" in formats:
-        html = handout_html(notebook, Path(lab_folder), f"Uddelingsark – {school_name}", stamp)
+        html = handout_html(notebook, Path(lab_folder), f"Uddelingsark – {school_name}", stamp, edition)
         _write_text(out / f"{stem}.html", html)
         result.files["html"] = out / f"{stem}.html"
     if "docx" in formats:
@@ -249,15 +249,15 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
     return result
 
 
-def handout_html(notebook: Any, lab_folder: Path, title: str, stamp: str = "") -> str:
+def handout_html(notebook: Any, lab_folder: Path, title: str, stamp: str = "", edition: str = "") -> str:
     """The executed handout notebook as one self-contained HTML page, through the layout template.
     `stamp` (a date, only when the facilitator asks for one) goes under the title and in the footer."""
     from labkit.config import load_config
     from labkit.handout_layout import load_layout
 
-    layout = load_layout(load_config(lab_folder).templates_folder)
+    layout = load_layout(load_config(lab_folder).templates_folder).for_edition(edition)
     # The title again as a CSS string, for the running footer on every printed page.
-    footer = f"{title} · {stamp}" if stamp else title
+    footer = " · ".join(part for part in (title, layout.edition.name if layout.edition else "", stamp) if part)
     resources = {**layout.template_resources(), "dato": stamp, "sidefod_css": css_string(footer)}
     body, _ = _exporter(layout.folder).from_notebook_node(
         notebook, resources={"labkit": resources, "metadata": {"name": title}})
@@ -290,14 +290,16 @@ def _write_text(path: Path, text: str) -> None:
 
 def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequence[str] | None = None,
                formats: Sequence[str] = FORMATS, workers: int | None = None, progress: bool = True,
-               dated: bool = False) -> RenderReport:
+               dated: bool = False, edition: str = "") -> RenderReport:
     """Render every (or the chosen) school's handout. Raises `LabkitError` only for an unusable lab.
 
-    Handouts carry no date unless `dated`: the same data then give the same files, byte for byte.
+    `edition` (e.g. "foer") picks the layout's sections for that edition; its handouts go to their own
+    folder. Handouts carry no date unless `dated`: the same data then give the same files, byte for byte.
     """
     from tqdm import tqdm
 
     from labkit.config import load_config
+    from labkit.handout_layout import load_layout
     from labkit.numbers import format_date
 
     started = time.monotonic()
@@ -315,7 +317,8 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
     if unknown:
         raise LabkitError(f"Skolerne {', '.join(unknown)} er ikke med i laboratoriet. "
                           f"Skolerne er: {', '.join(names)}.")
-    out = Path(out_folder or lab_folder / OUTPUT_FOLDER).resolve()
+    layout = load_layout(config.templates_folder).for_edition(edition)  # a wrong edition stops here
+    out = Path(out_folder or lab_folder / OUTPUT_FOLDER / edition).resolve()
     (out / ".notesboeger").mkdir(parents=True, exist_ok=True)
     worker_count = max(1, min(workers or os.cpu_count() or 1, len(chosen)))
     stamp = f"Lavet {format_date(date.today())}" if dated else ""
@@ -327,7 +330,8 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
         for _ in range(worker_count):
             pool.submit(_ready)
         with tqdm(total=len(chosen), desc="Uddelingsark", unit="skole", disable=not progress) as bar:
-            jobs = {pool.submit(render_school, str(lab_folder), s, names[s], str(out), tuple(formats), stamp): s
+            jobs = {pool.submit(render_school, str(lab_folder), s, names[s], str(out), tuple(formats), stamp,
+                                edition): s
                     for s in chosen}
             for job in as_completed(jobs):
                 school_id = jobs[job]
@@ -345,7 +349,7 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
             if path is not None:
                 path.unlink(missing_ok=True)
     ordered = [results[s] for s in chosen]
-    _write_text(out / INDEX_FILE, index_html(config, ordered))
+    _write_text(out / INDEX_FILE, index_html(config, ordered, layout.edition.name if layout.edition else ""))
     return RenderReport(out, ordered, time.monotonic() - started)
 
 
@@ -370,7 +374,7 @@ def _add_pdfs(results: Sequence[SchoolResult], out: Path) -> None:
             result.files["pdf"] = pdf
 
 
-def index_html(config: Any, results: Sequence[SchoolResult]) -> str:
+def index_html(config: Any, results: Sequence[SchoolResult], edition_name: str = "") -> str:
     """A page listing every school, its files and whether it was rendered (no timestamps: stable)."""
     rows = []
     for result in results:
@@ -379,11 +383,12 @@ def index_html(config: Any, results: Sequence[SchoolResult]) -> str:
         status = "OK" if result.ok else "Fejl: " + " ".join(result.errors)
         rows.append(f"<tr class=\"{'ok' if result.ok else 'fejl'}\"><td>{escape(result.school_id)}</td>"
                     f"<td>{escape(result.school_name)}</td><td>{links}</td><td>{escape(status)}</td></tr>")
-    return ("<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><title>Uddelingsark – "
-            f"{escape(config.lab_name)}</title><style>body{{font-family:sans-serif;margin:2em}}"
+    heading = f"Uddelingsark – {config.lab_name}, {config.municipality}" + (f" ({edition_name})" if edition_name else "")
+    return ("<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\">"
+            f"<title>{escape(heading)}</title><style>body{{font-family:sans-serif;margin:2em}}"
             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
             "tr.fejl td{background:#fdecea}</style></head><body>"
-            f"<h1>Uddelingsark – {escape(config.lab_name)}, {escape(config.municipality)}</h1>"
+            f"<h1>{escape(heading)}</h1>"
             f"<p>Skoleår {escape(config.school_year)}. {sum(r.ok for r in results)} af {len(results)} skoler "
             "er lavet.</p><table><thead><tr><th>Nr.</th><th>Skole</th><th>Filer</th><th>Status</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></body></html>")

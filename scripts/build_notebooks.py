@@ -103,11 +103,13 @@ NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
         ("md", "# Uddelingsark\n\nSkolens uddelingsark: data før laboratoriet og teamets valg og indsatsteori "
                "efter. Facilitatoren laver alle skolers ark med `labkit render LAB_MAPPE`; denne notesbog kan "
                "også køres med papermill:\n\n"
-               "`papermill uddelingsark.ipynb ud.ipynb -y '{lab_mappe: ../sample_data, skole: \"061001\"}'`\n\n"
+               "`papermill uddelingsark.ipynb ud.ipynb -y '{lab_mappe: ../sample_data, skole: \"061001\", "
+               "udgave: foer}'`\n\n"
                "Layoutet (titel, logo, farver, sektioner) står i `templates/uddelingsark/`."),
         ("params", 'lab_mappe = ""  # laboratoriets mappe\n'
-                   'skole = ""  # skolens institutionsnummer i anførselstegn, fx "061001"\n'),
-        ("code", "from labkit import notebook as lk\n\nlk.show_handout(lab_mappe, skole)"),
+                   'skole = ""  # skolens institutionsnummer i anførselstegn, fx "061001"\n'
+                   'udgave = ""  # fx "foer" eller "efter" (se udgaver i uddelingsark.yaml); tom: alle sektioner\n'),
+        ("code", "from labkit import notebook as lk\n\nlk.show_handout(lab_mappe, skole, udgave)"),
     ],
 }
 

@@ -225,6 +225,24 @@ def test_a_date_only_when_the_facilitator_asks(rendered: tuple[Path, object], tm
     assert all(stamp in page.extract_text() for page in pages), stamp
 
 
+def test_before_and_after_editions_hold_their_own_sections(rendered: tuple[Path, object]) -> None:
+    """Before the lab the school's data; after it the team's choices, each in its own folder."""
+    lab, _ = rendered
+    for edition in ("foer", "efter"):
+        result = CliRunner().invoke(main, ["render", str(lab), "--skole", TEAM_SCHOOL, "--udgave", edition,
+                                           "--format", "html", "--stille"])
+        assert result.exit_code == 0, result.output
+    before = next((lab / "uddelingsark" / "foer").glob(f"{TEAM_SCHOOL}_*.html")).read_text(encoding="utf-8")
+    after = next((lab / "uddelingsark" / "efter").glob(f"{TEAM_SCHOOL}_*.html")).read_text(encoding="utf-8")
+    assert "Før læringslaboratoriet" in before and "Alle skolens indikatorer" in before
+    assert "Figur 1." in before and PROBLEM_TEXT not in before and "Teamets indsatsområder" not in before
+    assert "Efter læringslaboratoriet" in after and PROBLEM_TEXT in after and "Erfaringsdelende team" in after
+    assert "Alle skolens indikatorer" not in after and "Kapacitetsinterviews" not in after
+    assert "Efter læringslaboratoriet" in (lab / "uddelingsark" / "efter" / "index.html").read_text(encoding="utf-8")
+    wrong = CliRunner().invoke(main, ["render", str(lab), "--udgave", "under", "--stille"])
+    assert wrong.exit_code == 2 and "Udgaverne er: foer, efter" in wrong.output
+
+
 def test_unknown_school_is_a_danish_message(rendered: tuple[Path, object]) -> None:
     lab, _ = rendered
     result = CliRunner().invoke(main, ["render", str(lab), "--skole", "999999", "--stille"])
