@@ -76,7 +76,8 @@ def lab(lab_folder: Path, port: int | None, ingen_browser: bool, opdater_notesbo
     click.echo(f"Åbner {config.lab_name} ({config.municipality}) med {len(notebooks)} notesbøger …")
     try:
         completed = subprocess.run(
-            jupyterlab_command(config.folder, port, open_browser=not ingen_browser), env=environment)
+            jupyterlab_command(config.folder, port, open_browser=not ingen_browser), env=environment,
+            check=False)  # JupyterLab's own exit status becomes ours
     except KeyboardInterrupt:
         completed = None
     sys.exit(completed.returncode if completed else 0)

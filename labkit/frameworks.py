@@ -94,7 +94,7 @@ def read_text(entry: dict[str, Any], key: str, where: str, required: bool = True
     if not required and entry.get(key) in (None, ""):
         return ""
     value = require(entry, key, where)
-    if isinstance(value, (list, dict)) or isinstance(value, bool):
+    if isinstance(value, (list, dict, bool)):
         raise LabkitError(f"{where}: »{key}« skal være en tekst, fandt »{value}«.")
     return str(value).strip()
 

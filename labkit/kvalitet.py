@@ -367,8 +367,8 @@ def _finish(
                     (f"et tal mellem {indicator.scale[0]:g} og {indicator.scale[1]:g} for {indicator.name}"),
                 )
             elif not_whole[position]:
-                what, expected = ("Et antal skal være et helt tal; måske er tusindtalspunktum læst som "
-                                  "decimaltegn.", f"et helt tal for {indicator.name}, fx 2.351")
+                what, expected = (("Et antal skal være et helt tal; måske er tusindtalspunktum læst som "
+                                  "decimaltegn."), f"et helt tal for {indicator.name}, fx 2.351")
             elif indicator.is_categorical:
                 what, expected = "Ukendt kategori.", "en af " + ", ".join(indicator.categories)
             else:

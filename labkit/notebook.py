@@ -80,8 +80,8 @@ def section(session: Session | None, render: Callable[[Session], None], needs_sc
 def _header_html(session: Session) -> str:
     config = session.lab.config
     lines = [f"<h2 style='margin:0'>{escape(session.school_name or 'Ingen skole valgt')}</h2>",
-             f"<div>{escape(config.lab_name)} · {escape(config.municipality)} · skoleår "
-             f"{escape(config.school_year)}</div>"]
+             (f"<div>{escape(config.lab_name)} · {escape(config.municipality)} · skoleår "
+             f"{escape(config.school_year)}</div>")]
     # E.g. "the workspace file was damaged and recovered": the team must see it.
     messages = session.workspace.messages if session.workspace else []
     lines += [callout_html(message, "advarsel") for message in messages]

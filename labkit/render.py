@@ -55,8 +55,8 @@ class RenderReport:
     def summary(self) -> str:
         """The Danish summary the facilitator reads at the end."""
         done = [r for r in self.results if r.ok]
-        lines = [f"Lavede uddelingsark for {len(done)} af {len(self.results)} skoler på {self.seconds:.1f} s "
-                 f"i {self.folder}."]
+        lines = [(f"Lavede uddelingsark for {len(done)} af {len(self.results)} skoler på {self.seconds:.1f} s "
+                  f"i {self.folder}.")]
         if self.failed:
             lines.append("Det gik galt for:")
             lines += [f"  {r.school_id} {r.school_name}: {' '.join(r.errors)}" for r in self.failed]

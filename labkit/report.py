@@ -141,8 +141,8 @@ def check_report(lab: Lab) -> str:
     lines += [
         "",
         f"Skoleår i data: {_years(table['school_year'])}",
-        f"Sammenligningstal: {int((comparisons['level'] == 'kommune').sum())} for kommunen, "
-        f"{int((comparisons['level'] == 'land').sum())} for hele landet",
+        (f"Sammenligningstal: {int((comparisons['level'] == 'kommune').sum())} for kommunen, "
+        f"{int((comparisons['level'] == 'land').sum())} for hele landet"),
         "",
         "Kapacitetsinterviews:",
         *kapacitet_lines(lab),

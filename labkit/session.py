@@ -139,5 +139,5 @@ def data_warnings(lab: Lab) -> list[str]:
     errors = [p for p in lab.problems if p.severity is Severity.FEJL]
     if not errors:
         return []
-    return [f"Der er {len(errors)} fejl i laboratoriets data, så nogle tal mangler. "
-            "Facilitatoren kan se dem med »labkit check«."]
+    return [(f"Der er {len(errors)} fejl i laboratoriets data, så nogle tal mangler. "
+            "Facilitatoren kan se dem med »labkit check«.")]

@@ -172,8 +172,8 @@ def render_candidates_static(session: Session) -> None:
     """Static: the candidates and the team's ratings as a table."""
     candidates = school_candidates(session)
     table = candidate_table(session, candidates)
-    lines = ["<table><tr><th>Kandidat</th><th>Hvorfor</th><th>Vigtighed</th><th>Data</th>"
-             "<th>Indflydelse</th></tr>"]
+    lines = [("<table><tr><th>Kandidat</th><th>Hvorfor</th><th>Vigtighed</th><th>Data</th>"
+             "<th>Indflydelse</th></tr>")]
     for candidate, row in zip(candidates, table.itertuples()):
         cells = [UNRATED if math.isnan(v) else str(int(v)) for v in (row.vigtighed, row.data, row.indflydelse)]
         lines.append(f"<tr><td>{escape(candidate.label)}</td><td>{escape(' '.join(candidate.reasons))}</td>"

@@ -131,8 +131,8 @@ def _signs_editor(session: Session, area_id: str, changed: callable) -> widgets.
         saved_source = str(sign.get("kilde") or OWN_OBSERVATION)
         # A source saved earlier that this data no longer offers stays visible rather than being swapped.
         row_options = options if saved_source in {v for _, v in options} else [
-            *options, (f"{source_label(Tegn(kilde=saved_source), session.lab.catalogue, session.lab.instrument)} "
-                       "(gemt tidligere)", saved_source)]
+            *options, ((f"{source_label(Tegn(kilde=saved_source), session.lab.catalogue, session.lab.instrument)} "
+                       "(gemt tidligere)"), saved_source)]
         source = widgets.Dropdown(options=row_options, value=saved_source, layout=widgets.Layout(width="260px"))
         level = widgets.Dropdown(options=[(RESULT_LEVEL_NAMES[key], key) for key in RESULT_LEVELS],
                                  value=sign.get("resultat_niveau") or "kortsigtede",

@@ -75,11 +75,11 @@ def test_unquoted_time_is_read_as_a_clock(tmp_path: Path) -> None:
         ("- {tid: '09:00', minutter: '20 min', titel: Velkomst}\n",
          "»minutter« skal være et helt tal over 0"),
         ("- {tid: 'kl. ni', minutter: 20, titel: Velkomst}\n",
-         "dagsorden.yaml, blok nr. 1 »Velkomst«: »tid« skal være et klokkeslæt som \"09:00\", "
-         "fandt »kl. ni«."),
+         ("dagsorden.yaml, blok nr. 1 »Velkomst«: »tid« skal være et klokkeslæt som \"09:00\", "
+         "fandt »kl. ni«.")),
         ("- {tid: '09:00', minutter: 60, titel: Velkomst}\n- {tid: '09:30', minutter: 20, titel: Data}\n",
-         "dagsorden.yaml, blok nr. 2 »Data«: starter kl. 09:30, "
-         "men blok nr. 1 »Velkomst« slutter først kl. 10:00."),
+         ("dagsorden.yaml, blok nr. 2 »Data«: starter kl. 09:30, "
+         "men blok nr. 1 »Velkomst« slutter først kl. 10:00.")),
         ("- {tid: '09:00', minutter: 20, titel: Velkomst, notesbog: 9_ukendt}\n",
          "dagsorden.yaml, blok nr. 1 »Velkomst«: notesbogen »9_ukendt« findes ikke."),
     ],

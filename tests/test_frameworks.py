@@ -176,8 +176,8 @@ PHASE = "  - id: {id}\n    navn: {navn}\n    spoergsmaal: ['Hvad nu?']\n"
          "plf_modenhed.yaml, niveau nr. 2 »a«: id'et »a« er allerede brugt af niveau nr. 1."),
         (INCLUSION_FRAME_FILE,
          "perspektiver:\n  - {id: a, navn: A, spoergsmaal: [x], indikatorer: [trivsel_i_alt]}\n",
-         "inklusion_analyse.yaml, perspektiv nr. 1 »a«: indikatoren »trivsel_i_alt« findes ikke. "
-         "Kendte id'er:"),
+         ("inklusion_analyse.yaml, perspektiv nr. 1 »a«: indikatoren »trivsel_i_alt« findes ikke. "
+         "Kendte id'er:")),
         (INCLUSION_FRAME_FILE,
          "perspektiver:\n  - {id: a, navn: A, spoergsmaal: [x], dimensioner: [samarbejde]}\n",
          "inklusion_analyse.yaml, perspektiv nr. 1 »a«: dimensionen »samarbejde« findes ikke."),
