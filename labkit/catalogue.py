@@ -52,7 +52,7 @@ class Catalogue:
 
     def get(self, id_or_name: str) -> Indicator | None:
         """The indicator with this id, Danish name or published column name (case-insensitive)."""
-        lookup: dict[str, Indicator] = self._lookup
+        lookup: dict[str, Indicator] = getattr(self, "_lookup")  # noqa: B009 - set in __post_init__
         return lookup.get(_key(id_or_name))
 
     def __getitem__(self, indicator_id: str) -> Indicator:

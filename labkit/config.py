@@ -50,7 +50,7 @@ class LabConfig:
 def is_school_year(text: str) -> bool:
     """True for a school year written like `2024/2025` (two consecutive years)."""
     match = SCHOOL_YEAR.match(text)
-    return bool(match) and int(match.group(2)) == int(match.group(1)) + 1
+    return match is not None and int(match.group(2)) == int(match.group(1)) + 1
 
 
 def _school(entry: Any, where: str) -> School:

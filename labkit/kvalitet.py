@@ -290,7 +290,8 @@ def _check_rows(raw: pd.DataFrame, file: str, catalogue: Catalogue) -> tuple[np.
 
 def _category_values(raw: pd.Series, indicator: Indicator) -> tuple[np.ndarray, list[str | None]]:
     lookup = {normalise_header(k): v for k, v in indicator.categories.items()}
-    values, errors = [], []
+    values: list[float] = []
+    errors: list[str | None] = []
     for cell in raw:
         text = normalise_header(cell)
         if text in ("", "-", "..", "*"):
@@ -422,7 +423,7 @@ def _finish(
             "indicator": raw["indicator"],
             "group": raw["group"].fillna(""),
             "value": value,
-            "n": pd.array(np.where(np.isnan(n), None, n), dtype="Int64"),
+            "n": pd.array([None if np.isnan(count) else count for count in n], dtype="Int64"),
             "status": status,
             "source": file,
             "row": raw["row"].astype(int),

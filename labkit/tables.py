@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,11 +84,11 @@ def sniff_separator(lines: list[str]) -> str | None:
     return best
 
 
-def _is_blank(row: list[object]) -> bool:
+def _is_blank(row: Sequence[object]) -> bool:
     return all(cell is None or str(cell).strip() == "" for cell in row)
 
 
-def _too_wide(file: str, body: list[list[object]], keep: list[bool], width: int,
+def _too_wide(file: str, body: Sequence[Sequence[object]], keep: list[bool], width: int,
               numbers: list[int]) -> list[Problem]:
     wide = [i for i, row in enumerate(body) if keep[i] and len(row) > width and not _is_blank(row[width:])]
     if not wide:
@@ -117,7 +118,7 @@ def _too_short(file: str, lengths: np.ndarray, width: int, numbers: np.ndarray) 
 
 
 def _table_from_rows(
-    file: str, raw_rows: list[list[object]], header_markers: tuple[str, ...], check_short_rows: bool = False
+    file: str, raw_rows: Sequence[Sequence[object]], header_markers: tuple[str, ...], check_short_rows: bool = False
 ) -> tuple[TextTable | None, list[Problem]]:
     """Find the header among the first rows (a title row above it is common in Excel exports)."""
     markers = {normalise_header(m) for m in header_markers}
@@ -199,7 +200,7 @@ def read_csv_text(path: Path, header_markers: tuple[str, ...]) -> tuple[TextTabl
     # newline="": a line may end in \r\n, \n or a lone \r (Excel for Mac's "CSV (Macintosh)").
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     try:
-        raw_rows: list[list[object]] = list(reader)
+        raw_rows: list[list[str]] = list(reader)
     except csv.Error:
         return None, problems + [
             Problem(file, "Filen kan ikke læses som CSV-tekst.", row=reader.line_num + 1,

@@ -7,6 +7,7 @@ restart or a second tab shows exactly what was saved.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import ipywidgets as widgets
 import pandas as pd
@@ -72,7 +73,7 @@ def _candidate_html(candidate: Candidate) -> str:
 
 
 def _rating_widget(session: Session, candidate: Candidate, key: str, label: str,
-                   on_change: callable) -> widgets.Dropdown:
+                   on_change: Callable[[str | None], None]) -> widgets.Dropdown:
     saved = session.workspace.get(rating_path(candidate.id, key)) if session.workspace else None
     dropdown = widgets.Dropdown(options=[UNRATED, "1", "2", "3", "4", "5"],
                                 value=str(saved) if saved in (1, 2, 3, 4, 5) else UNRATED,
@@ -174,8 +175,9 @@ def render_candidates_static(session: Session) -> None:
     table = candidate_table(session, candidates)
     lines = [("<table><tr><th>Kandidat</th><th>Hvorfor</th><th>Vigtighed</th><th>Data</th>"
              "<th>Indflydelse</th></tr>")]
-    for candidate, row in zip(candidates, table.itertuples()):
-        cells = [UNRATED if math.isnan(v) else str(int(v)) for v in (row.vigtighed, row.data, row.indflydelse)]
+    ratings = table[["vigtighed", "data", "indflydelse"]].to_numpy(dtype=float)
+    for candidate, row in zip(candidates, ratings):
+        cells = [UNRATED if math.isnan(v) else str(int(v)) for v in row]
         lines.append(f"<tr><td>{escape(candidate.label)}</td><td>{escape(' '.join(candidate.reasons))}</td>"
                      + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     display(HTML("".join(lines) + "</table>"))

@@ -6,6 +6,7 @@ backwards through results to activities, with assumptions on each link and signs
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -100,7 +101,7 @@ def source_options(session: Session) -> list[tuple[str, str]]:
 
 
 def _text_widget(session: Session, path: str, label: str, placeholder: str, lines: bool,
-                 height: str, changed: callable) -> widgets.Textarea:
+                 height: str, changed: Callable[[str | None], None]) -> widgets.Textarea:
     saved = session.workspace.get(path, [] if lines else "") if session.workspace else ""
     value = "\n".join(saved) if isinstance(saved, list) else str(saved or "")
     area = widgets.Textarea(value=value, placeholder=placeholder, description=label,
@@ -115,7 +116,7 @@ def _text_widget(session: Session, path: str, label: str, placeholder: str, line
     return area
 
 
-def _signs_editor(session: Session, area_id: str, changed: callable) -> widgets.Widget:
+def _signs_editor(session: Session, area_id: str, changed: Callable[[str | None], None]) -> widgets.Widget:
     from labkit.indsatsteori import prefill_baseline
 
     path = theory_path(area_id, "indikatorer")
@@ -249,7 +250,7 @@ def render_theory_static(session: Session, area_id: str, label: str) -> None:
 
     parts = [f"<h3>{escape(label)}</h3>"]
     parts += [paragraph(field.label, stored.get(field.key)) for field in FIELDS]
-    assumptions = stored.get("antagelser") if isinstance(stored.get("antagelser"), dict) else {}
+    assumptions = stored["antagelser"] if isinstance(stored.get("antagelser"), dict) else {}
     parts += [paragraph(text, assumptions.get(key)) for key, text in ASSUMPTIONS]
     if theory.indikatorer:
         rows = "".join(
@@ -261,7 +262,7 @@ def render_theory_static(session: Session, area_id: str, label: str) -> None:
         parts.append("<h4>Tegn på, at det virker</h4><table class='labkit-tabel'><thead><tr><th>Tegn</th>"
                      "<th>Kilde</th><th>Baseline</th><th>Mål</th><th>Hvornår</th><th>Niveau</th></tr></thead>"
                      f"<tbody>{rows}</tbody></table>")
-    evaluation = stored.get("evaluering") if isinstance(stored.get("evaluering"), dict) else {}
+    evaluation = stored["evaluering"] if isinstance(stored.get("evaluering"), dict) else {}
     parts += [paragraph(text, evaluation.get(key)) for key, text in EVALUATION]
     display(HTML("".join(parts)))
     show_figure(draw_indsatsteori(theory))
