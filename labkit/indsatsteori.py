@@ -7,6 +7,7 @@ files with missing or odd keys load fine (`from_dict` fills in what is missing).
 from __future__ import annotations
 
 import math
+import uuid
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +90,10 @@ class Tegn:
     maal: str = ""
     hvornaar: str = ""
     resultat_niveau: str = "kortsigtede"
+    # Stable within its theory, so what the team writes about a sign at a follow-up (keyed by id)
+    # stays with that sign when others are removed or added. Signs saved before ids existed have
+    # none until the form next saves them (see `with_sign_ids`).
+    id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -100,7 +105,7 @@ class Tegn:
         return cls(beskrivelse=_text(data.get("beskrivelse")), kilde=_text(data.get("kilde")) or OWN_OBSERVATION,
                    baseline=_text(data.get("baseline")), baseline_aar=_text(data.get("baseline_aar")),
                    maal=_text(data.get("maal")), hvornaar=_text(data.get("hvornaar")),
-                   resultat_niveau=level if level in RESULT_LEVELS else "kortsigtede")
+                   resultat_niveau=level if level in RESULT_LEVELS else "kortsigtede", id=_text(data.get("id")))
 
     @property
     def indicator_id(self) -> str | None:
@@ -302,3 +307,16 @@ def completeness(theory: Indsatsteori) -> list[str]:
         hints.append("Aftal evalueringen: hvordan og hvornår ser I efter, om det virker, og hvem gør det? "
                      f"(mangler: {', '.join(lacking)})")
     return hints
+
+
+def with_sign_ids(signs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The saved signs (as stored), each with an id. A sign saved before ids existed gets its place in
+    the list as id: that is the key its follow-up observations were saved under, so they stay its own."""
+    return [sign if _text(sign.get("id")) else {**sign, "id": str(place)} for place, sign in enumerate(signs)]
+
+
+def new_sign_id() -> str:
+    """An id for a new sign. Random, never counted: an id counted from the others could be one a
+    removed sign had, and that sign's observations would then show up under the new one."""
+    return f"t{uuid.uuid4().hex[:8]}"
+

@@ -7,7 +7,7 @@ the change since the baseline points the same way and is larger than a normal on
 
 Workspace paths of the lab cycle (documented in docs/arbejdsfil.md), as tuples because a lab name
 may hold any character but "/" is the path separator:
-- `opfoelgning/<lab>/<area id>/observationer/<sign index>`: what the team saw on the ground;
+- `opfoelgning/<lab>/<area id>/observationer/<sign id>`: what the team saw on the ground;
 - `opfoelgning/<lab>/<area id>/noter`: the team's general notes on the follow-up;
 - `historik/<lab>/indsatsteorier/<area id>`: the theory as it stood when the follow-up was first
   opened in that lab, i.e. as the previous lab left it.
@@ -71,8 +71,9 @@ def parse_danish_number(text: str) -> float | None:
     return float(token)
 
 
-def observation_path(lab_name: str, area_id: str, index: int) -> tuple[str, ...]:
-    return (FOLLOW_UP_SECTION, lab_name, area_id, "observationer", str(index))
+def observation_path(lab_name: str, area_id: str, sign_key: str) -> tuple[str, ...]:
+    """Where the team's observations of one sign are saved; `sign_key` is `SignFollowUp.key`."""
+    return (FOLLOW_UP_SECTION, lab_name, area_id, "observationer", sign_key)
 
 
 def notes_path(lab_name: str, area_id: str) -> tuple[str, ...]:
@@ -108,6 +109,11 @@ class SignFollowUp:
     years: int = 0  # published years behind the trend verdict
     spread: float = math.nan  # normal year-to-year variation for this school
     codes: tuple[str, ...] = field(default=())
+
+    @property
+    def key(self) -> str:
+        """The sign's id, or for a sign saved before ids existed its place in the list."""
+        return self.sign.id or str(self.index)
 
     @property
     def change(self) -> float:

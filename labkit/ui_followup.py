@@ -137,7 +137,7 @@ def render_area_static(session: Session, area_id: str, label: str, figures: bool
     for item in items:
         show_callout(item.text, CALLOUT_KINDS.get(item.verdict, "info"),
                      item.sign.beskrivelse or "Tegn uden beskrivelse")
-        observed = _saved_text(session, observation_path(lab, area_id, item.index))
+        observed = _saved_text(session, observation_path(lab, area_id, item.key))
         if observed:
             display(HTML(f"<p><strong>Teamets observationer:</strong> "
                          f"{escape(observed).replace(chr(10), '<br>')}</p>"))
@@ -163,7 +163,7 @@ def _text_area(session: Session, path: tuple[str, ...], label: str, placeholder:
 
 
 def _area_widget(session: Session, area_id: str, label: str) -> widgets.Widget:
-    from labkit.ui_theory import _theory_form
+    from labkit.ui_theory import theory_form
 
     lab = session.lab.config.lab_name
     theory, items = area_follow_up(session, area_id, label)
@@ -183,7 +183,7 @@ def _area_widget(session: Session, area_id: str, label: str) -> widgets.Widget:
             widgets.HTML(callout_html(item.text, CALLOUT_KINDS.get(item.verdict, "info"),
                                       item.sign.beskrivelse or "Tegn uden beskrivelse")),
             figure,
-            _text_area(session, observation_path(lab, area_id, item.index), "Det har vi set",
+            _text_area(session, observation_path(lab, area_id, item.key), "Det har vi set",
                        OBSERVATION_PROMPT, "70px", saved),
         ]
     parts.append(_text_area(session, notes_path(lab, area_id), "Noter til opfølgningen",
@@ -197,7 +197,7 @@ def _area_widget(session: Session, area_id: str, label: str) -> widgets.Widget:
         changes.value = _changes_html(session, area_id, load_theory(session, area_id, label))
 
     refresh.on_click(refreshed)
-    revise = widgets.Accordion(children=[_theory_form(session, area_id, label)])
+    revise = widgets.Accordion(children=[theory_form(session, area_id, label)])
     revise.set_title(0, "Revidér indsatsteorien")
     return widgets.VBox([*parts, widgets.HTML("<h4>Revidér indsatsteorien</h4><p>Hver ændring gemmes som en ny "
                                               "version; den udgave, I kom med, er gemt til sammenligning.</p>"),

@@ -117,10 +117,11 @@ def _text_widget(session: Session, path: str, label: str, placeholder: str, line
 
 
 def _signs_editor(session: Session, area_id: str, changed: Callable[[str | None], None]) -> widgets.Widget:
-    from labkit.indsatsteori import prefill_baseline
+    from labkit.indsatsteori import new_sign_id, prefill_baseline, with_sign_ids
 
     path = theory_path(area_id, "indikatorer")
-    signs: list[dict] = list(session.workspace.get(path, []) if session.workspace else [])
+    # Ids before any change: a removed sign must not pass its observations on to the next one.
+    signs: list[dict] = with_sign_ids(list(session.workspace.get(path, []) if session.workspace else []))
     box = widgets.VBox()
     options = source_options(session)
 
@@ -176,7 +177,7 @@ def _signs_editor(session: Session, area_id: str, changed: Callable[[str | None]
 
     def added(_: widgets.Button) -> None:
         signs.append({"kilde": OWN_OBSERVATION, "beskrivelse": "", "baseline": "", "maal": "",
-                      "hvornaar": "", "resultat_niveau": "kortsigtede"})
+                      "hvornaar": "", "resultat_niveau": "kortsigtede", "id": new_sign_id()})
         save()
         redraw()
 
@@ -189,7 +190,8 @@ def _signs_editor(session: Session, area_id: str, changed: Callable[[str | None]
     return box
 
 
-def _theory_form(session: Session, area_id: str, label: str) -> widgets.Widget:
+def theory_form(session: Session, area_id: str, label: str) -> widgets.Widget:
+    """The form for one focus area's indsatsteori (notebooks 3 and 5); every change is saved at once."""
     from labkit.indsatsteori import completeness
     from labkit.theory_diagram import draw_indsatsteori
 
@@ -229,7 +231,7 @@ def render_theories(session: Session) -> None:
         for area_id, label in areas:
             render_theory_static(session, area_id, label)
         return
-    tabs = widgets.Tab(children=[_theory_form(session, area_id, label) for area_id, label in areas])
+    tabs = widgets.Tab(children=[theory_form(session, area_id, label) for area_id, label in areas])
     for index, (_, label) in enumerate(areas):
         tabs.set_title(index, label)
     display(tabs)

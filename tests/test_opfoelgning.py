@@ -15,7 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from labkit.indsatsteori import Evaluering, FocusArea, Indsatsteori, Tegn, indicator_source, prefill_baseline
+from labkit.indsatsteori import (
+    Evaluering,
+    FocusArea,
+    Indsatsteori,
+    Tegn,
+    indicator_source,
+    new_sign_id,
+    prefill_baseline,
+    with_sign_ids,
+)
 from labkit.lab import load_lab
 from labkit.opfoelgning import (
     IMPROVED,
@@ -78,7 +87,7 @@ def cycle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     workspace = Workspace.open(lab, SCHOOL, LAB_2)
     assert ensure_snapshot(workspace, LAB_2, AREA)  # the follow-up notebook opens the theory in lab 2
-    workspace.set(observation_path(LAB_2, AREA, 0), OBSERVATION)
+    workspace.set(observation_path(LAB_2, AREA, "0"), OBSERVATION)
     workspace.set(f"indsatsteorier/{AREA}/aktiviteter", ["Fælles regler i alle klasser", NEW_ACTIVITY])
     assert not ensure_snapshot(workspace, LAB_2, AREA)  # later openings keep the copy from the start of lab 2
     return lab
@@ -121,8 +130,58 @@ def test_revision_is_listed_and_versions_are_kept(cycle: Path) -> None:
     before = Indsatsteori.from_dict(workspace.get(snapshot_path(LAB_2, AREA)))
     after = Indsatsteori.from_dict(workspace.get(f"indsatsteorier/{AREA}"))
     assert theory_changes(before, after) == [f"Aktiviteter: tilføjet »{NEW_ACTIVITY}«"]
-    assert workspace.get(observation_path(LAB_2, AREA, 0)) == OBSERVATION
+    assert workspace.get(observation_path(LAB_2, AREA, "0")) == OBSERVATION
     assert len(list(workspace.versions_folder.glob("*.json"))) >= 4  # every save kept in .versioner/
+
+
+def buttons(widget: object, description: str) -> list:
+    """The buttons with this text anywhere inside a widget tree (what a team member clicks)."""
+    import ipywidgets as widgets
+
+    found = []
+    if isinstance(widget, widgets.Button) and widget.description == description:
+        found.append(widget)
+    for child in getattr(widget, "children", ()):
+        found += buttons(child, description)
+    return found
+
+
+def test_an_observation_stays_with_its_sign_when_another_is_removed(cycle: Path, tmp_path: Path) -> None:
+    """At lab 2 the team writes what it saw for two signs, then drops the first sign in the form:
+    the second sign's observation must stay the second sign's, not move to the next one."""
+    from labkit.session import open_session
+    from labkit.ui_theory import theory_form
+
+    lab = tmp_path / "lab"
+    shutil.copytree(cycle, lab)
+    for lock in (lab / "arbejde").glob("*.lock"):
+        lock.unlink()
+    wellbeing_seen = "Eleverne i udskolingen siger, at frikvartererne er blevet roligere."
+    Workspace.open(lab, SCHOOL, LAB_2).set(observation_path(LAB_2, AREA, "1"), wellbeing_seen)
+
+    session = open_session(str(lab), SCHOOL, interaktiv=True)
+    form = theory_form(session, AREA, "Klasseledelse")
+    buttons(form, "Fjern")[0].click()  # the absence sign goes
+    buttons(form, "Tilføj tegn")[0].click()
+
+    data = load_lab(lab)
+    workspace = Workspace.open(lab, SCHOOL, LAB_2)
+    theory = Indsatsteori.from_dict(workspace.get(f"indsatsteorier/{AREA}"))
+    items = follow_up(theory, data.kvalitet, data.catalogue, SCHOOL)
+    seen = {item.sign.beskrivelse: workspace.get(observation_path(LAB_2, AREA, item.key)) for item in items}
+    assert seen["Bedre generel trivsel i udskolingen"] == wellbeing_seen
+    assert OBSERVATION not in seen.values()  # the dropped sign's text is kept on disk, shown with no sign
+    assert workspace.get(observation_path(LAB_2, AREA, "0")) == OBSERVATION
+    assert [item.key for item in items][:3] == ["1", "2", "3"] and items[3].key.startswith("t")
+
+
+def test_sign_ids() -> None:
+    legacy = [{"beskrivelse": "a"}, {"beskrivelse": "b", "id": "t1a2b3c4d"}, {"beskrivelse": "c"}]
+    assert [s["id"] for s in with_sign_ids(legacy)] == ["0", "t1a2b3c4d", "2"]
+    assert "id" not in legacy[0]  # the saved list is not changed in place
+    fresh = {new_sign_id() for _ in range(50)}
+    assert len(fresh) == 50 and all(i.startswith("t") for i in fresh)
+    assert Tegn.from_dict({"beskrivelse": "x", "id": "t9"}).id == "t9" and Tegn.from_dict({}).id == ""
 
 
 def test_theory_changes_names_fields_and_signs() -> None:
