@@ -167,6 +167,8 @@ def render_handout(session: Session, edition: str = "") -> None:
                  f"{escape(config.school_year)}{edition_name}</p>"
                  + (f"<p class='undertitel'>{escape(layout.subtitle)}</p>" if layout.subtitle else "")
                  + "</header>"))
+    for message in session.workspace.messages if session.workspace else []:  # e.g. a damaged file
+        show_callout(message, "advarsel", "Teamets arbejdsfil")
     with numbered_figures():
         for section in layout.sections:
             display(HTML(f"<h2>{escape(section.heading)}</h2>"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -102,15 +103,22 @@ def load_layout(templates_folder: Path) -> HandoutLayout:
         indicators = entry.get("indikatorer") or []
         if not isinstance(indicators, list):
             raise LabkitError(f"{where}: »indikatorer« skal være en liste af indikator-id'er.")
-        in_editions = entry.get("udgaver") or []
+        in_editions = entry.get("udgaver", [])
         if not isinstance(in_editions, list):
             raise LabkitError(f"{where}: »udgaver« skal være en liste, fx [foer, efter].")
+        if "udgaver" in entry and not in_editions:
+            raise LabkitError(f"{where}: »udgaver« er tom. Skriv mindst én udgave, eller fjern »udgaver«, "
+                              "så sektionen er med i alle udgaver.")
         unknown = [str(e) for e in in_editions if str(e) not in editions]
         if unknown:
             raise LabkitError(f"{where}: udgaven »{unknown[0]}« står ikke under »udgaver:« øverst i filen. "
                               f"Kendte udgaver: {', '.join(editions) or 'ingen'}.")
         sections.append(Section(kind, str(require(entry, "overskrift", where)), str(entry.get("intro") or ""),
                                 tuple(str(i) for i in indicators), tuple(str(e) for e in in_editions)))
+    unused = [e for e in editions if not any(not s.editions or e in s.editions for s in sections)]
+    if unused:
+        raise LabkitError(f"{name}: ingen sektion er med i udgaven »{unused[0]}«. Skriv den under »udgaver« "
+                          "på de sektioner, den skal have.")
     colours = dict(DEFAULT_COLOURS)
     raw_colours = data.get("farver") or {}
     if not isinstance(raw_colours, dict):
@@ -135,8 +143,10 @@ def _editions(raw: Any, name: str) -> dict[str, Edition]:
     editions = {}
     for key, entry in raw.items():
         where = f"{name}, udgaven »{key}«"
-        if not str(key).replace("_", "").isalnum() or not str(key).isascii():
+        if not isinstance(key, str) or not re.fullmatch(r"[a-z0-9_]+", key):
             raise LabkitError(f"{where}: brug kun a–z, 0–9 og _ i udgavens id (den skrives på kommandolinjen).")
+        if entry is None:
+            raise LabkitError(f"{where}: mangler nøglen »navn«.")
         editions[str(key)] = Edition(str(key), str(require(entry, "navn", where)),
                                      str(entry.get("undertitel") or ""))
     return editions

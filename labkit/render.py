@@ -74,12 +74,15 @@ def file_stem(school_id: str, name: str) -> str:
 
 # --- inside a worker process ---------------------------------------------------------------------
 
-_kernel: Any = None
+_kernel: Any = None  # this worker's kernel manager
+_warm_up_lab = ""  # the lab every new kernel of this worker loads while it starts
+CELL_TIMEOUT_SECONDS = 300
 
 
 def _warm_kernel(lab_folder: str = "") -> Any:
     """This process's kernel, started once and kept for every school the process renders."""
-    global _kernel
+    global _kernel, _warm_up_lab
+    _warm_up_lab = lab_folder or _warm_up_lab
     if _kernel is None:
         import tempfile
         from multiprocessing.util import Finalize
@@ -95,8 +98,8 @@ def _warm_kernel(lab_folder: str = "") -> Any:
         # Start the kernel now and let it import labkit while this process imports papermill and
         # nbconvert: the two start-ups overlap instead of adding up.
         warm_up = ["import labkit.lab, labkit.notebook, labkit.handout"]
-        if lab_folder:
-            warm_up.append(f"labkit.lab.load_lab_cached({lab_folder!r})")
+        if _warm_up_lab:
+            warm_up.append(f"labkit.lab.load_lab_cached({_warm_up_lab!r})")
         run_sync(_kernel.start_kernel)(extra_arguments=[f"--IPKernelApp.exec_lines={warm_up!r}"])
     return _kernel
 
@@ -149,6 +152,9 @@ def _notebook_error(error: Exception, executed: Path) -> str:
     name, value = getattr(error, "ename", type(error).__name__), getattr(error, "evalue", str(error))
     if name == "LabkitError":
         return str(value)
+    if name == "CellTimeoutError":
+        return (f"Uddelingsarket blev stoppet, fordi en celle tog mere end {CELL_TIMEOUT_SECONDS // 60} minutter. "
+                f"De andre skoler er lavet med en ny kerne. Se {executed} for, hvor det gik i stå.")
     if name == "DeadKernelError":
         return ("Python-kernen, der kørte uddelingsarket, stoppede uventet (fx fordi maskinen manglede "
                 "hukommelse). De andre skoler er lavet med en ny kerne; kør »labkit render --skole« for "
@@ -166,6 +172,9 @@ _kernel_client: Any = None
 
 def _register_engine() -> None:
     import papermill.engines
+
+    if ENGINE_NAME in papermill.engines.papermill_engines._engines:
+        return
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.utils import merge_kwargs, remove_args
 
@@ -179,7 +188,7 @@ def _register_engine() -> None:
             try:
                 return super().execute(**kwargs)
             finally:
-                _kernel_client = self.kc  # kept for the next school; `_after_failure` closes it
+                _kernel_client = self.kc  # kept for the next school; `_fresh_kernel` closes it
 
     class KeptClientEngine(papermill.engines.NBClientEngine):
         @classmethod
@@ -203,33 +212,46 @@ def _close_kernel_client() -> None:
         _kernel_client = None
 
 
-def _after_failure() -> None:
-    """After a failed school: a fresh client next time, and a fresh kernel if this one died."""
+def _fresh_kernel() -> None:
+    """A new kernel for the next school, after a timeout (the old one may still be busy), a dead
+    kernel or a client that could not connect: restart this one, or if even that fails, start another."""
+    global _kernel
     from jupyter_core.utils import run_sync
 
     _close_kernel_client()
-    if _kernel is not None and not run_sync(_kernel.is_alive)():
+    try:
         run_sync(_kernel.restart_kernel)(now=True)
+    except Exception:  # noqa: BLE001 - whatever state the old manager is in, a new one will do
+        _stop_kernel()
+        _kernel = None
+        _warm_kernel()
 
 
 def render_school(lab_folder: str, school_id: str, school_name: str, out_folder: str,
                   formats: Sequence[str], stamp: str = "", edition: str = "") -> SchoolResult:
     """Run the handout notebook for one school and write its HTML and docx (PDF comes after, batched)."""
     import papermill
+    from jupyter_core.utils import run_sync
+    from papermill.exceptions import PapermillExecutionError
 
     started = time.monotonic()
     result = SchoolResult(school_id, school_name)
+    _register_engine()
+    if not run_sync(_warm_kernel().is_alive)():  # it died after the previous school
+        _fresh_kernel()
     out = Path(out_folder)
-    stem = file_stem(school_id, school_name)
+    # The edition in the name too: files mailed on their own, or put in one --ud folder, stay apart.
+    stem = file_stem(school_id, school_name) + (f"_{edition}" if edition else "")
     executed = out / ".notesboeger" / f"{stem}.ipynb"
     try:
         notebook = papermill.execute_notebook(
             str(HANDOUT_NOTEBOOK), str(executed), parameters={"lab_mappe": lab_folder, "skole": school_id, "udgave": edition},
             engine_name=ENGINE_NAME, kernel_name="python3", km=_warm_kernel(), progress_bar=False,
-            log_output=False, execution_timeout=300)
+            log_output=False, execution_timeout=CELL_TIMEOUT_SECONDS)
     except Exception as error:  # noqa: BLE001 - one school's failure must not stop the others
         result.errors.append(_notebook_error(error, executed))
-        _after_failure()
+        if not isinstance(error, PapermillExecutionError):  # a cell that raised leaves the kernel ready
+            _fresh_kernel()
         result.seconds = time.monotonic() - started
         return result
     if "html" in formats or "pdf" in formats:

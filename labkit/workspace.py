@@ -419,7 +419,13 @@ class Workspace:
             return document, text
         if self.read_only:
             good = self._newest_good_version()
-            return good if good is not None else (empty_document(self.school_id, self.lab_name), None)
+            if good is None:
+                self.messages.append(f"Teamets arbejdsfil {self.path.name} er beskadiget, og der er ingen tidligere "
+                                     "version, så teamets valg og tekster mangler her. Filen er ikke ændret.")
+                return empty_document(self.school_id, self.lab_name), None
+            self.messages.append(f"Teamets arbejdsfil {self.path.name} er beskadiget, så her vises den seneste gode "
+                                 f"version fra {_clock(good[0].get('saved_at'))}. Filen er ikke ændret.")
+            return good
         return self._recover()
 
     def _newest_good_version(self) -> tuple[dict[str, Any], str] | None:

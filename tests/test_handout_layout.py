@@ -58,6 +58,13 @@ def test_a_section_without_editions_is_in_every_edition(templates: Path) -> None
     ({"udgaver": {"før": {"navn": "Før"}}}, "udgaven »før«: brug kun a–z, 0–9 og _"),
     ({"udgaver": {"foer": {"undertitel": "uden navn"}}}, "udgaven »foer«: mangler nøglen »navn«"),
     ({"udgaver": {"foer": "Før"}}, "udgaven »foer«: forventede en blok med nøgler"),
+    ({"udgaver": {"foer": None}}, "udgaven »foer«: mangler nøglen »navn«"),
+    ({"udgaver": {"Foer": {"navn": "Før"}}}, "udgaven »Foer«: brug kun a–z, 0–9 og _"),
+    ({"udgaver": {True: {"navn": "Ja"}}}, "udgaven »True«: brug kun a–z"),  # YAML 1.1: `yes:` is a boolean
+    ({"sektioner": [{"type": "resume", "overskrift": "R", "udgaver": []}]}, "sektion 1: »udgaver« er tom"),
+    ({"udgaver": {"foer": {"navn": "Før"}, "ledelse": {"navn": "Ledelsen"}},
+      "sektioner": [{"type": "resume", "overskrift": "R", "udgaver": ["foer"]}]},
+     "ingen sektion er med i udgaven »ledelse«"),
 ])
 def test_layout_mistakes_name_the_file_and_the_entry(templates: Path, change: dict, expected: str) -> None:
     edit_layout(templates, change)

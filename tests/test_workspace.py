@@ -190,6 +190,9 @@ def test_a_reader_creates_locks_and_moves_nothing(tmp_path: Path) -> None:
 
     reader = Workspace.open_read_only(tmp_path, SCHOOL)
     assert reader.get(PROBLEM_PATH) == PROBLEM  # the newest good version, read from .versioner/
+    [message] = reader.messages  # the handout shows it, so nobody takes an older version for the newest
+    assert "er beskadiget, så her vises den seneste gode version fra kl. " in message
+    assert message.endswith("Filen er ikke ændret.")
     assert read_workspace(tmp_path, SCHOOL)["indsatsteorier"]["klasseledelse"]["problem"] == PROBLEM
     assert tree(tmp_path) == before  # the damaged file is still there, untouched, and nothing was added
     with pytest.raises(RuntimeError):
