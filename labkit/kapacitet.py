@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from labkit.instrument import RESERVED_COLUMNS, Instrument, Scale, load_instrument, normalise_key
-from labkit.kapacitet_workbook import (
+from labkit.kapacitet_entry import (
     COL_DIMENSION,
     COL_GROUP,
     COL_KIND,
@@ -33,7 +33,6 @@ from labkit.kapacitet_workbook import (
     is_blank_row,
     locate_table,
     read_entry_sheets,
-    write_entry_workbook,
 )
 from labkit.numbers import DecimalMark, looks_like_point_decimal, parse_number
 from labkit.problems import Problem, Severity, display_name
@@ -44,7 +43,6 @@ __all__ = [
     "build_profile",
     "load_instrument",
     "read_kapacitet_workbook",
-    "write_entry_workbook",
 ]
 
 PROFILE_COLUMNS = ["school_id", "group", "dimension", "statement", "mean", "sd", "n", "suppressed"]

@@ -1,5 +1,7 @@
-"""The facilitator's Excel workbook for entering kapacitetsinterviews: its layout, writing it,
-and reading its cells back. All openpyxl use is here; `labkit.kapacitet` validates the cells.
+"""Writing the facilitator's Excel workbook for entering kapacitetsinterviews (openpyxl).
+
+Its layout (sheet and column names) and reading it back are in `labkit.kapacitet_entry`, which does
+not need openpyxl: loading a lab, which every handout does, stays light.
 
 Regenerate the blank template shipped with labkit with `python -m labkit.kapacitet_workbook`.
 """
@@ -7,9 +9,7 @@ Regenerate the blank template shipped with labkit with `python -m labkit.kapacit
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
 import pandas as pd
 from openpyxl import Workbook
@@ -18,24 +18,30 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from python_calamine import CalamineWorkbook
 
 from labkit.config import DEFAULT_MIN_GROUP_SIZE
-from labkit.instrument import DEFAULT_INSTRUMENT, RESERVED_COLUMNS, Instrument, load_instrument, normalise_key
-from labkit.problems import Problem, Severity
+from labkit.instrument import DEFAULT_INSTRUMENT, RESERVED_COLUMNS, Instrument, load_instrument
+from labkit.kapacitet_entry import (
+    COL_DIMENSION,
+    COL_GROUP,
+    COL_KIND,
+    COL_RESPONDENT,
+    COL_SCHOOL,
+    COL_SCHOOL_ID,
+    NOTE_HEADERS,
+    NOTE_KINDS,
+    SHEET_GUIDE,
+    SHEET_LISTS,
+    SHEET_NOTES,
+    SHEET_RATINGS,
+    SHEET_STATEMENTS,
+    STATEMENT_HEADERS,
+)
 from labkit.templates import BUNDLED_TEMPLATES
 
-SHEET_GUIDE, SHEET_RATINGS, SHEET_NOTES = "Vejledning", "Vurderinger", "Noter"
-SHEET_STATEMENTS, SHEET_LISTS = "Udsagn", "Lister"
-COL_SCHOOL_ID, COL_SCHOOL, COL_GROUP, COL_RESPONDENT = RESERVED_COLUMNS
-COL_DIMENSION, COL_KIND, COL_TEXT = "Dimension", "Type", "Tekst"
-NOTE_HEADERS = (COL_SCHOOL_ID, COL_SCHOOL, COL_GROUP, COL_DIMENSION, COL_KIND, COL_TEXT)
-STATEMENT_HEADERS = ("Id", "Dimension", "Udsagn")
-NOTE_KINDS = ("Note", "Citat")
 BLANK_TEMPLATE = BUNDLED_TEMPLATES / "kapacitetsinterview_indtastning.xlsx"
 LAST_ROW = 2000  # validations reach this far, well beyond a lab's respondents
 TEXT_FORMAT = "@"
-HEADER_SEARCH_ROWS = 10  # a title row or two above the header is common
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -309,124 +315,6 @@ def write_entry_workbook(
     _write_lists(workbook.create_sheet(SHEET_LISTS), instrument, schools)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
-
-
-# --- reading back ---------------------------------------------------------------------------------
-
-
-class Issue(NamedTuple):
-    message: str
-    expected: str
-
-
-@dataclass(frozen=True)
-class EntrySheet:
-    """One sheet's table: the header as written and the non-empty rows with their Excel numbers."""
-
-    file: str
-    name: str
-    header_row: int
-    header: list[str]
-    rows: list[tuple[int, list[object]]] = field(default_factory=list)
-
-    def problem(
-        self,
-        issue: Issue | str,
-        row: int | None = None,
-        column: str | None = None,
-        value: object = None,
-        severity: Severity = Severity.FEJL,
-    ) -> Problem:
-        message, expected = (issue, None) if isinstance(issue, str) else issue
-        shown = show_value(value) if value is not None else None
-        return Problem(self.file, f"Arket »{self.name}«: {message}", row, column, shown, expected, severity)
-
-
-def show_value(cell: object) -> str:
-    """A cell as the user would read it: whole numbers without `.0`, decimals with a comma."""
-    if isinstance(cell, float):
-        return str(int(cell)) if cell.is_integer() else str(cell).replace(".", ",")
-    return str(cell).strip()
-
-
-def cell_text(cell: object) -> str:
-    if cell is None or isinstance(cell, bool):
-        return "" if cell is None else str(cell)
-    return show_value(cell)
-
-
-def is_blank_row(cells: list[object]) -> bool:
-    return all(cell_text(c) == "" for c in cells)
-
-
-def read_entry_sheets(
-    path: Path, file: str
-) -> tuple[dict[str, tuple[str, list[list[object]]]] | None, Problem | None]:
-    """All cells of the sheets labkit reads, by normalised sheet name; a Problem if not an .xlsx."""
-    wanted = {normalise_key(SHEET_RATINGS), normalise_key(SHEET_NOTES)}
-    if not path.is_file():
-        return None, Problem(file, "Filen findes ikke.", expected=f"en Excel-fil på {path}")
-    try:
-        # calamine (Rust) reads a large entry workbook some 40× faster than openpyxl.
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheets = {}
-        for title in workbook.sheet_names:
-            if normalise_key(title) in wanted:
-                raw = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
-                sheets[normalise_key(title)] = (title, [[_as_openpyxl_value(c) for c in row] for row in raw])
-    except Exception:  # noqa: BLE001 - calamine raises several types for a file that is not an .xlsx
-        return None, Problem(
-            file,
-            "Filen kan ikke åbnes som Excel-projektmappe (.xlsx).",
-            expected="indtastningsarket gemt fra Excel som .xlsx",
-        )
-    if normalise_key(SHEET_RATINGS) not in sheets:
-        return None, Problem(
-            file,
-            f"Arket »{SHEET_RATINGS}« mangler.",
-            value=", ".join(workbook.sheet_names),
-            expected=f"et ark ved navn »{SHEET_RATINGS}« med én række pr. respondent",
-        )
-    return sheets, None
-
-
-def _as_openpyxl_value(cell: object) -> object:
-    """calamine gives "" for an empty cell and 4.0 for the whole number 4; the checks downstream
-    expect what Excel wrote: None for empty, an int for a whole number."""
-    if cell == "":
-        return None
-    if isinstance(cell, float) and cell.is_integer():
-        return int(cell)
-    return cell
-
-
-def locate_table(file: str, name: str, raw: list[list[object]]) -> tuple[EntrySheet | None, Problem | None]:
-    """Find the header row (a title row above it is common) and keep the non-empty rows below."""
-    marker = normalise_key(COL_SCHOOL_ID)
-    found = next(
-        (i for i, row in enumerate(raw[:HEADER_SEARCH_ROWS]) if marker in {normalise_key(c) for c in row}),
-        None,
-    )
-    if found is None:
-        first = next((i for i, row in enumerate(raw) if not is_blank_row(row)), None)
-        where = EntrySheet(file, name, 0, [])
-        if first is None:
-            return None, where.problem(Issue("Arket er tomt.", "en overskriftsrække og én række pr. svar"))
-        return None, where.problem(
-            Issue(
-                "Kan ikke finde overskriftsrækken.",
-                f"en række med overskriften »{COL_SCHOOL_ID}« blandt de første {HEADER_SEARCH_ROWS} rækker",
-            ),
-            row=first + 1,
-            value="; ".join(cell_text(c) for c in raw[first] if cell_text(c))[:120],
-        )
-    header = [cell_text(c) for c in raw[found]]
-    rows = [
-        (number, list(row) + [None] * (len(header) - len(row)))
-        for number, row in enumerate(raw[found + 1 :], start=found + 2)
-        if not is_blank_row(row)
-    ]
-    return EntrySheet(file, name, found + 1, header, rows), None
 
 
 def write_blank_template(path: Path = BLANK_TEMPLATE, instrument_path: Path = DEFAULT_INSTRUMENT) -> None:

@@ -588,7 +588,7 @@ def _stabilise_workbook(path: Path) -> None:
 
 def generate_sample_lab(folder: Path, seed: int = 2026) -> None:
     """Write the sample lab (lab.yaml, data/*.csv, data/kapacitetsinterview.xlsx) into `folder`."""
-    from labkit.kapacitet import write_entry_workbook  # heavy (openpyxl): only when writing
+    from labkit.kapacitet_workbook import write_entry_workbook  # heavy (openpyxl): only when writing
 
     data = Path(folder) / "data"
     data.mkdir(parents=True, exist_ok=True)
