@@ -13,6 +13,10 @@ from labkit.problems import LabkitError, display_name
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
+# libyaml's loader when PyYAML has it (it reads our templates some 10× faster); the same safe subset.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> Any:
     """Read a YAML file; a missing or malformed file raises a Danish `LabkitError`."""
     name = display_name(path)
@@ -23,7 +27,7 @@ def read_yaml(path: Path) -> Any:
     except UnicodeDecodeError:
         raise LabkitError(f"{name}: filen er ikke gemt som UTF-8-tekst.") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (linje {mark.line + 1}, kolonne {mark.column + 1})" if mark else ""

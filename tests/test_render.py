@@ -309,8 +309,10 @@ def test_a_worker_goes_on_after_its_kernel_dies(worker, lab: Path) -> None:
     render, out = worker
     names = school_names(lab)
     first, second, third, fourth = list(names)[:4]
-    assert render.render_school(str(lab), first, names[first], str(out), ("html",)).ok
     client = render._kernel_client
+    assert client is not None  # opened while the worker started, before any school
+    assert render.render_school(str(lab), first, names[first], str(out), ("html",)).ok
+    assert render._kernel_client is client
     assert render.render_school(str(lab), second, names[second], str(out), ("html",)).ok
     assert render._kernel_client is client  # kept open from one school to the next
     run_sync(render._kernel.signal_kernel)(signal.SIGKILL)
