@@ -238,12 +238,6 @@ def between_school_spread(kvalitet: pd.DataFrame, indicator_id: str, school_year
     return _Figures.of(kvalitet, indicator_id, group).between(school_year)
 
 
-def comparison_value(kvalitet: pd.DataFrame, indicator_id: str, school_year: str, group: str = "",
-                     levels: tuple[str, ...] = (LEVEL_KOMMUNE, LEVEL_LAND)) -> tuple[float, str]:
-    """The first of `levels` with a figure that year (kommune, else land) and its Danish name."""
-    return _Figures.of(kvalitet, indicator_id, group).reference(school_year, levels)
-
-
 @dataclass(frozen=True)
 class ChangeAssessment:
     """How one school's figure developed, with a verdict code and one plain Danish sentence.

@@ -107,7 +107,3 @@ def show_callout(text: str, kind: str = "info", title: str = "") -> None:
 
 def bullet_html(items: list[str]) -> str:
     return "<ul>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"
-
-
-def show_heading(text: str, level: int = 3) -> None:
-    display(HTML(f"<h{level}>{escape(text)}</h{level}>"))

@@ -180,12 +180,6 @@ def load_lab(folder: str | Path) -> Lab:
     return Lab(config, catalogue, instrument, kvalitet, kapacitet, problems, layouts)
 
 
-def school_table(lab: Lab, school_id: str) -> pd.DataFrame:
-    """The kvalitet figures for one school plus the kommune and land comparisons."""
-    table = lab.kvalitet
-    return table.loc[(table["school_id"] == school_id) | (table["level"] != LEVEL_SCHOOL)]
-
-
 def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
     """Every file the lab is loaded from, with its size and change time: if any changes, reload."""
     config = load_config(folder)

@@ -75,6 +75,7 @@ def file_stem(school_id: str, name: str) -> str:
 # --- inside a worker process ---------------------------------------------------------------------
 
 _kernel: Any = None  # this worker's kernel manager
+_kernel_client: Any = None  # and its client, kept open from one school to the next
 _warm_up_lab = ""  # the lab every new kernel of this worker loads while it starts
 CELL_TIMEOUT_SECONDS = 300
 
@@ -199,14 +200,11 @@ def _notebook_error(error: Exception, executed: Path) -> str:
 # of a handout. This engine keeps the worker's client open from one school to the next (nbclient
 # matches replies to their request, so nothing from the previous school is mistaken for this one's).
 ENGINE_NAME = "labkit-varm-kerne"
-_kernel_client: Any = None
 
 
+@functools.cache  # once per process
 def _register_engine() -> None:
     import papermill.engines
-
-    if ENGINE_NAME in papermill.engines.papermill_engines._engines:
-        return
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.utils import merge_kwargs, remove_args
 

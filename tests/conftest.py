@@ -155,3 +155,9 @@ def sample() -> Lab:
 def kbh() -> Lab:
     """The real Copenhagen extract, loaded once; tests only read it."""
     return load_lab(ROOT / "examples" / "kobenhavn")
+
+
+def file_tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (relative path → bytes): to show that something wrote nothing."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+

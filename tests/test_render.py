@@ -15,7 +15,7 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
-from conftest import SENTINEL, plant_sub_threshold_figure
+from conftest import SENTINEL, file_tree, plant_sub_threshold_figure
 from pypdf import PdfReader
 
 from labkit.cli import main
@@ -153,12 +153,8 @@ def test_handouts_work_offline_and_show_team_html_as_text(rendered: tuple[Path, 
 def test_rendering_only_reads_the_teams_work(rendered: tuple[Path, object]) -> None:
     """No lock files, no workspace for schools that have none, the team's own file as it was."""
     lab, _ = rendered
-
-    def files(folder: Path) -> dict[str, bytes]:
-        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-    assert files(lab / "arbejde") == files(lab.parent / "arbejde_foer_render")
-    assert [name for name in files(lab / "arbejde") if not name.startswith(".versioner")] == [f"{TEAM_SCHOOL}.json"]
+    assert file_tree(lab / "arbejde") == file_tree(lab.parent / "arbejde_foer_render")
+    assert [name for name in file_tree(lab / "arbejde") if not name.startswith(".versioner")] == [f"{TEAM_SCHOOL}.json"]
 
 
 def test_pdf_pages_carry_the_school_name(rendered: tuple[Path, object]) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import file_tree
 
 from labkit.indsatsteori import FocusArea, Indsatsteori, Tegn, indicator_source
 from labkit.problems import LabkitError
@@ -170,10 +171,6 @@ def test_a_damaged_file_without_versions_is_kept_and_the_team_told(tmp_path: Pat
     assert len(list((tmp_path / "arbejde").glob(f"{SCHOOL}.beskadiget-*.json"))) == 1
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def test_a_reader_creates_locks_and_moves_nothing(tmp_path: Path) -> None:
     """Handouts read the team's work: no folder, lock file or repair may appear from reading."""
     reader = Workspace.open_read_only(tmp_path, SCHOOL)
@@ -186,7 +183,7 @@ def test_a_reader_creates_locks_and_moves_nothing(tmp_path: Path) -> None:
     for lock in (tmp_path / "arbejde").glob("*.lock"):
         lock.unlink()
     main_file(tmp_path).write_text(main_file(tmp_path).read_text(encoding="utf-8")[:40], encoding="utf-8")
-    before = tree(tmp_path)
+    before = file_tree(tmp_path)
 
     reader = Workspace.open_read_only(tmp_path, SCHOOL)
     assert reader.get(PROBLEM_PATH) == PROBLEM  # the newest good version, read from .versioner/
@@ -194,10 +191,10 @@ def test_a_reader_creates_locks_and_moves_nothing(tmp_path: Path) -> None:
     assert "er beskadiget, så her vises den seneste gode version fra kl. " in message
     assert message.endswith("Filen er ikke ændret.")
     assert read_workspace(tmp_path, SCHOOL)["indsatsteorier"]["klasseledelse"]["problem"] == PROBLEM
-    assert tree(tmp_path) == before  # the damaged file is still there, untouched, and nothing was added
+    assert file_tree(tmp_path) == before  # the damaged file is still there, untouched, and nothing was added
     with pytest.raises(RuntimeError):
         reader.set("noter/a", "må ikke gemmes")
-    assert tree(tmp_path) == before
+    assert file_tree(tmp_path) == before
 
 
 def test_a_file_from_a_newer_labkit_is_left_alone(tmp_path: Path) -> None:
