@@ -6,10 +6,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from labkit.config import is_school_year
 from labkit.problems import LabkitError, display_name
 from labkit.templates import read_yaml, require, require_list
 
 BETTER_VALUES = ("højere", "lavere", "kontekst")
+# What kind of figure an indicator is decides its uncertainty (docs/statistik.md):
+PUPIL_MEAN = "elevgennemsnit"  # a mean of pupils' scores; n = pupils (trivsel 1–5, karakterer)
+PUPIL_SHARE = "elevandel"  # a share of pupils; n = pupils (andel med højest trivsel, overgang)
+SCHOOL_RATE = "skoletal"  # a rate that is not a share of pupils (fravær of days, kompetencedækning of lessons)
+CONTEXT = "kontekst"  # elevtal, klassekvotient: described, never judged
+PUBLISHED_VERDICT = "ministeriets_vurdering"  # a verdict the ministry publishes (Over/På/Under niveau)
+UNCERTAINTY_KINDS = (PUPIL_MEAN, PUPIL_SHARE, SCHOOL_RATE, CONTEXT, PUBLISHED_VERDICT)
 
 
 @dataclass(frozen=True)
@@ -27,13 +35,38 @@ class Indicator:
     description: str = ""
     categories: dict[str, float] = field(default_factory=dict)
     target: float | None = None
+    uncertainty: str = SCHOOL_RATE
+    pupil_sd: float | None = None  # spread of single pupils' scores, for a pupil mean with n
+    published_verdict: str | None = None  # id of the indicator holding the ministry's verdict on this one
 
     @property
     def is_categorical(self) -> bool:
         return bool(self.categories)
 
-    def in_scale(self, value: float) -> bool:
-        return self.scale[0] <= value <= self.scale[1]
+    @property
+    def is_judged(self) -> bool:
+        """Does this indicator get a level and development verdict of its own?"""
+        return self.uncertainty not in (CONTEXT, PUBLISHED_VERDICT) and self.better != "kontekst"
+
+
+@dataclass(frozen=True)
+class Break:
+    """Years a series cannot be compared across: `first`…`last` are not comparable with any other
+    year (`last` == "" for a plain break: the series starts anew in `first`)."""
+
+    indicators: tuple[str, ...]
+    first: str
+    last: str
+    description: str
+
+    @property
+    def restart(self) -> int:
+        """The first calendar year of the comparable series after the break."""
+        return int((self.last or self.first)[:4]) + (1 if self.last else 0)
+
+    def covers(self, start_year: int) -> bool:
+        """Is the school year starting in `start_year` one of the break's own, incomparable years?"""
+        return bool(self.last) and int(self.first[:4]) <= start_year <= int(self.last[:4])
 
 
 @dataclass(frozen=True)
@@ -42,6 +75,10 @@ class Catalogue:
 
     indicators: tuple[Indicator, ...]
     areas: dict[str, str]
+    breaks: tuple[Break, ...] = ()
+
+    def breaks_of(self, indicator_id: str) -> tuple[Break, ...]:
+        return tuple(b for b in self.breaks if indicator_id in b.indicators)
 
     def __post_init__(self) -> None:
         lookup: dict[str, Indicator] = {}
@@ -92,6 +129,17 @@ def _indicator(entry: dict[str, Any], where: str, areas: dict[str, str]) -> Indi
     if not isinstance(categories, dict):
         raise LabkitError(f"{where}: »kategorier« skal være tekst: tal-par.")
     target = entry.get("mål")
+    default_kind = PUBLISHED_VERDICT if categories else CONTEXT if better == "kontekst" else SCHOOL_RATE
+    kind = str(entry.get("usikkerhed") or default_kind)
+    if kind not in UNCERTAINTY_KINDS:
+        raise LabkitError(f"{where}: »usikkerhed« skal være et af {', '.join(UNCERTAINTY_KINDS)}, ikke »{kind}«.")
+    pupil_sd = entry.get("elevspredning")
+    if pupil_sd is not None and (isinstance(pupil_sd, bool) or not isinstance(pupil_sd, (int, float))
+                                 or pupil_sd <= 0):
+        raise LabkitError(f"{where}: »elevspredning« skal være et positivt tal, fx 0.6.")
+    if kind == PUPIL_MEAN and pupil_sd is None:
+        raise LabkitError(f"{where}: et elevgennemsnit skal have »elevspredning« (hvor meget de enkelte "
+                          "elevers tal spreder sig, fx 0.6 for trivsel og 2.3 for karakterer).")
     return Indicator(
         id=id_,
         name=str(require(entry, "navn", where)),
@@ -104,7 +152,24 @@ def _indicator(entry: dict[str, Any], where: str, areas: dict[str, str]) -> Indi
         description=str(entry.get("beskrivelse", "")),
         categories={str(k): float(v) for k, v in categories.items()},
         target=float(target) if target is not None else None,
+        uncertainty=kind,
+        pupil_sd=float(pupil_sd) if pupil_sd is not None else None,
+        published_verdict=str(entry["vurdering"]) if entry.get("vurdering") else None,
     )
+
+
+def _break(entry: Any, where: str, known: set[str]) -> Break:
+    indicators = [str(i) for i in require_list(require(entry, "indikatorer", where), f"{where}, »indikatorer«")]
+    unknown = [i for i in indicators if i not in known]
+    if unknown:
+        raise LabkitError(f"{where}: indikatoren »{unknown[0]}« findes ikke i kataloget.")
+    first, last = str(require(entry, "fra", where)), str(entry.get("til") or "")
+    for year in (first, last) if last else (first,):
+        if not is_school_year(year):
+            raise LabkitError(f"{where}: »{year}« er ikke et skoleår som »2020/2021«.")
+    if last and last < first:
+        raise LabkitError(f"{where}: »til« ({last}) ligger før »fra« ({first}).")
+    return Break(tuple(indicators), first, last, str(require(entry, "beskrivelse", where)))
 
 
 def parse_catalogue(data: Any, source: str) -> Catalogue:
@@ -125,7 +190,13 @@ def parse_catalogue(data: Any, source: str) -> Catalogue:
         if indicator.id in seen:
             raise LabkitError(f"{source}, indikator »{indicator.id}«: id'et findes to gange.")
         seen.add(indicator.id)
-    return Catalogue(indicators=tuple(indicators), areas=areas)
+    for indicator in indicators:
+        if indicator.published_verdict and indicator.published_verdict not in seen:
+            raise LabkitError(f"{source}, indikator »{indicator.id}«: »vurdering« peger på »"
+                              f"{indicator.published_verdict}«, som ikke findes i kataloget.")
+    breaks = tuple(_break(entry, f"{source}, brud nr. {number}", seen)
+                   for number, entry in enumerate(data.get("brud") or [], start=1))
+    return Catalogue(indicators=tuple(indicators), areas=areas, breaks=breaks)
 
 
 def load_catalogue(path: Path) -> Catalogue:

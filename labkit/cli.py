@@ -83,12 +83,13 @@ def lab(lab_folder: Path, port: int | None, ingen_browser: bool, opdater_notesbo
     sys.exit(completed.returncode if completed else 0)
 
 
-@main.command(help="Lav et uddelingsark pr. skole (HTML, PDF og indsatsteorien som Word) og en oversigt.")
+@main.command(help="Lav et uddelingsark pr. skole (HTML, PDF og indsatsteorien som Word) og en oversigt over alle vurderinger (xlsx og csv).")
 @click.argument("lab_folder", type=click.Path(path_type=Path), default=Path("."))
 @click.option("--skole", "schools", multiple=True, metavar="NR",
               help="Kun denne skole (institutionsnummer); kan gentages. Standard: alle laboratoriets skoler.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(["html", "pdf", "docx"]),
-              help="Kun dette format; kan gentages. Standard: html, pdf og docx.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["html", "pdf", "docx", "xlsx"]),
+              help="Kun dette format; kan gentages. xlsx er oversigten over alle vurderinger (oversigt.xlsx "
+                   "og oversigt.csv). Standard: html, pdf, docx og xlsx.")
 @click.option("--ud", "out_folder", type=click.Path(path_type=Path), default=None,
               help="Mappe til uddelingsarkene. Standard: LAB_FOLDER/uddelingsark (/UDGAVE).")
 @click.option("--processer", "workers", type=click.IntRange(1, 64), default=None,

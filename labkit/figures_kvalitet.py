@@ -35,12 +35,11 @@ from labkit.figures import (
     unit_label,
     value_limits,
 )
+from labkit.findings import BEDRE, DAARLIGERE
 from labkit.kvalitet import LEVEL_KOMMUNE, LEVEL_LAND, LEVEL_SCHOOL, STATUS_NOT_PUBLISHED, STATUS_PUBLISHED
 from labkit.numbers import format_number
 
 COMPARISONS = ((LEVEL_KOMMUNE, "Kommunen", (0, (5, 2)), 1.6), (LEVEL_LAND, "Landet", (0, (1, 1.5)), 1.6))
-IMPROVEMENT_VERDICTS = {"forbedring"}
-DECLINE_VERDICTS = {"forvaerring", "forværring"}
 
 
 def _by_year(series: pd.DataFrame, level: str, years: list[str]) -> pd.DataFrame:
@@ -63,9 +62,10 @@ def _fits(text: str, inches: float, fontsize: float) -> str:
 
 
 def indicator_trend(series: pd.DataFrame, indicator: Indicator, school_label: str, group: str = "") -> Figure:
-    """The school over the years with its 95 % intervals, against kommune and land.
+    """The school over the years with its normal year-to-year spread, against kommune and land.
 
-    `series`: school_year, level (skole/kommune/land), value, n, status, low, high (may be NaN).
+    `series`: school_year, level (skole/kommune/land), value, n, status, low, high (may be NaN):
+    low/high is the band the verdict engine measures the school against (`analysis.indicator_series`).
     Years where the school's figure is not shown are marked at the axis with the reason.
     `group` (e.g. "Udskoling") is added to the title.
     """
@@ -98,7 +98,7 @@ def indicator_trend(series: pd.DataFrame, indicator: Indicator, school_label: st
         axes.vlines(positions[has_interval], low[has_interval], high[has_interval], color=THEME["uncertainty"],
                     linewidth=7, alpha=0.75, zorder=1)
         handles.insert(0, Line2D([], [], color=THEME["uncertainty"], linewidth=7, alpha=0.75,
-                                 label="95 %-usikkerhed"))
+                                 label="Skolens normale udsving (95 %)"))
         drawn += list(low[has_interval]) + list(high[has_interval])
     school_line = axes.plot(positions, values, "-o", color=THEME["school"], linewidth=2.4, markersize=6.5,
                             markeredgecolor="white", markeredgewidth=1, label=school_label or "Skolen", zorder=4)[0]
@@ -164,13 +164,15 @@ CENTRE_NAMES = {"kommune": ("Kommunen", "kommunen"), "land": ("Landet", "landet"
 
 
 def funnel_plot(data: pd.DataFrame, indicator: Indicator, highlight_label: str | None, labels_visible: bool,
-                group: str = "", year: str = "") -> Figure:
-    """Each school as a dot by its size; the grey funnel is what chance alone gives at that size.
+                group: str = "", year: str = "", verdict: str = "") -> Figure:
+    """Each school as a dot by its size; the grey funnel is how far from the reference a school of
+    that size lands by its own year-to-year noise (the verdict engine's, sized by n or Elevtal).
 
     `data`: label, value, size, size_kind ("n"/"elevtal"), center, limit95_low/high, limit998_low/high,
     optionally center_kind ("kommune"/"land"/"median"; default kommune).
     Only the highlighted school is named unless `labels_visible` (anonymity). `group` and `year` go in
     the title, which says "all schools" so it never reads like the school's own trend figure.
+    `verdict`: the engine's level sentence for the highlighted school, printed under the figure.
     """
     title = (f"{indicator.name} ({group.lower()})" if group else indicator.name) + ": alle skoler" \
         + (f", {year}" if year else "")
@@ -179,7 +181,9 @@ def funnel_plot(data: pd.DataFrame, indicator: Indicator, highlight_label: str |
         return message_figure(title, "Der er ingen tal at sammenligne med.")
     kind = str(rows["center_kind"].iloc[0]) if "center_kind" in rows else "kommune"
     center_label, compared_with = CENTRE_NAMES.get(kind, CENTRE_NAMES["kommune"])
-    figure, axes = new_figure(3.6, top=0.78, bottom=0.8)
+    note = _funnel_note(compared_with, by_size=str(rows["size_kind"].iloc[0]) if "size_kind" in rows else "n",
+                        verdict=verdict)
+    figure, axes = new_figure(3.6 + 0.14 * note.count("\n"), top=0.78, bottom=0.8 + 0.14 * note.count("\n"))
     add_title(figure, title, "lavere er bedre" if indicator.better == "lavere" else "")
     sizes = rows["size"].to_numpy(float)
     span = float(sizes.max() - sizes.min()) or float(sizes.max())
@@ -193,7 +197,7 @@ def funnel_plot(data: pd.DataFrame, indicator: Indicator, highlight_label: str |
     if len(lo95[0]) and np.array_equal(lo95[0], hi95[0]):
         axes.fill_between(lo95[0], np.clip(lo95[1], *scale), np.clip(hi95[1], *scale),
                           color=THEME["uncertainty"], alpha=0.45, linewidth=0, zorder=1)
-        handles.append(Patch(color=THEME["uncertainty"], alpha=0.45, label="Tilfældigt udsving (95 %)"))
+        handles.append(Patch(color=THEME["uncertainty"], alpha=0.45, label="Normalt udsving for skolens størrelse (95 %)"))
     for xs, ys in (lo998, hi998):
         axes.plot(xs, ys, color=THEME["muted"], linestyle=(0, (1, 2)), linewidth=1.1, zorder=1)
     if len(lo998[0]):
@@ -233,10 +237,20 @@ def funnel_plot(data: pd.DataFrame, indicator: Indicator, highlight_label: str |
     axes.grid(axis="y", color=THEME["grid"], linewidth=0.8)
     axes.set_axisbelow(True)
     legend_row(figure, handles)
-    figure.text(0.1 / figure.get_figwidth(), 0.08 / figure.get_figheight(),
-                "Små skoler svinger mere. En skole i det grå område adskiller sig ikke mere fra "
-                f"{compared_with}, end tilfældigheder kan forklare.", fontsize=FONT["note"], color=THEME["muted"], va="bottom")
+    figure.text(0.1 / figure.get_figwidth(), 0.08 / figure.get_figheight(), note, fontsize=FONT["note"],
+                color=THEME["muted"], va="bottom")
     return figure
+
+
+def _funnel_note(compared_with: str, by_size: str, verdict: str) -> str:
+    """The funnel's caption: what the band is (never "tilfældigheder"), then the school's verdict."""
+    size = "antal besvarelser" if by_size == "n" else "elevtal"
+    text = (f"Det grå område: så langt fra {compared_with} ligger en skole af den størrelse ({size}) alene fordi "
+            "dens tal svinger fra år til år. Små skoler svinger mere.")
+    lines = textwrap.wrap(text, 118)
+    if verdict:
+        lines += textwrap.wrap(verdict, 118)
+    return "\n".join(lines)
 
 
 def _school_order(label: str) -> tuple[str, int, str]:
@@ -266,7 +280,7 @@ def overview_heatmap(overview: pd.DataFrame) -> Figure:
     difference = table("difference").astype(float)
     if "standardised" in shown and shown["standardised"].notna().any():
         colour, limit, meaning = table("standardised").astype(float).clip(-3, 3), 3.0, \
-            "Forskel målt i den normale\nforskel mellem skoler"
+            "Forskellen i forhold til,\nhvor meget skolens tal\nnormalt svinger"
     else:
         largest = difference.abs().max(axis=1).replace(0, np.nan)
         colour, limit, meaning = difference.div(largest, axis=0), 1.0, "Forskel i forhold til\nrækkens største"
@@ -287,7 +301,7 @@ def overview_heatmap(overview: pd.DataFrame) -> Figure:
             axes.text(j, i, "–", ha="center", va="center", fontsize=FONT["tick"], color=THEME["hidden"])
             continue
         verdict = verdicts.iat[i, j]
-        arrow = " ▲" if verdict in IMPROVEMENT_VERDICTS else " ▼" if verdict in DECLINE_VERDICTS else ""
+        arrow = " ▲" if verdict == BEDRE else " ▼" if verdict == DAARLIGERE else ""
         ink = THEME["text"] if math.isnan(cells[i, j]) else text_colour_on(cmap(norm(cells[i, j])))
         axes.text(j, i, format_number(value, 1) + arrow, ha="center", va="center", fontsize=FONT["tick"],
                   color=ink)
@@ -308,6 +322,6 @@ def overview_heatmap(overview: pd.DataFrame) -> Figure:
     colorbar.outline.set_visible(False)
     figure.text(0.1 / figure.get_figwidth(), 0.08 / height,
                 "Tal: skolen minus kommunen, seneste år. Positivt = bedre end kommunen, også for fravær.\n"
-                "Blå = bedre, rød = dårligere. ▲ / ▼ = tydelig forbedring / forværring over flere år.",
+                "Blå = bedre, rød = dårligere. ▲ / ▼ = reel forbedring / forværring over flere år i forhold til kommunen.",
                 fontsize=FONT["note"] - 0.5, color=THEME["muted"], va="bottom")
     return figure

@@ -15,12 +15,6 @@ from labkit.handout_layout import SECTION_KINDS, Section, load_layout
 from labkit.problems import LabkitError, Severity
 from labkit.session import Session
 
-# The overview table's short verdict; the full sentence is in the figures' callouts.
-VERDICT_WORDS = {"forbedring": "Bedre over flere år", "forvaerring": "Dårligere over flere år",
-                 "aendring": "Ændret over flere år", "normal_variation": "Inden for normal variation",
-                 "for_faa_data": "For få år med tal", "ikke_offentliggjort": "Ikke offentliggjort"}
-
-
 # --- sections ---------------------------------------------------------------------------------
 
 
@@ -31,33 +25,30 @@ def _summary(session: Session, section: Section) -> None:
 
 
 def _overview_table(session: Session, section: Section) -> None:
-    """Every indicator the school has: latest figure, kommune, land and the verdict, in one table."""
-    from labkit.analysis import assess_change, compare_to, label
-    from labkit.kvalitet import LEVEL_KOMMUNE, LEVEL_LAND
+    """Every indicator the school has: latest figure, kommune, land, level and development, in one table."""
+    from labkit.findings import DEVELOPMENT_WORDS, level_word
     from labkit.numbers import format_number
-    from labkit.ui_analysis import school_indicators
+    from labkit.verdicts import table_verdicts
 
-    table = session.lab.kvalitet
-    school = session.school_id or ""
+    findings = table_verdicts(session.lab.kvalitet, session.lab.catalogue).for_school(session.school_id or "")
     rows = []
-    for indicator_id, group in school_indicators(session):
-        indicator = session.lab.catalogue[indicator_id]
+    for found in findings:
+        indicator = found.indicator
         if indicator.is_categorical:
             continue
-        assessment = assess_change(table, school, indicator, group)
-        kommune = compare_to(table, school, indicator, group, LEVEL_KOMMUNE).reference
-        land = compare_to(table, school, indicator, group, LEVEL_LAND).reference
-        latest = (format_number(assessment.latest, indicator.decimals) if assessment.latest_year
-                  else "ikke offentliggjort")
-        numbers = [latest, format_number(kommune, indicator.decimals), format_number(land, indicator.decimals)]
-        rows.append(f"<tr><td>{escape(label(indicator, group))}</td><td>{escape(assessment.latest_year or '–')}</td>"
+        latest = format_number(found.value, indicator.decimals) if found.latest_year else "ikke offentliggjort"
+        unit = " %" if indicator.unit == "%" and found.latest_year else ""
+        numbers = [latest + unit, format_number(found.kommune, indicator.decimals),
+                   format_number(found.land, indicator.decimals)]
+        rows.append(f"<tr><td>{escape(found.label)}</td><td>{escape(found.latest_year or '–')}</td>"
                     + "".join(f"<td class='tal'>{escape(number)}</td>" for number in numbers)
-                    + f"<td>{escape(VERDICT_WORDS.get(assessment.verdict, assessment.verdict))}</td></tr>")
+                    + f"<td>{escape(level_word(found.level))}</td>"
+                    + f"<td>{escape(DEVELOPMENT_WORDS[found.development.code])}</td></tr>")
     if not rows:
         show_callout("Der er ingen kvalitetsrapport-tal for skolen.", "advarsel")
         return
     display(HTML("<table class='labkit-tabel'><thead><tr><th>Indikator</th><th>Seneste år</th><th>Skolen</th>"
-                 "<th>Kommunen</th><th>Landet</th><th>Udvikling</th></tr></thead><tbody>"
+                 "<th>Kommunen</th><th>Landet</th><th>Niveau</th><th>Udvikling</th></tr></thead><tbody>"
                  + "".join(rows) + "</tbody></table>"))
 
 

@@ -22,6 +22,7 @@ from docx.shared import Mm, RGBColor
 from docx.text.paragraph import Paragraph
 
 from labkit.catalogue import Catalogue
+from labkit.files import write_atomically
 from labkit.frameworks import FOCUS_AREAS_FILE, load_focus_areas
 from labkit.indsatsteori import LINK_NAMES, LINKS, Indsatsteori, Tegn, source_label
 from labkit.instrument import Instrument
@@ -212,5 +213,5 @@ def write_indsatsteori_docx(lab: Lab, school_id: str, path: Path) -> Path:
     document = indsatsteori_document(school.name, line, areas, lab.catalogue, lab.instrument)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(docx_bytes(document))
+    write_atomically(path, docx_bytes(document))
     return path

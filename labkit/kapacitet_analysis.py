@@ -11,8 +11,10 @@ import math
 
 import pandas as pd
 
+from labkit.findings import FAMILY_ALPHA
 from labkit.instrument import Instrument
 from labkit.numbers import format_number
+from labkit.statistics import holm, welch_p
 
 # Leadership vs staff is the gap the domain guides call most useful to discuss: preferred on ties.
 LEADERSHIP_WORDS = ("ledelse", "ledelsen", "ledere", "skoleledelse")
@@ -76,7 +78,8 @@ def largest_gaps(profile: pd.DataFrame, school_id: str, instrument: Instrument, 
     """The dimensions where two shown groups disagree most: one pair per dimension, largest first.
 
     Gaps are ranked as shown (one decimal); on a tie a leadership–staff pair comes first. `se` is the
-    standard error of the gap (√(sd₁²/n₁ + sd₂²/n₂)); `clear` says the gap exceeds two of them. A gap
+    standard error of the gap (√(sd₁²/n₁ + sd₂²/n₂)); `clear` says the gap holds after Holm's correction
+    over every pair of groups in every dimension (Welch's t for each). A gap
     that rounds to 0,0 is left out. Columns: dimension, dimension_name, group_high, group_low (Danish
     names), gap, se, clear, text.
     """
@@ -95,9 +98,12 @@ def largest_gaps(profile: pd.DataFrame, school_id: str, instrument: Instrument, 
             names = (group_names.get(high, high), group_names.get(low, low))
             found.append({"dimension": str(dimension), "dimension_name": dimension_names.get(str(dimension), dimension),
                           "group_high": names[0], "group_low": names[1], "gap": gap, "se": se,
-                          "clear": bool(gap > 2 * se), "shown": round(gap, 1),
+                          "p": welch_p(gap, [stats[high][1:], stats[low][1:]]), "shown": round(gap, 1),
                           "leadership": _is_leadership(high, names[0]) or _is_leadership(low, names[1])})
-    gaps = pd.DataFrame(found, columns=[*GAP_COLUMNS[:-1], "shown", "leadership"])
+    gaps = pd.DataFrame(found, columns=[*GAP_COLUMNS[:-2], "p", "shown", "leadership"])
+    # Every pair of groups in every dimension is a comparison: Holm over all of them, as for the
+    # kvalitetsrapport statements, so picking the largest gaps cannot make chance look clear.
+    gaps["clear"] = holm(gaps["p"].to_numpy(dtype=float), FAMILY_ALPHA)
     gaps = gaps.loc[gaps["shown"] > 0].sort_values(["shown", "leadership", "gap"], ascending=False, kind="stable")
     gaps = gaps.drop_duplicates("dimension").head(top).reset_index(drop=True)
     gaps["text"] = [_gap_text(str(high), str(low), str(name), float(gap), bool(clear)) for high, low, name, gap, clear
@@ -108,7 +114,8 @@ def largest_gaps(profile: pd.DataFrame, school_id: str, instrument: Instrument, 
 def _gap_text(high: str, low: str, dimension: str, gap: float, clear: bool) -> str:
     first = definite(high)
     text = f"{first[0].upper()}{first[1:]} vurderer »{dimension}« {format_number(gap, 1)} point højere end {definite(low)}."
-    return text if clear else text + " Med så få svar kan forskellen være tilfældig."
+    return text if clear else text + (" Forskellen er ikke sikker: der er få svar, og mange grupper og "
+                                      "dimensioner sammenlignes på én gang.")
 
 
 def notes_by_dimension(notes: pd.DataFrame, school_id: str, instrument: Instrument) -> dict[str, list[str]]:

@@ -1,9 +1,10 @@
 """Follow-up at a later lab: each sign of a saved indsatsteori set against its baseline and target.
 
-Pure functions on the theory and the kvalitet table. Whether a change is beyond normal variation is
-decided by `labkit.analysis.assess_change` (a multi-year trend, widened for small schools), never by
-one year's jump: a sign has *forbedret*/*forvaerret* only when that trend is a real development *and*
-the change since the baseline points the same way and is larger than a normal one-year change.
+Pure functions on the theory and the kvalitet table. Whether a sign moved beyond normal variation
+is decided by the verdict engine (`labkit.verdicts.baseline_change`): the figures after the baseline
+year against the baseline year, each set against the kommune, with the indicator's noise for a school
+of this size, never the trend from before the baseline. The signs of one theory are judged together
+with Holm's correction (`SIGN_ALPHA`), as the day's statements about a school are.
 
 Workspace paths of the lab cycle (documented in docs/arbejdsfil.md), as tuples because a lab name
 may hold any character but "/" is the path separator:
@@ -21,20 +22,13 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from labkit.analysis import (
-    CHANGE,
-    DECLINE,
-    IMPROVEMENT,
-    TOO_LITTLE_DATA,
-    assess_change,
-    describe_change,
-    describe_value,
-    label,
-)
 from labkit.catalogue import Catalogue, Indicator
+from labkit.findings import BRUD, BaselineChange, describe_change, describe_value, label
 from labkit.indsatsteori import LINK_NAMES, LINKS, Indsatsteori, Tegn
 from labkit.kvalitet import LEVEL_SCHOOL, STATUS_PUBLISHED, STATUS_TOO_FEW
 from labkit.numbers import format_number
+from labkit.statistics import holm
+from labkit.verdicts import baseline_change
 
 FOLLOW_UP_SECTION = "opfoelgning"
 HISTORY_SECTION = "historik"
@@ -44,7 +38,7 @@ NORMAL_VARIATION, TOO_FEW_YEARS = "normal_variation", "for_faa_data"
 NOT_PUBLISHED, NO_NEW_FIGURES = "ikke_offentliggjort", "ingen_nye_tal"
 NO_BASELINE, OWN_ASSESSMENT = "ingen_baseline", "egen_vurdering"
 TARGET_REACHED = "maal_naaet"  # an addition to the verdict, never a verdict on its own
-REAL_CHANGES = {IMPROVEMENT: IMPROVED, DECLINE: WORSENED, CHANGE: CHANGED}
+SIGN_ALPHA = 0.10  # family-wise, over the signs of one theory (as for the statements about a school)
 
 # Short Danish words for tables; the full sentence is `SignFollowUp.text`.
 VERDICT_WORDS = {
@@ -106,8 +100,9 @@ class SignFollowUp:
     n: float = math.nan
     target: float | None = None
     target_reached: bool | None = None
-    years: int = 0  # published years behind the trend verdict
-    spread: float = math.nan  # normal year-to-year variation for this school
+    years: int = 0  # published years after the baseline behind the verdict
+    spread: float = math.nan  # the standard error of the change since the baseline (against the kommune)
+    p: float = math.nan  # two-sided, before Holm's correction over the theory's signs
     codes: tuple[str, ...] = field(default=())
 
     @property
@@ -202,51 +197,68 @@ def follow_up_sign(index: int, sign: Tegn, kvalitet: pd.DataFrame, catalogue: Ca
                        codes=(NOT_PUBLISHED,))
     latest, latest_year = float(newest["value"]), str(newest["school_year"])
     n = float(newest["n"]) if pd.notna(newest["n"]) else math.nan
-    assessment = assess_change(kvalitet, school_id, indicator, group)
-    spread = assessment.spread
-    change = latest - baseline if baseline is not None else math.nan
+    measured = baseline_change(kvalitet, catalogue, school_id, indicator, group, baseline_year)
+    return _judged(replace(base, latest=latest, latest_year=latest_year, n=n, years=len(measured.years_after),
+                           spread=measured.se, p=measured.p), indicator, baseline, baseline_text, measured,
+                   holds=measured.p <= SIGN_ALPHA)
+
+
+def _judged(item: SignFollowUp, indicator: Indicator, baseline: float | None, baseline_text: str,
+            measured: BaselineChange, holds: bool, signs: int = 1) -> SignFollowUp:
+    """The verdict and text of a measured sign; `holds`: the change survived the correction over `signs`."""
+    name, sign = label(indicator, item.group), item.sign
+    latest, latest_year, baseline_year = item.latest, item.latest_year, item.baseline_year
+    n_text = _n_text(item.n)
     if baseline is None:
-        fact = f"{name} var {describe_value(latest, indicator)} i {latest_year}{_n_text(n)}; baseline-tallet er ukendt."
+        fact = f"{name} var {describe_value(latest, indicator)} i {latest_year}{n_text}; baseline-tallet er ukendt."
     elif describe_value(latest, indicator) == describe_value(baseline, indicator):
-        fact = (f"{name} var {describe_value(latest, indicator)} i {latest_year}{_n_text(n)}, det samme som "
+        fact = (f"{name} var {describe_value(latest, indicator)} i {latest_year}{n_text}, det samme som "
                 f"baseline i {baseline_year}.")
     else:
         fact = (f"{name} gik fra {baseline_text} i {baseline_year} (baseline) til {describe_value(latest, indicator)} "
-                f"i {latest_year}{_n_text(n)}.")
-    normal = f"omkring {describe_change(spread, indicator)} for en skole af jeres størrelse" \
-        if math.isfinite(spread) else ""
-    same_way = math.isfinite(change) and change * assessment.slope > 0 and abs(change) > spread
-    if assessment.verdict == TOO_LITTLE_DATA:
+                f"i {latest_year}{n_text}.")
+    if measured.code == BRUD:
         verdict = TOO_FEW_YEARS
-        judged = (f" Der er kun offentliggjorte tal for {assessment.years} år, så det er for lidt til at sige, "
-                  "om ændringen er mere end normal variation.")
-    elif assessment.verdict in REAL_CHANGES and (baseline is None or same_way):
-        verdict = REAL_CHANGES[assessment.verdict]
-        meaning = {IMPROVED: "en reel forbedring", WORSENED: "en reel forværring", CHANGED: "en reel ændring"}[verdict]
-        judged = (f" Set over {assessment.years} år med tal er udviklingen større end den normale variation fra år "
-                  f"til år ({normal}), så det er sandsynligvis {meaning}.")
+        judged = (f" Tallene før og efter baseline kan ikke sammenlignes: {measured.break_note}. Vælg et "
+                  "baseline-år efter bruddet.")
+    elif measured.code or not math.isfinite(measured.p):
+        verdict = TOO_FEW_YEARS
+        judged = (" Der er ikke offentliggjorte tal for både baseline-året og årene efter, eller for få tal til at "
+                  "vide, hvor meget tallet normalt svinger, så ændringen vurderes ikke.")
     else:
-        verdict = NORMAL_VARIATION
-        if math.isfinite(change) and abs(change) > spread:
-            judged = (f" Ændringen er større end et normalt udsving fra år til år ({normal}), men set over "
-                      f"{assessment.years} år er der ingen udvikling ud over den normale variation. Ét år alene er "
-                      "ikke et fund; se, om det holder næste år.")
+        kommune = (f" Kommunen flyttede sig {describe_change(measured.reference_change, indicator)} i samme periode."
+                   if math.isfinite(measured.reference_change) and abs(measured.reference_change) > 0 else "")
+        compared = "Set i forhold til kommunen er ændringen" if measured.against_reference else \
+            "Kommunens tal mangler for et af årene, så skolens egen ændring vurderes alene: den er"
+        compared_normal = "Set i forhold til kommunen ligger ændringen" if measured.against_reference else \
+            "Kommunens tal mangler for et af årene, så skolens egen ændring vurderes alene: den ligger"
+        if holds:
+            rising = measured.relative_change > 0
+            if indicator.better == "kontekst":
+                verdict = CHANGED
+            else:
+                verdict = IMPROVED if rising == (indicator.better == "højere") else WORSENED
+            meaning = {IMPROVED: "en reel forbedring", WORSENED: "en reel forværring", CHANGED: "en reel ændring"}[verdict]
+            many = f", også når man tager højde for, at I følger {signs} tegn" if signs > 1 else ""
+            judged = (f" {compared} siden baseline større, end tallet normalt svinger"
+                      f"{many}, så det er sandsynligvis {meaning}.{kommune}")
         else:
-            judged = (f" Ændringen ligger inden for den normale variation fra år til år ({normal}), og set over "
-                      f"{assessment.years} år er der ingen udvikling ud over det. Det er endnu ikke et tegn på "
-                      "virkning – og heller ikke på det modsatte.")
+            verdict = NORMAL_VARIATION
+            judged = (f" {compared_normal} siden baseline inden for, hvad tallet normalt svinger for en skole af "
+                      f"jeres størrelse.{kommune} Det er endnu ikke et tegn på virkning – og heller ikke på det "
+                      "modsatte.")
+    target = item.target
     reached = _reached(latest, target, indicator) if target is not None else None
     codes: tuple[str, ...] = (verdict,)
     if reached:
         codes += (TARGET_REACHED,)
         real = verdict in (IMPROVED, CHANGED)
-        judged += (f" Målet ({sign.maal}) er nået, og udviklingen er større end den normale variation." if real else
+        judged += (f" Målet ({sign.maal}) er nået, og ændringen er større end den normale variation." if real else
                    f" Målet ({sign.maal}) er nået, men ændringen ligger inden for det, tallet kan svinge af sig "
                    "selv, så vent med at kalde det en effekt.")
     elif reached is False:
         judged += f" Målet ({sign.maal}) er ikke nået endnu."
-    return replace(base, verdict=verdict, text=fact + judged, latest=latest, latest_year=latest_year, n=n,
-                   target_reached=reached, years=assessment.years, spread=spread, codes=codes)
+    return replace(item, verdict=verdict, text=fact + judged, target_reached=reached, codes=codes)
 
 
 def follow_up(theory: Indsatsteori, kvalitet: pd.DataFrame, catalogue: Catalogue,
@@ -257,8 +269,21 @@ def follow_up(theory: Indsatsteori, kvalitet: pd.DataFrame, catalogue: Catalogue
     baseline year), the newest figure after the baseline year, target, n and a verdict; other signs
     get `egen_vurdering`, asking for the team's observation.
     """
-    return [follow_up_sign(index, sign, kvalitet, catalogue, school_id)
-            for index, sign in enumerate(theory.indikatorer)]
+    items = [follow_up_sign(index, sign, kvalitet, catalogue, school_id)
+             for index, sign in enumerate(theory.indikatorer)]
+    tested = [k for k, item in enumerate(items) if math.isfinite(item.p)]
+    if len(tested) < 2:
+        return items
+    holds = holm([items[k].p for k in tested], SIGN_ALPHA)
+    for k, keep in zip(tested, holds):
+        item = items[k]
+        indicator = catalogue[str(item.indicator_id)]
+        measured = baseline_change(kvalitet, catalogue, school_id, indicator, item.group, item.baseline_year)
+        baseline = None if math.isnan(item.baseline) else item.baseline
+        items[k] = _judged(item, indicator, baseline,
+                           describe_value(item.baseline, indicator) if baseline is not None else "ukendt",
+                           measured, bool(keep), len(tested))
+    return items
 
 
 # --- what changed in the theory --------------------------------------------------------------

@@ -11,13 +11,13 @@ import asyncio
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from labkit.files import write_atomically
 from labkit.problems import LabkitError, display_name
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ def _convert(context: BrowserContext, html: Path, pdf: Path) -> str | None:
         finally:
             with suppress(Error):
                 page.close()
-        _write_atomically(pdf, stable_pdf(data))
+        write_atomically(pdf, stable_pdf(data))
     except Error as error:
         return f"Chromium kunne ikke lave PDF af {display_name(html)}: {_first_line(error.message)}"
     except OSError as error:
@@ -125,19 +125,6 @@ def _offline_only(route: Route) -> None:
         route.continue_()
     else:
         route.abort()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    # A temporary file beside the target and os.replace: a failed run never leaves half a PDF.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(temporary, 0o644)  # mkstemp makes 0600; a handout should be readable like any file
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _first_line(message: str) -> str:

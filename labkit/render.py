@@ -20,10 +20,14 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from labkit.files import write_atomically
+from labkit.numbers import format_number
 from labkit.problems import LabkitError
 
 HANDOUT_NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "uddelingsark.ipynb"
-FORMATS = ("html", "pdf", "docx")
+HANDOUT_FORMATS = ("html", "pdf", "docx")
+OVERVIEW_FORMAT = "xlsx"  # the consultants' overview of every verdict (labkit.oversigt), not a handout
+FORMATS = (*HANDOUT_FORMATS, OVERVIEW_FORMAT)
 OUTPUT_FOLDER = "uddelingsark"
 INDEX_FILE = "index.html"
 FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "docx": "Word (indsatsteori)"}
@@ -47,6 +51,7 @@ class RenderReport:
     folder: Path
     results: list[SchoolResult]
     seconds: float
+    overview: list[Path] = field(default_factory=list)
 
     @property
     def failed(self) -> list[SchoolResult]:
@@ -55,12 +60,16 @@ class RenderReport:
     def summary(self) -> str:
         """The Danish summary the facilitator reads at the end."""
         done = [r for r in self.results if r.ok]
-        lines = [(f"Lavede uddelingsark for {len(done)} af {len(self.results)} skoler på {self.seconds:.1f} s "
-                  f"i {self.folder}.")]
+        seconds = format_number(self.seconds, 1)
+        lines = [f"Lavede uddelingsark for {len(done)} af {len(self.results)} skoler på {seconds} s i {self.folder}."
+                 if self.results else f"Lavede oversigten på {seconds} s i {self.folder}."]
         if self.failed:
             lines.append("Det gik galt for:")
             lines += [f"  {r.school_id} {r.school_name}: {' '.join(r.errors)}" for r in self.failed]
-        lines.append(f"Oversigt: {self.folder / INDEX_FILE}")
+        if self.results:
+            lines.append(f"Oversigt: {self.folder / INDEX_FILE}")
+        if self.overview:
+            lines.append(f"Alle vurderinger i et regneark: {', '.join(str(p) for p in self.overview)}")
         return "\n".join(lines)
 
 
@@ -286,7 +295,7 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
         return result
     if "html" in formats or "pdf" in formats:
         html = handout_html(notebook, Path(lab_folder), f"Uddelingsark – {school_name}", stamp, edition)
-        _write_text(out / f"{stem}.html", html)
+        write_atomically(out / f"{stem}.html", html)
         result.files["html"] = out / f"{stem}.html"
     if "docx" in formats:
         try:
@@ -331,12 +340,6 @@ def _exporter(template_folder: Path) -> Any:
     return HTMLExporter(extra_template_basedirs=[str(template_folder)], template_name="html")
 
 
-def _write_text(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-
-
 # --- the whole lab --------------------------------------------------------------------------------
 
 
@@ -371,6 +374,11 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
                           f"Skolerne er: {', '.join(names)}.")
     layout = load_layout(config.templates_folder).for_edition(edition)  # a wrong edition stops here
     out = Path(out_folder or lab_folder / OUTPUT_FOLDER / edition).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    overview = _write_overview(lab_folder, out) if OVERVIEW_FORMAT in formats else []
+    formats = [f for f in formats if f in HANDOUT_FORMATS]
+    if not formats:
+        return RenderReport(out, [], time.monotonic() - started, overview)
     (out / ".notesboeger").mkdir(parents=True, exist_ok=True)
     worker_count = max(1, min(workers or os.cpu_count() or 1, len(chosen)))
     stamp = f"Lavet {format_date(date.today())}" if dated else ""
@@ -401,8 +409,16 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
             if path is not None:
                 path.unlink(missing_ok=True)
     ordered = [results[s] for s in chosen]
-    _write_text(out / INDEX_FILE, index_html(config, ordered, layout.edition.name if layout.edition else ""))
-    return RenderReport(out, ordered, time.monotonic() - started)
+    write_atomically(out / INDEX_FILE, index_html(config, ordered, layout.edition.name if layout.edition else ""))
+    return RenderReport(out, ordered, time.monotonic() - started, overview)
+
+
+def _write_overview(lab_folder: Path, out: Path) -> list[Path]:
+    """oversigt.xlsx and oversigt.csv for the consultants, from the same verdicts as the handouts."""
+    from labkit.lab import load_lab
+    from labkit.oversigt import write_overview
+
+    return write_overview(load_lab(lab_folder), out)
 
 
 def _add_pdfs(results: Sequence[SchoolResult], out: Path) -> None:

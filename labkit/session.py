@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from labkit.config import CONFIG_NAME
+from labkit.files import write_atomically
 from labkit.lab import Lab, load_lab_cached
 from labkit.problems import LabkitError, Severity
 from labkit.workspace import WORKSPACE_FOLDER, Workspace
@@ -62,9 +62,7 @@ def remember_school(lab: Lab, school_id: str) -> None:
     if not isinstance(choices, dict):
         choices = {}
     choices[getpass.getuser()] = school_id
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(choices, ensure_ascii=False), encoding="utf-8")
-    os.replace(temporary, path)
+    write_atomically(path, json.dumps(choices, ensure_ascii=False))
 
 
 @dataclass

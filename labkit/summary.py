@@ -1,46 +1,28 @@
-"""A short data summary in plain Danish: strengths, concerns and what is uncertain.
+"""A short data summary in plain Danish: strengths, concerns and what is uncertain, strongest first.
 
-Generated from the numbers with the rules of `analysis`: a strength or concern needs a development
-over several years beyond normal variation, or a school that was clearly better or worse than the
-kommune (else the country) in each of its last three published years. One-year jumps, hidden or
-missing figures and too few years go to "uncertain". Each statement has a stable id, so the team can
-agree or disagree with it (the workspace saves answers by id).
+Built only from the verdict engine's findings (`labkit.verdicts`) and the kapacitet gaps:
+- one statement per indicator: its development and level verdicts together, so an indicator is
+  never both a strength and a concern; when they point different ways it is one concern that says so;
+- strengths and concerns ranked by the strength of the evidence (the ministry's own verdicts
+  first, then the smallest p-value); at most `MAX_STATEMENTS` statements in all;
+- a latest year out of the school's own pattern ("usædvanligt i år") and series cut by a break
+  are uncertain; every figure that is not published is named in one line.
+Each statement has a stable id, so the team can agree or disagree with it (saved by id).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-import pandas as pd
-
-from labkit.analysis import (
-    BETTER,
-    DECLINE,
-    IMPROVEMENT,
-    NORMAL_VARIATION,
-    NOT_PUBLISHED,
-    NOTABLE_JUMP,
-    TOO_LITTLE_DATA,
-    TREND_WINDOW,
-    WORSE,
-    ChangeAssessment,
-    Comparison,
-    assess_change,
-    compare_to,
-    describe_change,
-    describe_value,
-    label,
-)
-from labkit.catalogue import Indicator
+from labkit.findings import BEDRE, BRUD, DAARLIGERE, IKKE_OFFENTLIGGJORT, OVER, UNDER, Finding
 from labkit.kapacitet_analysis import largest_gaps
-from labkit.kvalitet import LEVEL_KOMMUNE, LEVEL_LAND, LEVEL_SCHOOL, STATUS_PUBLISHED, STATUS_TOO_FEW
 from labkit.lab import Lab
+from labkit.verdicts import table_verdicts
 
 KVALITET, KAPACITET = "kvalitetsrapport", "kapacitet"
-STEADY_YEARS = 3
-# Each of the last three years beyond one between-school spread, on the same side: by chance alone a
-# school lands there about one year in six, three years in a row rarely.
-STEADY_BEYOND = 1.0
+MAX_STATEMENTS = 8
+MAX_KAPACITET = 2  # places kept for the interviews, so the kvalitetsrapport cannot crowd them out
 NOTABLE_GAP = 0.5  # scale points between two groups worth talking about
 
 
@@ -54,6 +36,7 @@ class Statement:
     subject_name: str
     text: str
     group: str = ""  # Klassetrin group of an indicator ("" for all)
+    evidence: float = 1.0  # smaller is stronger (a p-value; 0 for the ministry's own verdict)
 
 
 @dataclass
@@ -67,140 +50,139 @@ class Summary:
         return [*self.strengths, *self.concerns, *self.uncertain]
 
 
-def _steady_comparison(lab: Lab, school_id: str, indicator: Indicator, group: str,
-                       years: list[str]) -> list[Comparison] | None:
-    """The last published years against the kommune (else land), if all are clearly on one side."""
-    if len(years) < STEADY_YEARS:
+def _key(finding: Finding) -> str:
+    return f"{finding.indicator.id}-{finding.group or 'alle'}"
+
+
+def _evidence(finding: Finding, development: bool, level: bool) -> float:
+    found = [finding.development.p if development else math.nan,
+             0.0 if level and finding.level.by_ministry else finding.level.p if level else math.nan]
+    finite = [p for p in found if math.isfinite(p)]
+    return min(finite) if finite else 1.0
+
+
+def _statement(finding: Finding, kind: str, text: str, evidence: float = 1.0) -> Statement:
+    return Statement(f"{kind}-{_key(finding)}", KVALITET, finding.indicator.id, finding.label, text,
+                     finding.group, evidence)
+
+
+def _judged(finding: Finding) -> tuple[str, Statement] | None:
+    """("styrke"/"bekymring", statement) for a finding with a development or level verdict."""
+    development, level = finding.development, finding.level
+    moved = development.code in (BEDRE, DAARLIGERE)
+    # A level that rests on a year out of the school's own pattern is "usædvanligt i år", not a finding.
+    placed = level.code in (OVER, UNDER) and level.favourable is not None and (
+        level.by_ministry or not development.unusual_latest)
+    if not moved and not placed:
         return None
-    for level in (LEVEL_KOMMUNE, LEVEL_LAND):
-        found = [compare_to(lab.kvalitet, school_id, indicator, group, level, year, STEADY_BEYOND)
-                 for year in years[-STEADY_YEARS:]]
-        if all(c.verdict != NOT_PUBLISHED and c.verdict != TOO_LITTLE_DATA for c in found):
-            verdicts = {c.verdict for c in found}
-            return found if len(verdicts) == 1 and verdicts <= {BETTER, WORSE} else None
+    good_move = development.code == BEDRE if moved else None
+    good_place = level.favourable if placed else None
+    evidence = _evidence(finding, moved, placed)
+    if moved and placed and good_move != good_place:  # one statement that says both, as a concern
+        text = (f"Blandet billede: {development.text} {level.text} Tallet er både en styrke og en bekymring, "
+                "så tal om, hvad der vejer tungest.")
+        return "bekymring", _statement(finding, "blandet", text, evidence)
+    good = good_move if moved else good_place
+    text = " ".join(t for t in (development.text if moved else "", level.text if placed else "") if t)
+    kind = "udvikling" if moved else f"niveau-{'over' if level.code == OVER else 'under'}"
+    return ("styrke" if good else "bekymring"), _statement(finding, kind, text, evidence)
+
+
+def _uncertain(finding: Finding) -> Statement | None:
+    development = finding.development
+    if development.unusual_latest:
+        return _statement(finding, "udsving", development.text, development.p if math.isfinite(development.p) else 1)
+    if development.code == BRUD:
+        return _statement(finding, "brud", development.text)
     return None
 
 
-def _steady_text(name: str, indicator: Indicator, found: list[Comparison]) -> str:
-    where = "kommunen" if found[-1].level == LEVEL_KOMMUNE else "landet"
-    word = "bedre" if found[-1].verdict == BETTER else "dårligere"
-    return (f"{name} har ligget tydeligt {word} end {where} i hvert af de seneste {len(found)} år med tal "
-            f"({found[0].school_year}–{found[-1].school_year}); senest {describe_value(found[-1].value, indicator)} "
-            f"mod {describe_value(found[-1].reference, indicator)}. Forskellen er hvert år større end den normale "
-            "forskel mellem skoler.")
-
-
-def _gaps_text(name: str, rows: pd.DataFrame, all_years: list[str], kommune_years: set[str],
-               min_group_size: int) -> tuple[str, str] | None:
-    """("skjult"/"mangler", sentence) for hidden or missing years in the trend window, if any."""
-    recent = all_years[-TREND_WINDOW:]
-    first = rows.loc[rows["status"] == STATUS_PUBLISHED, "school_year"].min()
-    status = dict(zip(rows["school_year"], rows["status"]))
-    hidden = [y for y in recent if y in status and status[y] != STATUS_PUBLISHED]
-    missing = [y for y in recent if y not in status and isinstance(first, str) and y > first]
-    if hidden:
-        too_few = all(status[y] == STATUS_TOO_FEW for y in hidden)
-        why = f", fordi færre end {min_group_size} elever har svaret" if too_few else ""
-        everywhere = "" if kommune_years & set(hidden) else " (heller ikke for kommunen)"
-        those = "det år" if len(hidden) == 1 else "de år"
-        return "skjult", (f"{name} er ikke offentliggjort for {_years(hidden)}{why}{everywhere}. Se på skolens egne "
-                          f"tal, før I konkluderer noget om {those}.")
-    if missing:
-        return "mangler", f"{name}: der er ingen tal for {_years(missing)}, så udviklingen bygger på færre år."
-    return None
-
-
-def _years(years: list[str]) -> str:
-    return years[0] if len(years) == 1 else ", ".join(years[:-1]) + " og " + years[-1]
-
-
-def _jump_text(name: str, indicator: Indicator, assessment: ChangeAssessment) -> str | None:
-    if assessment.verdict != NORMAL_VARIATION or not abs(assessment.change) > NOTABLE_JUMP * assessment.spread:
+def _unpublished_line(findings: list[Finding], min_group_size: int) -> Statement | None:
+    """All the indicators whose latest figures are not published, in one line."""
+    hidden = [f for f in findings if f.indicator.is_judged and (f.hidden_years
+                                                                or f.development.code == IKKE_OFFENTLIGGJORT)]
+    if not hidden:
         return None
-    word = "steg" if assessment.change > 0 else "faldt"
-    return (f"{name} {word} {describe_change(abs(assessment.change), indicator)} til {assessment.latest_year}, men "
-            "over flere år er der ingen udvikling ud over den normale variation. Et enkelt års udsving er ikke et "
-            "fund: se, om det holder næste år.")
+    names = [f"{f.label} ({', '.join(f.hidden_years)})" if f.hidden_years else f.label for f in hidden]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+    too_few = all(f.too_few_years for f in hidden)
+    why = f", fordi færre end {min_group_size} elever har svaret" if too_few else ""
+    return Statement("ikke-offentliggjort", KVALITET, "", "Ikke offentliggjorte tal",
+                     f"Ikke offentliggjort{why}: {listed}. Se på skolens egne tal for de år.")
 
 
 def _indicator_statements(lab: Lab, school_id: str, summary: Summary) -> None:
-    table = lab.kvalitet
-    school = table.loc[(table["level"] == LEVEL_SCHOOL) & (table["school_id"] == school_id)]
-    shown = table.loc[table["value"].notna(), ["indicator", "group", "level", "school_year"]]
-    years = {key: set(part["school_year"]) for key, part in shown.groupby(["indicator", "group"])}
-    kommune = shown.loc[shown["level"] == LEVEL_KOMMUNE]
-    kommune_years = {key: set(part["school_year"]) for key, part in kommune.groupby(["indicator", "group"])}
-    order = {id_: i for i, id_ in enumerate(lab.catalogue.ids)}
-    by_pair = {key: part.sort_values("school_year") for key, part in school.groupby(["indicator", "group"])}
-    for indicator_id, group in sorted(by_pair, key=lambda p: (order.get(str(p[0]), len(order)), str(p[1]))):
-        indicator = lab.catalogue.get(str(indicator_id))
-        if indicator is None or indicator.better == "kontekst" or indicator.is_categorical:
+    findings = table_verdicts(lab.kvalitet, lab.catalogue).for_school(school_id)
+    # A published verdict another indicator shows (SocRef Forskel shows the ministry's) is said once.
+    shown_elsewhere = {i.published_verdict for i in lab.catalogue.indicators if i.published_verdict}
+    for finding in findings:
+        if finding.indicator.id in shown_elsewhere:
             continue
-        group, rows = str(group), by_pair[(indicator_id, group)]
-        name, key = label(indicator, group), f"{indicator.id}-{group or 'alle'}"
-
-        def add(target: list[Statement], kind: str, text: str, indicator: Indicator = indicator,
-                key: str = key, name: str = name, group: str = group) -> None:
-            target.append(Statement(f"{kind}-{key}", KVALITET, indicator.id, name, text, group))
-
-        assessment = assess_change(table, school_id, indicator, group)
-        if assessment.verdict in (IMPROVEMENT, DECLINE):
-            add(summary.strengths if assessment.verdict == IMPROVEMENT else summary.concerns, "udvikling",
-                assessment.text)
-        published = rows.loc[(rows["status"] == STATUS_PUBLISHED) & rows["value"].notna(), "school_year"].tolist()
-        steady = _steady_comparison(lab, school_id, indicator, group, published)
-        if steady:
-            better = steady[-1].verdict == BETTER
-            add(summary.strengths if better else summary.concerns, f"niveau-{'over' if better else 'under'}",
-                _steady_text(name, indicator, steady))
-        if assessment.verdict in (NOT_PUBLISHED, TOO_LITTLE_DATA):  # the text names the hidden years
-            add(summary.uncertain, "skjult" if assessment.verdict == NOT_PUBLISHED else "faa-aar", assessment.text)
+        judged = _judged(finding)
+        if judged:
+            (summary.strengths if judged[0] == "styrke" else summary.concerns).append(judged[1])
             continue
-        all_years = sorted(years.get((indicator.id, group), set()) | set(rows["school_year"]))
-        gaps = _gaps_text(name, rows, all_years, kommune_years.get((indicator.id, group), set()),
-                          lab.config.min_group_size)
-        if gaps:
-            add(summary.uncertain, *gaps)
-        jump = _jump_text(name, indicator, assessment)
-        if jump:
-            add(summary.uncertain, "udsving", jump)
+        uncertain = _uncertain(finding)
+        if uncertain:
+            summary.uncertain.append(uncertain)
+    summary.strengths.sort(key=lambda s: s.evidence)
+    summary.concerns.sort(key=lambda s: s.evidence)
+    summary.uncertain.sort(key=lambda s: s.evidence)
+    line = _unpublished_line(findings, lab.config.min_group_size)
+    if line:
+        summary.uncertain.append(line)
 
 
-def _kapacitet_statements(lab: Lab, school_id: str, summary: Summary) -> None:
-    def missing(text: str) -> None:
-        summary.uncertain.append(Statement("kapacitet-mangler", KAPACITET, "", "Kapacitetsinterviews", text))
+def _kapacitet_statements(lab: Lab, school_id: str) -> tuple[list[Statement], list[Statement]]:
+    """(concerns, uncertain) from the interviews: clear gaps between groups, hidden groups."""
+    def missing(text: str) -> tuple[list[Statement], list[Statement]]:
+        return [], [Statement("kapacitet-mangler", KAPACITET, "", "Kapacitetsinterviews", text)]
 
     if lab.kapacitet is None:
-        missing("Der er ingen data fra kapacitetsinterviews i dette laboratorium, så billedet bygger kun på "
-                "kvalitetsrapportens tal.")
-        return
+        return missing("Der er ingen data fra kapacitetsinterviews i dette laboratorium, så billedet bygger kun "
+                       "på kvalitetsrapportens tal.")
     profile = lab.kapacitet.profile
     rows = profile.loc[(profile["school_id"] == school_id) & (profile["statement"] == "")]
     if rows.empty:
-        missing("Der er ingen kapacitetsinterviews for skolen i data, så billedet bygger kun på "
-                "kvalitetsrapportens tal.")
-        return
+        return missing("Der er ingen kapacitetsinterviews for skolen i data, så billedet bygger kun på "
+                       "kvalitetsrapportens tal.")
+    concerns: list[Statement] = []
+    uncertain: list[Statement] = []
     gaps = largest_gaps(profile, school_id, lab.instrument)
     for dimension, name, size, clear, text in zip(gaps["dimension"], gaps["dimension_name"], gaps["gap"],
                                                   gaps["clear"], gaps["text"]):
         if float(size) < NOTABLE_GAP:
             continue
         suffix = " Den forskel er værd at tale om." if clear else ""
-        (summary.concerns if clear else summary.uncertain).append(Statement(
+        (concerns if clear else uncertain).append(Statement(
             f"kapacitet-forskel-{dimension}", KAPACITET, str(dimension), str(name), f"{text}{suffix}"))
     hidden = [g.name for g in lab.instrument.groups
               if rows.loc[rows["group"] == g.id, "suppressed"].astype(bool).any()]
     if hidden:
         who = hidden[0] if len(hidden) == 1 else ", ".join(hidden[:-1]) + " og " + hidden[-1]
-        summary.uncertain.append(Statement(
+        uncertain.append(Statement(
             "kapacitet-skjulte-grupper", KAPACITET, "", "Kapacitetsinterviews",
             f"{who} havde færre end {lab.config.min_group_size} deltagere og vises derfor ikke for sig; deres "
             "svar tæller ikke med i forskellene mellem grupperne."))
+    return concerns, uncertain
+
+
+def _shortened(summary: Summary, kapacitet_concerns: list[Statement], kapacitet_uncertain: list[Statement]) -> Summary:
+    """At most `MAX_STATEMENTS`: strengths and concerns first (strongest evidence), then uncertain."""
+    room_for_kapacitet = min(MAX_KAPACITET, len(kapacitet_concerns))
+    judged = sorted([*((s, True) for s in summary.strengths), *((s, False) for s in summary.concerns)],
+                    key=lambda pair: pair[0].evidence)[:MAX_STATEMENTS - room_for_kapacitet]
+    short = Summary([s for s, strong in judged if strong], [s for s, strong in judged if not strong])
+    short.concerns += kapacitet_concerns[:room_for_kapacitet]
+    room = MAX_STATEMENTS - len(short.strengths) - len(short.concerns)
+    unpublished = [s for s in summary.uncertain if s.id == "ikke-offentliggjort"]
+    rest = [s for s in summary.uncertain if s.id != "ikke-offentliggjort"] + kapacitet_uncertain
+    short.uncertain = rest[:max(room - len(unpublished), 0)] + unpublished
+    return short
 
 
 def data_summary(lab: Lab, school_id: str) -> Summary:
-    """Strengths, concerns and uncertainties for one school, each a short Danish statement with an id."""
+    """Strengths, concerns and uncertainties for one school: at most eight short Danish statements."""
     summary = Summary()
     _indicator_statements(lab, school_id, summary)
-    _kapacitet_statements(lab, school_id, summary)
-    return summary
+    return _shortened(summary, *_kapacitet_statements(lab, school_id))

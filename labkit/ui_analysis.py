@@ -7,8 +7,10 @@ from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
 from labkit.display import bullet_html, callout_html, escape, figure_png, show_callout, show_figure
+from labkit.findings import Finding
 from labkit.kvalitet import LEVEL_SCHOOL
 from labkit.session import Session
+from labkit.verdicts import table_verdicts
 
 AGREEMENT = (("", "–"), ("enig", "Enig"), ("uenig", "Uenig"))
 
@@ -27,16 +29,32 @@ def _indicator_label(session: Session, indicator_id: str, group: str) -> str:
     return f"{name} ({group})" if group else name
 
 
+def finding(session: Session, indicator_id: str, group: str) -> Finding | None:
+    """The verdict engine's finding for the session's school (None: no figures for it)."""
+    verdicts = table_verdicts(session.lab.kvalitet, session.lab.catalogue)
+    return verdicts.get(session.school_id or "", indicator_id, group)
+
+
+def verdict_text(found: Finding) -> str:
+    """What the kit says about one indicator: its development, then its level (one sentence each)."""
+    return " ".join(t for t in (found.development.text, found.level.text) if t and found.indicator.is_judged) \
+        or found.development.text
+
+
 def trend_figure(session: Session, indicator_id: str, group: str) -> tuple[Figure, str]:
-    """The trend figure and the plain-Danish assessment for one indicator."""
-    from labkit.analysis import assess_change, indicator_series
+    """The trend figure and the plain-Danish verdicts for one indicator, both from the same finding."""
+    from labkit.analysis import indicator_series
     from labkit.figures import indicator_trend
 
     indicator = session.lab.catalogue[indicator_id]
-    series = indicator_series(session.lab.kvalitet, session.school_id or "", indicator_id, group)
-    assessment = assess_change(session.lab.kvalitet, session.school_id or "", indicator, group)
+    found = finding(session, indicator_id, group)
+    if found is None:
+        from labkit.figures import message_figure
+
+        return message_figure(indicator.name, "Der er ingen tal for skolen."), ""
+    series = indicator_series(session.lab.kvalitet, session.school_id or "", found)
     figure = indicator_trend(series, indicator, session.school_name, group)
-    return figure, assessment.text
+    return figure, verdict_text(found)
 
 
 def render_summary(session: Session) -> None:
@@ -117,16 +135,19 @@ def funnel_figure(session: Session, indicator_id: str, group: str) -> Figure:
     table = session.lab.kvalitet
     years = table.loc[(table["indicator"] == indicator_id) & table["value"].notna(), "school_year"]
     year = max(years) if len(years) else session.lab.config.school_year
-    data = funnel_data(table, indicator_id, year, group)
+    verdicts = table_verdicts(table, session.lab.catalogue)
+    data = funnel_data(table, verdicts, session.lab.catalogue[indicator_id], year, group)
     # Other schools are anonymous in a school's notebook; only the team's own school is named.
     data["label"] = [session.school_name if sid == session.school_id else "" for sid in data["school_id"]]
     indicator = session.lab.catalogue[indicator_id]
-    return funnel_plot(data, indicator, session.school_name, labels_visible=False, group=group, year=str(year))
+    found = verdicts.get(session.school_id or "", indicator_id, group)
+    verdict = found.level.text if found is not None and found.latest_year == year else ""
+    return funnel_plot(data, indicator, session.school_name, labels_visible=False, group=group, year=str(year),
+                       verdict=verdict)
 
 
 def render_funnel(session: Session) -> None:
-    choices = [(i, g) for i, g in school_indicators(session)
-               if session.lab.catalogue[i].better != "kontekst" and not session.lab.catalogue[i].is_categorical]
+    choices = [(i, g) for i, g in school_indicators(session) if session.lab.catalogue[i].is_judged]
     if not choices:
         show_callout("Der er ingen tal at sammenligne med.", "info")
         return
@@ -151,8 +172,8 @@ def render_kapacitet(session: Session) -> None:
 
     lab = session.lab
     if lab.kapacitet is None:
-        show_callout("Der er ingen data fra kapacitetsinterviews i dette laboratorium endnu. Resten af "
-                     "notesbogen virker uden dem.", "info", "Ingen kapacitetsinterviews")
+        show_callout("Der er ingen data fra kapacitetsinterviews i dette laboratorium endnu.", "info",
+                     "Ingen kapacitetsinterviews")
         return
     profile = lab.kapacitet.profile
     school_rows = profile.loc[profile["school_id"] == session.school_id]

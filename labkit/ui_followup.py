@@ -75,7 +75,14 @@ def followup_figure(session: Session, item: SignFollowUp) -> Figure:
     indicator = session.lab.catalogue[item.indicator_id or ""]
     if item.target is not None:
         indicator = dataclasses.replace(indicator, target=None)  # the team's target replaces the catalogue's
-    series = indicator_series(session.lab.kvalitet, session.school_id or "", indicator, item.group)
+    from labkit.ui_analysis import finding
+
+    found = finding(session, indicator.id, item.group)
+    if found is None:
+        from labkit.figures import message_figure
+
+        return message_figure(indicator.name, "Der er ingen tal for skolen.")
+    series = indicator_series(session.lab.kvalitet, session.school_id or "", found)
     figure = indicator_trend(series, indicator, session.school_name, item.group)
     if item.target is not None and figure.axes:
         axes = figure.axes[0]

@@ -13,7 +13,6 @@ import copy
 import fcntl
 import json
 import os
-import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from labkit.files import write_atomically
 from labkit.problems import LabkitError
 
 WORKSPACE_FOLDER = "arbejde"
@@ -179,19 +179,6 @@ def _parse(text: str) -> dict[str, Any] | None:
         return None
     document.setdefault("conflicts", [])
     return document
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _clock(iso: str | None) -> str:
@@ -376,7 +363,7 @@ class Workspace:
             self._keep_version(document["revision"], previous_text)
         document.update(revision=document["revision"] + 1, saved_at=_now(), school_id=self.school_id,
                         lab=self.lab_name or document.get("lab") or "")
-        _write_atomically(self.path, document_text(document))
+        write_atomically(self.path, document_text(document))
 
     def _versions(self) -> list[tuple[int, str]]:
         """(revision, file name) of the kept versions, oldest first."""
@@ -452,7 +439,7 @@ class Workspace:
         good = self._newest_good_version()
         if good is not None:
             document, text = good
-            _write_atomically(self.path, text)
+            write_atomically(self.path, text)
             self.messages.append(
                 f"Arbejdsfilen var beskadiget. Vi har hentet den seneste gode version fra "
                 f"{_clock(document.get('saved_at'))}. Den beskadigede fil er gemt som {aside.name}.")

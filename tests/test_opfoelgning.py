@@ -13,6 +13,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from labkit.indsatsteori import (
@@ -25,7 +26,7 @@ from labkit.indsatsteori import (
     prefill_baseline,
     with_sign_ids,
 )
-from labkit.lab import load_lab
+from labkit.lab import Lab, load_lab
 from labkit.opfoelgning import (
     IMPROVED,
     NO_NEW_FIGURES,
@@ -34,6 +35,7 @@ from labkit.opfoelgning import (
     OWN_ASSESSMENT,
     TARGET_REACHED,
     follow_up,
+    follow_up_sign,
     observation_path,
     parse_danish_number,
     snapshot_path,
@@ -113,8 +115,8 @@ def test_verdicts_at_lab_2(cycle: Path) -> None:
 
     assert wellbeing.codes == (NORMAL_VARIATION,)
     assert wellbeing.target_reached is False
-    assert "n = 133" in wellbeing.text and "inden for den normale variation" in wellbeing.text
-    assert "år" in wellbeing.text and wellbeing.years >= 3  # judged over several years, not one jump
+    assert "n = 133" in wellbeing.text and "inden for, hvad tallet normalt svinger" in wellbeing.text
+    assert wellbeing.years == 1 and wellbeing.baseline_year == "2025/2026"  # measured from the baseline year
 
     assert calm.verdict == NOT_PUBLISHED
     assert calm.latest != calm.latest  # NaN: the hidden figure is not carried
@@ -123,6 +125,23 @@ def test_verdicts_at_lab_2(cycle: Path) -> None:
     assert HIDDEN_VALUE not in numbers and "4.7" not in calm.text and f"n = {HIDDEN_N}" not in calm.text
 
     assert own.verdict == OWN_ASSESSMENT and "set og hørt" in own.text
+
+
+def test_the_trend_before_the_baseline_is_not_the_teams_effect(sample: Lab) -> None:
+    """Engskolen's absence fell from 9,2 % to 5,4 % before the baseline (2024/2025). A next year at the
+    baseline's level is no effect of the team's actions, however clear the earlier fall was."""
+    new_rows = pd.DataFrame([
+        {"school_id": SCHOOL, "school_name": "Engskolen", "level": "skole", "school_year": "2026/2027",
+         "indicator": "fravaer", "group": "", "value": 5.5, "n": pd.NA, "status": "offentliggjort",
+         "source": "ny.csv", "row": 2, "column": "Værdi"},
+        {"school_id": "", "school_name": "", "level": "kommune", "school_year": "2026/2027",
+         "indicator": "fravaer", "group": "", "value": 7.2, "n": pd.NA, "status": "offentliggjort",
+         "source": "ny.csv", "row": 3, "column": "Værdi"}])
+    table = pd.concat([sample.kvalitet, new_rows], ignore_index=True)
+    sign = Tegn("Mindre fravær", indicator_source("fravaer"), baseline="5,4", baseline_aar="2024/2025")
+    item = follow_up_sign(0, sign, table, sample.catalogue, SCHOOL)
+    assert item.verdict == NORMAL_VARIATION and item.years == 1
+    assert "gik fra 5,4 % i 2024/2025 (baseline) til 5,5 % i 2026/2027" in item.text
 
 
 def test_revision_is_listed_and_versions_are_kept(cycle: Path) -> None:

@@ -11,6 +11,7 @@ import yaml
 
 from labkit.instrument import load_instrument
 from labkit.synthetic import (
+    OTHER_SCHOOLS,
     SAMPLE_SCHOOLS,
     SMALL,
     generate_sample_lab,
@@ -83,11 +84,12 @@ def test_skoleoverblik_has_the_published_columns(lab: Path) -> None:
     assert list(read(lab, "skoleoverblik.csv").columns) == SKOLEOVERBLIK_HEADER
 
 
-def test_six_schools_five_years_with_leading_zeros(lab: Path) -> None:
+def test_six_lab_schools_among_twenty_five_years_with_leading_zeros(lab: Path) -> None:
     frame = read(lab, "skoleoverblik.csv")
-    assert len(frame) == 30
+    everyone = [s.nr for s in (*SAMPLE_SCHOOLS, *OTHER_SCHOOLS)]
+    assert len(frame) == 5 * len(everyone) == 100
     assert frame.groupby("Institutionsnummer")["Skoleår"].apply(list).map(sorted).map(YEARS.__eq__).all()
-    assert sorted(frame["Institutionsnummer"].unique()) == [s.nr for s in SAMPLE_SCHOOLS]
+    assert sorted(frame["Institutionsnummer"].unique()) == sorted(everyone)
     assert frame["Institutionsnummer"].str.fullmatch(r"0\d{5}").all()
     config = yaml.safe_load((lab / "lab.yaml").read_text(encoding="utf-8"))
     assert [s["institutionsnummer"] for s in config["skoler"]] == [s.nr for s in SAMPLE_SCHOOLS]
@@ -147,7 +149,7 @@ def test_trivsel_layout_and_small_groups(lab: Path) -> None:
         "Indikatorsvar",
         "Antal besvarelser",
     ]
-    assert len(frame) == 6 * 5 * 2 * 5
+    assert len(frame) == 20 * 5 * 2 * 5
     assert frame["Indikatorsvar"].between(1, 5).all()
     small = frame[frame["Institutionsnummer"] == SMALL]
     assert (small["Antal besvarelser"] < 5).any()
@@ -169,9 +171,7 @@ def test_supplement_rows(lab: Path) -> None:
     assert frame.loc[frame["Niveau"] != "Skole", "Institutionsnummer"].isna().all()
     schools = frame[frame["Niveau"] == "Skole"]
     assert schools.groupby("Indikator").size().to_dict() == {
-        "Inklusionsgrad": 30,
-        "Nationale test, læsning": 30,
-        "Nationale test, matematik": 30,
+        "Inklusionsgrad": 100,
     }
     trivsel = frame[frame["Gruppe"].notna()]
     assert len(trivsel) == 5 * 2 * 5 * 2 and set(trivsel["Niveau"]) == {"Kommune", "Land"}

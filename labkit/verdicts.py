@@ -1,0 +1,371 @@
+"""The one verdict engine: for every school × indicator × group, a level and a development verdict.
+
+Every consumer (summary, indicator table, figure bands and captions, focus-area candidates,
+baselines, follow-up, handout, Word file, facilitator overview, the consultants' spreadsheet)
+reads `Finding` objects from `lab_verdicts`; nothing computes a verdict a second way.
+
+The rules (docs/statistik.md explains them for consultants):
+- a school's figures are set against the kommune's the same year (else the country's, else the
+  median school's), so a movement of the whole kommune is never one school's finding;
+- noise is the indicator's variogram over all schools in the data (`labkit.statistics`), scaled
+  up for a small school; one-decimal rounding is its floor;
+- development: a least-squares trend over the comparable years (3–8, none across a break in the
+  catalogue's `brud`) whose p-value survives Holm's correction over all the school's statements,
+  and that still points the same way and stays beyond noise (p < 5 %) when any one year is left out;
+- level: the latest figure against the kommune, beyond the school's own year-to-year noise, after
+  the same Holm correction; where the ministry publishes its own verdict, that verdict is shown;
+- context figures (elevtal, klassekvotient) are described, never judged.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from labkit import verdict_texts as texts
+from labkit.catalogue import (
+    PUPIL_MEAN,
+    PUPIL_SHARE,
+    Catalogue,
+    Indicator,
+)
+from labkit.findings import (  # noqa: F401 - the engine's codes and types are read from here too
+    BEDRE,
+    BRUD,
+    DAARLIGERE,
+    DEVELOPMENT_CODES,
+    FAMILY_ALPHA,
+    FOR_FAA_AAR,
+    IKKE_OFFENTLIGGJORT,
+    INGEN_VURDERING,
+    LEVEL_CODES,
+    NORMAL,
+    OVER,
+    PAA_NIVEAU,
+    ROBUST_P,
+    UNDER,
+    BaselineChange,
+    Development,
+    Finding,
+    Level,
+    Noise,
+    Verdicts,
+    size_factor,
+)
+from labkit.kvalitet import LEVEL_KOMMUNE, LEVEL_LAND, LEVEL_SCHOOL, STATUS_PUBLISHED, STATUS_TOO_FEW
+from labkit.statistics import (
+    change_since,
+    holm,
+    latest_surprise,
+    quantile,
+    trends,
+    two_sided_p_array,
+    variogram,
+)
+
+MIN_YEARS, MAX_YEARS = 3, 8
+MEDIAN_REFERENCE_SCHOOLS = 5  # without kommune/land figures, the median of at least this many schools
+SIZE_INDICATOR = "elevtal"
+
+
+# --- one indicator × group, all schools at once --------------------------------------------------
+
+
+@dataclass
+class _Raw:
+    """A finding before Holm's correction decides the codes."""
+
+    school_id: str
+    indicator: Indicator
+    group: str
+    facts: dict
+    level_p: float = math.nan
+    development_p: float = math.nan
+
+
+def _start(year: str) -> int:
+    return int(year[:4])
+
+
+def _school_year(start: int) -> str:
+    return f"{start}/{start + 1}"
+
+
+def _reference(rows: pd.DataFrame, values: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, str, np.ndarray,
+                                                                                    np.ndarray]:
+    """(reference per year, its kind, kommune per year, land per year)."""
+    by_level = {}
+    for level in (LEVEL_KOMMUNE, LEVEL_LAND):
+        part = rows.loc[(rows["level"] == level) & rows["value"].notna()]
+        found = dict(zip(part["school_year"].map(_start), part["value"].astype(float)))
+        by_level[level] = np.array([found.get(int(s), math.nan) for s in starts])
+    for level, kind in ((LEVEL_KOMMUNE, "kommune"), (LEVEL_LAND, "land")):
+        if np.isfinite(by_level[level]).any():
+            return by_level[level], kind, by_level[LEVEL_KOMMUNE], by_level[LEVEL_LAND]
+    counts = np.isfinite(values).sum(axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN year has no median: NaN is right
+        median = np.nanmedian(values, axis=0) if len(values) else np.full(len(starts), math.nan)
+    if (counts >= MEDIAN_REFERENCE_SCHOOLS).any():
+        return np.where(counts >= MEDIAN_REFERENCE_SCHOOLS, median, math.nan), "median", \
+            by_level[LEVEL_KOMMUNE], by_level[LEVEL_LAND]
+    return np.zeros(len(starts)), "", by_level[LEVEL_KOMMUNE], by_level[LEVEL_LAND]
+
+
+def _sizes(indicator: Indicator, schools: list[str], n: np.ndarray,
+           elevtal: dict[str, float]) -> tuple[np.ndarray, str]:
+    """Each school's size for the small-school rule: its median n where published, else Elevtal."""
+    if indicator.uncertainty in (PUPIL_MEAN, PUPIL_SHARE) and len(n) and np.isfinite(n).any(axis=1).all():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.nanmedian(n, axis=1), "n"
+    sizes = np.array([elevtal.get(s, math.nan) for s in schools])
+    return (sizes, "elevtal") if np.isfinite(sizes).any() else (np.full(len(schools), math.nan), "")
+
+
+def _sampling_variance(indicator: Indicator, value: float, n: float) -> float:
+    """The pure sampling variance of one figure from n pupils (0 when it cannot be known)."""
+    if not (n > 0) or math.isnan(value):
+        return 0.0
+    if indicator.uncertainty == PUPIL_MEAN and indicator.pupil_sd:
+        return indicator.pupil_sd**2 / n
+    if indicator.uncertainty == PUPIL_SHARE:
+        share = min(max(value / 100, 0.0), 1.0)
+        return 1e4 * max(share * (1 - share), 0.25 / n) / n  # never 0 at 0 % or 100 %
+    return 0.0
+
+
+def _comparable(starts: np.ndarray, indicator: Indicator, catalogue: Catalogue) -> tuple[np.ndarray, str, int]:
+    """(mask of comparable years, the latest break's description, the year the series restarts)."""
+    breaks = catalogue.breaks_of(indicator.id)
+    latest = int(starts.max()) if len(starts) else 0
+    restarts = [b for b in breaks if b.restart <= latest or b.covers(latest)]
+    mask = np.ones(len(starts), dtype=bool)
+    if not restarts:
+        return mask, "", 0
+    last = max(restarts, key=lambda b: b.restart)
+    mask &= starts >= last.restart
+    for b in breaks:
+        mask &= ~np.array([b.covers(int(s)) for s in starts], dtype=bool)
+    return mask, last.description, last.restart
+
+
+def _indicator_raws(rows: pd.DataFrame, indicator: Indicator, group: str, catalogue: Catalogue,
+                    elevtal: dict[str, float], verdict_rows: pd.DataFrame | None) -> tuple[list[_Raw], Noise | None]:
+    school_rows = rows.loc[rows["level"] == LEVEL_SCHOOL]
+    if school_rows.empty:
+        return [], None
+    schools = sorted(set(school_rows["school_id"]))
+    starts = np.array(sorted({_start(y) for y in rows["school_year"]}), dtype=int)
+    column = {int(s): i for i, s in enumerate(starts)}
+    index = {s: i for i, s in enumerate(schools)}
+    shape = (len(schools), len(starts))
+    values, n = np.full(shape, math.nan), np.full(shape, math.nan)
+    status = np.full(shape, "", dtype=object)
+    r = np.fromiter((index[s] for s in school_rows["school_id"]), dtype=int, count=len(school_rows))
+    c = np.fromiter((column[_start(y)] for y in school_rows["school_year"]), dtype=int, count=len(school_rows))
+    status[r, c] = school_rows["status"].to_numpy(dtype=object)
+    published = (school_rows["status"] == STATUS_PUBLISHED).to_numpy() & school_rows["value"].notna().to_numpy()
+    values[r[published], c[published]] = school_rows["value"].to_numpy(dtype=float, na_value=math.nan)[published]
+    n[r, c] = school_rows["n"].to_numpy(dtype=float, na_value=math.nan)
+    reference, reference_kind, kommune, land = _reference(rows, values, starts)
+    if indicator.published_verdict:  # a difference to the ministry's own reference is relative already
+        reference, reference_kind = np.zeros(len(starts)), ""
+    relative = values - reference
+    sizes, size_kind = _sizes(indicator, schools, n, elevtal)
+    finite_sizes = sizes[np.isfinite(sizes) & (sizes > 0)]
+    typical = float(finite_sizes.mean()) if len(finite_sizes) else math.nan
+    comparable, break_note, restart = _comparable(starts, indicator, catalogue)
+    step = 10.0 ** -indicator.decimals
+    rounding = step * step / 12 * (2 if reference_kind in ("kommune", "land") else 1)  # school and reference
+    factors = np.array([size_factor(s, typical) for s in sizes])
+    noise = Noise(variogram(relative[:, comparable], starts[comparable], floor=2 * rounding, weights=factors),
+                  typical, size_kind, reference_kind)
+    ministry = _ministry_verdicts(verdict_rows, schools, column) if verdict_rows is not None else None
+    raws: list[_Raw] = []
+    for i, school in enumerate(schools):
+        facts = _facts(i, starts, values, n, status, relative, comparable, kommune, land, reference,
+                       reference_kind, noise, factors[i], sizes[i], indicator, rounding)
+        facts.update(break_note=break_note, restart=restart, ministry=ministry[i] if ministry is not None else None)
+        raws.append(_Raw(school, indicator, group, facts))
+    _test_developments(raws, starts, relative, comparable, noise, factors, indicator)
+    _test_levels(raws, noise, indicator)
+    return raws, noise
+
+
+def _ministry_verdicts(verdict_rows: pd.DataFrame, schools: list[str], column: dict[int, int]) -> np.ndarray:
+    """The ministry's published verdict (−1/0/1) per school and year (NaN where none)."""
+    found = np.full((len(schools), len(column)), math.nan)
+    index = {s: i for i, s in enumerate(schools)}
+    part = verdict_rows.loc[(verdict_rows["level"] == LEVEL_SCHOOL) & verdict_rows["value"].notna()
+                            & (verdict_rows["status"] == STATUS_PUBLISHED)]
+    for school, year, value in zip(part["school_id"], part["school_year"], part["value"].astype(float)):
+        if school in index and _start(year) in column:
+            found[index[school], column[_start(year)]] = value
+    return found
+
+
+def _facts(i: int, starts: np.ndarray, values: np.ndarray, n: np.ndarray, status: np.ndarray,
+           relative: np.ndarray, comparable: np.ndarray, kommune: np.ndarray, land: np.ndarray,
+           reference: np.ndarray, reference_kind: str, noise: Noise, factor: float, size: float,
+           indicator: Indicator, rounding: float) -> dict:
+    shown = np.flatnonzero(np.isfinite(values[i]))
+    present = np.flatnonzero(status[i] != "")
+    latest = int(shown[-1]) if len(shown) else -1
+    after = present[present > latest] if latest >= 0 else present
+    hidden = tuple(_school_year(int(starts[j])) for j in after)
+    too_few = tuple(_school_year(int(starts[j])) for j in after if status[i, j] == STATUS_TOO_FEW)
+    facts: dict = {"starts": starts, "values": values[i], "hidden": hidden, "too_few": too_few,
+                   "latest": latest, "kommune": kommune, "land": land, "reference": reference,
+                   "reference_kind": reference_kind, "factor": factor, "size": size,
+                   "year_sd": noise.year_sd(size), "band_quantile": quantile(noise.vario.df)}
+    if latest >= 0:
+        sampling = _sampling_variance(indicator, float(values[i, latest]), float(n[i, latest]))
+        own = noise.vario.sill * factor if noise.vario.usable else math.nan
+        facts["level_sd"] = math.sqrt(max(own, sampling) + rounding) if not math.isnan(own) else math.nan
+        facts["n"] = float(n[i, latest])
+        year_values = values[:, latest]
+        facts["rank_below"] = int((year_values[np.isfinite(year_values)] < values[i, latest]).sum())
+        facts["schools"] = int(np.isfinite(year_values).sum())
+    usable = np.flatnonzero(comparable & np.isfinite(relative[i]))[-MAX_YEARS:]
+    facts["trend_columns"] = usable
+    facts["earlier_published"] = int((~comparable & np.isfinite(values[i])).sum())
+    return facts
+
+
+def _test_developments(raws: list[_Raw], starts: np.ndarray, relative: np.ndarray, comparable: np.ndarray,
+                       noise: Noise, factors: np.ndarray, indicator: Indicator) -> None:
+    """Trend, leave-one-out and latest-year tests, vectorised over schools with the same years."""
+    if not noise.vario.usable or not indicator.is_judged:
+        return
+    patterns: dict[tuple[int, ...], list[int]] = {}
+    for i, raw in enumerate(raws):
+        columns = tuple(int(j) for j in raw.facts["trend_columns"])
+        if len(columns) >= MIN_YEARS:
+            patterns.setdefault(columns, []).append(i)
+    for columns, members in patterns.items():
+        cols = np.array(columns)
+        years = starts[cols].astype(float)
+        rows = relative[np.ix_(np.array(members), cols)]
+        found = trends(years, rows, noise.vario, factors[members])
+        surprise, surprise_p = latest_surprise(years, rows, noise.vario, factors[members])
+        absolute = trends(years, rows + raws[members[0]].facts["reference"][cols], noise.vario, factors[members])
+        reference_trend = float(np.polyfit(years, raws[members[0]].facts["reference"][cols], 1)[0]) \
+            if raws[members[0]].facts["reference_kind"] else 0.0
+        for k, i in enumerate(members):
+            raws[i].development_p = float(found.p[k]) if found.loo_p[k] <= ROBUST_P else 1.0
+            raws[i].facts["trend"] = {
+                "years": tuple(_school_year(int(y)) for y in years), "slope": float(found.slope[k]),
+                "relative_change": float(found.change[k]), "se": float(found.se[k] * found.span),
+                "p": float(found.p[k]), "loo_p": float(found.loo_p[k]), "weakest": int(found.weakest[k]),
+                "change": float(absolute.change[k]), "absolute_p": float(absolute.p[k]),
+                "absolute_loo_p": float(absolute.loo_p[k]),
+                "reference_change": reference_trend * found.span,
+                "surprise": float(surprise[k]), "surprise_p": float(surprise_p[k]),
+            }
+
+
+def _test_levels(raws: list[_Raw], noise: Noise, indicator: Indicator) -> None:
+    if not indicator.is_judged:
+        return
+    rows = [raw for raw in raws if raw.facts["latest"] >= 0 and raw.facts.get("ministry") is None]
+    differences = np.array([raw.facts["values"][raw.facts["latest"]] - raw.facts["reference"][raw.facts["latest"]]
+                            for raw in rows])
+    sds = np.array([raw.facts.get("level_sd", math.nan) for raw in rows])
+    if not len(rows):
+        return
+    p = two_sided_p_array(differences, sds**2, noise.vario.df)
+    for raw, value in zip(rows, p):
+        if raw.facts["reference_kind"] and np.isfinite(raw.facts["reference"][raw.facts["latest"]]):
+            raw.level_p = float(value)
+
+
+# --- the whole table ------------------------------------------------------------------------
+
+
+def compute_verdicts(kvalitet: pd.DataFrame, catalogue: Catalogue, alpha: float = FAMILY_ALPHA,
+                     schools: set[str] | None = None) -> Verdicts:
+    """All findings for every school in the table (or only for `schools`; the noise always comes from
+    every school), with Holm's correction over each school's statements."""
+    verdicts = Verdicts()
+    sizes = kvalitet.loc[(kvalitet["indicator"] == SIZE_INDICATOR) & (kvalitet["level"] == LEVEL_SCHOOL)
+                         & kvalitet["value"].notna()]
+    elevtal = {str(k): float(v) for k, v in sizes.groupby("school_id")["value"].median().items()}
+    by_pair = dict(tuple(kvalitet.groupby(["indicator", "group"], sort=False)))
+    raws: list[_Raw] = []
+    for indicator in catalogue.indicators:
+        groups = sorted(str(g) for (i, g) in by_pair if i == indicator.id)
+        verdict_source = indicator.published_verdict
+        for group in groups:
+            rows = by_pair[(indicator.id, group)]
+            verdict_rows = by_pair.get((verdict_source, group)) if verdict_source else None
+            found, noise = _indicator_raws(rows, indicator, group, catalogue, elevtal, verdict_rows)
+            raws.extend(raw for raw in found if schools is None or raw.school_id in schools)
+            if noise is not None:
+                verdicts.noise[(indicator.id, group)] = noise
+    by_school: dict[str, list[_Raw]] = {}
+    for raw in raws:
+        by_school.setdefault(raw.school_id, []).append(raw)
+    for school_raws in by_school.values():
+        p = [x for raw in school_raws for x in (raw.development_p, raw.level_p)]
+        rejected = holm(p, alpha)
+        for k, raw in enumerate(school_raws):
+            finding = texts.finding(raw.school_id, raw.indicator, raw.group, raw.facts,
+                                    bool(rejected[2 * k]), bool(rejected[2 * k + 1]), raw.development_p,
+                                    raw.level_p)
+            verdicts.findings[(raw.school_id, raw.indicator.id, raw.group)] = finding
+    return verdicts
+
+
+def baseline_change(kvalitet: pd.DataFrame, catalogue: Catalogue, school_id: str, indicator: Indicator,
+                    group: str, baseline_year: str) -> BaselineChange:
+    """How the school's figure moved from `baseline_year` to the published years after it, against the
+    reference, with the indicator's noise (the follow-up's one test per sign; no trend from before)."""
+    verdicts = table_verdicts(kvalitet, catalogue)
+    noise, found = verdicts.noise.get((indicator.id, group)), verdicts.get(school_id, indicator.id, group)
+    if noise is None or found is None or not noise.vario.usable:
+        return BaselineChange(FOR_FAA_AAR)
+    rows = kvalitet.loc[(kvalitet["indicator"] == indicator.id) & (kvalitet["group"] == group)]
+    starts = np.array(sorted({_start(y) for y in rows["school_year"]}), dtype=int)
+    comparable, break_note, restart = _comparable(starts, indicator, catalogue)
+    base = _start(baseline_year)
+    if restart > base or not comparable[starts == base].all():
+        return BaselineChange(BRUD, break_note=break_note)
+    own = rows.loc[(rows["level"] == LEVEL_SCHOOL) & (rows["school_id"] == school_id)
+                   & (rows["status"] == STATUS_PUBLISHED) & rows["value"].notna()]
+    values = dict(zip(own["school_year"].map(_start), own["value"].astype(float)))
+    school = np.array([values.get(int(y), math.nan) for y in starts])
+    reference = np.zeros(len(starts)) if indicator.published_verdict else _reference(
+        rows, school[None, :], starts)[0]
+    used = comparable & (starts >= base) & np.isfinite(school)
+    against_reference = bool(np.isfinite(reference[used]).all())
+    if not against_reference:  # the kommune's figure of a year is missing: the school's own change
+        reference = np.zeros(len(starts))
+    if not used[starts == base].any() or used.sum() < 2:
+        return BaselineChange(FOR_FAA_AAR)
+    years = starts[used].astype(float)
+    relative, se, p = change_since(years, (school - reference)[used], base, noise.vario, found.noise_factor)
+    own_change = change_since(years, school[used], base, noise.vario, found.noise_factor)[0]
+    reference_change = own_change - relative
+    return BaselineChange("", tuple(f"{int(y)}/{int(y) + 1}" for y in years[1:]), own_change, relative,
+                          reference_change if against_reference else math.nan, se, p, break_note,
+                          against_reference)
+
+
+_CACHE: dict[int, tuple[weakref.ref, int, Verdicts]] = {}
+
+
+def table_verdicts(kvalitet: pd.DataFrame, catalogue: Catalogue) -> Verdicts:
+    """`compute_verdicts`, remembered for as long as the (never changed) table lives."""
+    key = id(kvalitet)
+    entry = _CACHE.get(key)
+    if entry is None or entry[0]() is not kvalitet or entry[1] != id(catalogue):
+        entry = (weakref.ref(kvalitet, lambda _: _CACHE.pop(key, None)), id(catalogue),
+                 compute_verdicts(kvalitet, catalogue))
+        _CACHE[key] = entry
+    return entry[2]
