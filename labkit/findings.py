@@ -198,3 +198,10 @@ def level_word(level: Level) -> str:
     if level.code in (OVER, UNDER) and level.favourable is not None:
         return f"{word} ({'bedre' if level.favourable else 'dårligere'})"
     return word
+
+
+def development_word(development: Development) -> str:
+    """The development verdict for a table cell; an out-of-pattern latest year is said as such."""
+    if development.code == NORMAL and development.unusual_latest:
+        return "Usædvanligt i år"
+    return DEVELOPMENT_WORDS[development.code]

@@ -26,7 +26,7 @@ def _summary(session: Session, section: Section) -> None:
 
 def _overview_table(session: Session, section: Section) -> None:
     """Every indicator the school has: latest figure, kommune, land, level and development, in one table."""
-    from labkit.findings import DEVELOPMENT_WORDS, level_word
+    from labkit.findings import development_word, level_word
     from labkit.numbers import format_number
     from labkit.verdicts import table_verdicts
 
@@ -36,14 +36,18 @@ def _overview_table(session: Session, section: Section) -> None:
         indicator = found.indicator
         if indicator.is_categorical:
             continue
-        latest = format_number(found.value, indicator.decimals) if found.latest_year else "ikke offentliggjort"
-        unit = " %" if indicator.unit == "%" and found.latest_year else ""
-        numbers = [latest + unit, format_number(found.kommune, indicator.decimals),
-                   format_number(found.land, indicator.decimals)]
+        unit = " %" if indicator.unit == "%" else ""
+
+        def shown(value: float, unit: str = unit, decimals: int = indicator.decimals) -> str:
+            text = format_number(value, decimals)
+            return text + unit if text != "–" else text
+
+        numbers = [shown(found.value) if found.latest_year else "ikke offentliggjort", shown(found.kommune),
+                   shown(found.land)]
         rows.append(f"<tr><td>{escape(found.label)}</td><td>{escape(found.latest_year or '–')}</td>"
                     + "".join(f"<td class='tal'>{escape(number)}</td>" for number in numbers)
                     + f"<td>{escape(level_word(found.level))}</td>"
-                    + f"<td>{escape(DEVELOPMENT_WORDS[found.development.code])}</td></tr>")
+                    + f"<td>{escape(development_word(found.development))}</td></tr>")
     if not rows:
         show_callout("Der er ingen kvalitetsrapport-tal for skolen.", "advarsel")
         return

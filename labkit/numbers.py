@@ -6,6 +6,7 @@ which is not the same as 0 and not the same as a typing error: the parser tells 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -123,6 +124,7 @@ def parse_number(cell: object, decimal_mark: DecimalMark = DecimalMark.COMMA) ->
     return ParsedNumber(None, error="tekst, hvor der skulle stå et tal")
 
 
+@functools.lru_cache(maxsize=65536)  # pure; a national table writes the same one-decimal figures again and again
 def format_number(value: float, decimals: int = 1) -> str:
     """Write a number the Danish way: `7,3`, `2.351`, `-0,5`; halves round up (7,25 → 7,3).
 

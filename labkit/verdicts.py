@@ -188,9 +188,10 @@ def _indicator_raws(rows: pd.DataFrame, indicator: Indicator, group: str, catalo
                   typical, size_kind, reference_kind)
     ministry = _ministry_verdicts(verdict_rows, schools, column) if verdict_rows is not None else None
     raws: list[_Raw] = []
+    band_quantile = quantile(noise.vario.df)  # one t quantile per indicator, not per school
     for i, school in enumerate(schools):
         facts = _facts(i, starts, values, n, status, relative, comparable, kommune, land, reference,
-                       reference_kind, noise, factors[i], sizes[i], indicator, rounding)
+                       reference_kind, noise, factors[i], sizes[i], indicator, rounding, band_quantile)
         facts.update(break_note=break_note, restart=restart, ministry=ministry[i] if ministry is not None else None)
         raws.append(_Raw(school, indicator, group, facts))
     _test_developments(raws, starts, relative, comparable, noise, factors, indicator)
@@ -213,7 +214,7 @@ def _ministry_verdicts(verdict_rows: pd.DataFrame, schools: list[str], column: d
 def _facts(i: int, starts: np.ndarray, values: np.ndarray, n: np.ndarray, status: np.ndarray,
            relative: np.ndarray, comparable: np.ndarray, kommune: np.ndarray, land: np.ndarray,
            reference: np.ndarray, reference_kind: str, noise: Noise, factor: float, size: float,
-           indicator: Indicator, rounding: float) -> dict:
+           indicator: Indicator, rounding: float, band_quantile: float) -> dict:
     shown = np.flatnonzero(np.isfinite(values[i]))
     present = np.flatnonzero(status[i] != "")
     latest = int(shown[-1]) if len(shown) else -1
@@ -223,7 +224,7 @@ def _facts(i: int, starts: np.ndarray, values: np.ndarray, n: np.ndarray, status
     facts: dict = {"starts": starts, "values": values[i], "hidden": hidden, "too_few": too_few,
                    "latest": latest, "kommune": kommune, "land": land, "reference": reference,
                    "reference_kind": reference_kind, "factor": factor, "size": size,
-                   "year_sd": noise.year_sd(size), "band_quantile": quantile(noise.vario.df)}
+                   "year_sd": noise.year_sd(size), "band_quantile": band_quantile}
     if latest >= 0:
         sampling = _sampling_variance(indicator, float(values[i, latest]), float(n[i, latest]))
         own = noise.vario.sill * factor if noise.vario.usable else math.nan

@@ -34,14 +34,15 @@ NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
         ("code", START),
         ("md", "## Dagens program\n\nDe blokke, der bruger denne notesbog, er fremhævet."),
         ("code", 'lk.show_agenda(session, "1_data_og_analyse")'),
-        ("md", ("## Kort fortalt\n\nEt forslag til, hvad tallene siger. Er I enige? Sig til eller fra ved hvert "
-               "punkt – jeres svar bliver gemt.")),
+        ("md", ("## Kort fortalt\n\nEt forslag til, hvad tallene siger. Er I enige eller uenige? Svar ved hvert "
+               "punkt – jeres svar bliver gemt. De stærkeste fund står først.")),
         ("code", "lk.show_summary(session)"),
         ("md", ("## Skolens tal over tid\n\nVælg en indikator. Skolen står sammen med kommunen og landet, "
-               "og det grå bånd viser, hvor meget tallet kan svinge af sig selv.")),
+               "og det grå bånd viser, hvor meget skolens tal normalt svinger fra år til år. Teksten under figuren "
+               "siger, om udviklingen over flere år er mere end det – sat i forhold til kommunen.")),
         ("code", "lk.show_indicators(session)"),
-        ("md", ("## Skolen blandt kommunens skoler\n\nHver prik er en skole. Prikker inden for tragten "
-               "ligger inden for det, man kan forvente ud fra skolens størrelse.")),
+        ("md", ("## Skolen blandt kommunens skoler\n\nHver prik er en skole. Tragten viser, hvor langt fra "
+               "kommunen en skole af den størrelse ligger, alene fordi dens tal svinger fra år til år.")),
         ("code", "lk.show_funnel(session)"),
         ("md", ("## Kapacitetsinterviews\n\nHvordan vurderer grupperne skolens kapacitet? Se især efter, "
                "hvor grupperne er uenige.")),

@@ -7,12 +7,14 @@ figure, one school with a broken number) serves most tests; it runs once per tes
 from __future__ import annotations
 
 import base64
+import html
 import re
 import shutil
 from html import unescape
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import SENTINEL, file_tree, plant_sub_threshold_figure
@@ -20,6 +22,11 @@ from pypdf import PdfReader
 
 from labkit.cli import main
 from labkit.config import load_config
+from labkit.findings import development_word, level_word
+from labkit.lab import load_lab
+from labkit.summary import data_summary
+from labkit.ui_analysis import verdict_text
+from labkit.verdicts import table_verdicts
 from labkit.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -358,3 +365,73 @@ def test_a_school_that_hangs_or_kills_its_kernel_fails_alone(
     died = render.render_school(str(lab), dying, names[dying], str(out), ("html",))
     assert not died.ok and "stoppede uventet" in died.errors[0] and "Traceback" not in died.errors[0]
     assert render.render_school(str(lab), fifth, names[fifth], str(out), ("html",)).ok
+
+
+CAPTIONED = re.compile(r'<figcaption>Figur \d+\. (.*?)</figcaption></figure><div class="labkit-callout[^>]*>(.*?)</div>',
+                       re.DOTALL)
+TABLE_ROW = re.compile(r"<tr><td>([^<]*)</td><td>[^<]*</td>(?:<td class=.tal.>[^<]*</td>){3}<td>([^<]*)</td>"
+                       r"<td>([^<]*)</td></tr>")
+
+
+def test_summary_table_and_figure_captions_say_the_same(rendered: tuple[Path, object]) -> None:
+    """For every strength and concern in a handout's summary, the indicator table and the figure's
+    caption for the same indicator carry the same verdict: all three read one finding."""
+    lab, _ = rendered
+    data = load_lab(lab)
+    verdicts = table_verdicts(data.kvalitet, data.catalogue)
+    checked = 0
+    for school_id, path in files_of(lab, ".html").items():
+        page = path.read_text(encoding="utf-8")
+        captions = {html.unescape(label): html.unescape(text) for label, text in CAPTIONED.findall(page)}
+        table = {html.unescape(label): (level, development) for label, level, development in TABLE_ROW.findall(page)}
+        summary = data_summary(data, school_id)
+        for statement in summary.strengths + summary.concerns:
+            if statement.source != "kvalitetsrapport":
+                continue
+            finding = verdicts.get(school_id, statement.subject_id, statement.group)
+            assert finding is not None and statement.text in html.unescape(page)
+            level, development = table[finding.label]
+            assert (level, development) == (level_word(finding.level), development_word(finding.development))
+            strong = statement in summary.strengths
+            said = {"udvikling": development == ("Bedre over flere år" if strong else "Dårligere over flere år"),
+                    "niveau": level.endswith("(bedre)" if strong else "(dårligere)") or finding.level.by_ministry}
+            assert said["udvikling"] or said["niveau"], (school_id, statement.id, level, development)
+            if finding.label in captions:
+                caption = captions[finding.label]
+                assert caption == verdict_text(finding)
+                for part in (finding.development.text, finding.level.text):
+                    if part in statement.text:
+                        assert part in caption
+                checked += 1
+    assert checked >= 2  # the sample's planted findings have figures in the handout
+
+
+def test_the_consultants_overview_has_every_verdict_and_no_hidden_figure(rendered: tuple[Path, object],
+                                                                         tmp_path: Path) -> None:
+    lab, _ = rendered
+    folder = lab / "uddelingsark"
+    text = (folder / "oversigt.csv").read_text(encoding="utf-8-sig")
+    rows = [line.split(";") for line in text.splitlines()]
+    assert rows[0] == ["Institutionsnummer", "Skole", "Indikator", "Gruppe", "Skoleår", "Værdi", "Antal", "Kommune",
+                       "Land", "Niveau", "Udvikling", "Begrundelse"]
+    data = load_lab(lab)
+    findings = [f for s in data.config.schools for f in table_verdicts(data.kvalitet, data.catalogue).for_school(s.id)]
+    assert len(rows) - 1 == len(findings)  # one row per lab school × indicator × group, comparison schools not
+    assert {r[0] for r in rows[1:]} == set(data.config.school_names)
+    assert {r[9] for r in rows[1:]} <= {"over", "under", "paa_niveau", "for_faa_aar", "ikke_offentliggjort", "brud",
+                                        "ingen_vurdering"}
+    assert {r[10] for r in rows[1:]} <= {"bedre", "daarligere", "normal", "for_faa_aar", "ikke_offentliggjort",
+                                         "brud", "ingen_vurdering"}
+    absence = next(r for r in rows if r[0] == "061001" and r[2] == "fravaer")
+    assert absence[4:7] == ["2024/2025", "5,4", ""] and absence[10] == "bedre"
+    assert SENTINEL not in text and SENTINEL.replace(",", ".") not in text  # Lille Mølle's hidden group
+    workbook = openpyxl.load_workbook(folder / "oversigt.xlsx")
+    sheet = workbook["Oversigt"]
+    assert [c.value for c in sheet[1]] == rows[0] and sheet.max_row == len(rows)
+    assert next(r for r in sheet.iter_rows(values_only=True) if r[0] == "061001" and r[2] == "fravaer")[5] == 5.4
+    # --format xlsx alone, into another folder: only the overview, no handouts and no kernels.
+    alone = CliRunner().invoke(main, ["render", str(lab), "--format", "xlsx", "--ud", str(tmp_path / "ud"),
+                                      "--stille"])
+    assert alone.exit_code == 0, alone.output
+    assert sorted(p.name for p in (tmp_path / "ud").iterdir()) == ["oversigt.csv", "oversigt.xlsx"]
+    assert "Lavede oversigten på" in alone.output and "." not in alone.output.split("på ")[1].split(" s")[0]

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from labkit.catalogue import Break, Catalogue
+from labkit.catalogue import Break, Catalogue, parse_catalogue
 from labkit.findings import (
     BEDRE,
     BRUD,
@@ -24,6 +25,7 @@ from labkit.findings import (
     UNDER,
 )
 from labkit.lab import Lab
+from labkit.problems import LabkitError
 from labkit.simulation import Planted, municipality, null_study, power_study
 from labkit.statistics import contrast_variance, holm, holm_adjusted, slope_weights, trends, variogram
 from labkit.verdicts import compute_verdicts
@@ -249,3 +251,41 @@ def test_breaks_are_read_from_the_catalogue(sample: Lab) -> None:
     corona = [b for b in sample.catalogue.breaks_of("karaktergennemsnit") if b.last]
     assert corona and corona[0].restart == 2021 and corona[0].covers(2020) and not corona[0].covers(2021)
     assert Break(("fravaer",), "2019/2020", "", "nye regler").restart == 2019
+
+
+CATALOGUE_ENTRY = {"id": "x", "navn": "X", "område": "trivsel", "enhed": "%", "skala": [0, 100], "bedre": "højere",
+                   "kolonner": ["X"]}
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"usikkerhed": "procent"}, "»usikkerhed« skal være et af elevgennemsnit, elevandel, skoletal"),
+    ({"usikkerhed": "elevgennemsnit"}, "et elevgennemsnit skal have »elevspredning«"),
+    ({"usikkerhed": "elevgennemsnit", "elevspredning": "stor"}, "»elevspredning« skal være et positivt tal"),
+    ({"vurdering": "findes_ikke"}, "»vurdering« peger på »findes_ikke«, som ikke findes i kataloget"),
+])
+def test_a_wrong_uncertainty_is_refused_in_danish(change: dict, message: str) -> None:
+    data = {"områder": [{"id": "trivsel", "navn": "Trivsel"}], "indikatorer": [{**CATALOGUE_ENTRY, **change}]}
+    with pytest.raises(LabkitError, match=re.escape(message)):
+        parse_catalogue(data, "skabeloner/indikatorer.yaml")
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ({"indikatorer": ["y"], "fra": "2019/2020", "beskrivelse": "b"}, "brud nr. 1: indikatoren »y« findes ikke"),
+    ({"indikatorer": ["x"], "fra": "2019", "beskrivelse": "b"}, "»2019« er ikke et skoleår som »2020/2021«"),
+    ({"indikatorer": ["x"], "fra": "2021/2022", "til": "2019/2020", "beskrivelse": "b"}, "»til« (2019/2020) ligger før"),
+    ({"indikatorer": ["x"], "fra": "2019/2020"}, "brud nr. 1: mangler nøglen »beskrivelse«"),
+])
+def test_a_wrong_break_is_refused_in_danish(entry: dict, message: str) -> None:
+    data = {"områder": [{"id": "trivsel", "navn": "Trivsel"}], "indikatorer": [CATALOGUE_ENTRY], "brud": [entry]}
+    with pytest.raises(LabkitError, match=re.escape(message)):
+        parse_catalogue(data, "skabeloner/indikatorer.yaml")
+
+
+def test_an_old_catalogue_without_kinds_still_works() -> None:
+    """A lab made before `usikkerhed` existed: its indicators count as school rates, never as shares."""
+    catalogue = parse_catalogue({"områder": [{"id": "trivsel", "navn": "Trivsel"}],
+                                 "indikatorer": [CATALOGUE_ENTRY, {**CATALOGUE_ENTRY, "id": "k", "navn": "K", "kolonner": ["K"],
+                                                                   "bedre": "kontekst"}]}, "gammel.yaml")
+    assert catalogue["x"].uncertainty == "skoletal" and catalogue["x"].is_judged
+    assert catalogue["k"].uncertainty == "kontekst" and not catalogue["k"].is_judged
+    assert catalogue.breaks == ()
