@@ -9,18 +9,20 @@ from __future__ import annotations
 import math
 import re
 import textwrap
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from labkit.catalogue import Indicator
+from labkit.catalogue import Break, Indicator
 from labkit.figures import (
     FONT,
     THEME,
@@ -61,13 +63,15 @@ def _fits(text: str, inches: float, fontsize: float) -> str:
     return text[:cut] + "\n" + text[cut + 1:]
 
 
-def indicator_trend(series: pd.DataFrame, indicator: Indicator, school_label: str, group: str = "") -> Figure:
+def indicator_trend(series: pd.DataFrame, indicator: Indicator, school_label: str, group: str = "",
+                    breaks: Sequence[Break] = ()) -> Figure:
     """The school over the years with its normal year-to-year spread, against kommune and land.
 
     `series`: school_year, level (skole/kommune/land), value, n, status, low, high (may be NaN):
     low/high is the band the verdict engine measures the school against (`analysis.indicator_series`).
     Years where the school's figure is not shown are marked at the axis with the reason.
-    `group` (e.g. "Udskoling") is added to the title.
+    `group` (e.g. "Udskoling") is added to the title. `breaks` (the catalogue's, for this indicator)
+    are drawn as a dashed line where the series starts anew, with incomparable years hatched.
     """
     title = f"{indicator.name} ({group.lower()})" if group else indicator.name
     note = "lavere er bedre" if indicator.better == "lavere" else ""
@@ -109,6 +113,9 @@ def indicator_trend(series: pd.DataFrame, indicator: Indicator, school_label: st
                                     linewidth=1.3, label=f"Mål: {format_number(indicator.target, 0)}{unit}"))
         drawn.append(indicator.target)
     axes.set_xlim(-0.5, len(years) - 0.5)
+    if _draw_breaks(axes, years, breaks):
+        handles.append(Line2D([], [], color=THEME["muted"], linestyle=(0, (4, 3)), linewidth=1.2,
+                              label="Brud i serien"))
     low_y, high_y = value_limits(drawn, indicator.scale, pad=0.1)
     axes.set_ylim(low_y - 0.1 * (high_y - low_y), high_y)  # room for the n / reason line at the bottom
     if indicator.is_categorical:  # "Under niveau" / "På niveau" / "Over niveau", not -1 / 0 / 1
@@ -143,6 +150,23 @@ def indicator_trend(series: pd.DataFrame, indicator: Indicator, school_label: st
     axes.set_axisbelow(True)
     legend_row(figure, handles)
     return figure
+
+
+def _draw_breaks(axes: Axes, years: list[str], breaks: Sequence[Break]) -> bool:
+    """Mark each break inside the figure's years; True when any was drawn."""
+    starts = [int(y[:4]) for y in years]
+    drawn = False
+    for found in breaks:
+        for x, start in enumerate(starts):
+            if found.covers(start):
+                axes.axvspan(x - 0.5, x + 0.5, facecolor="none", edgecolor=THEME["grid"], hatch="//",
+                             linewidth=0, zorder=0)
+                drawn = True
+        if found.restart in starts[1:]:
+            axes.axvline(starts.index(found.restart) - 0.5, color=THEME["muted"], linestyle=(0, (4, 3)),
+                         linewidth=1.2, zorder=1)
+            drawn = True
+    return drawn
 
 
 def _limit_curve(sizes: np.ndarray, centre: np.ndarray, bound: np.ndarray,

@@ -53,7 +53,8 @@ def trend_figure(session: Session, indicator_id: str, group: str) -> tuple[Figur
 
         return message_figure(indicator.name, "Der er ingen tal for skolen."), ""
     series = indicator_series(session.lab.kvalitet, session.school_id or "", found)
-    figure = indicator_trend(series, indicator, session.school_name, group)
+    figure = indicator_trend(series, indicator, session.school_name, group,
+                             session.lab.catalogue.breaks_of(indicator.id))
     return figure, verdict_text(found)
 
 

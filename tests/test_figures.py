@@ -333,3 +333,21 @@ def test_figures_are_quick_enough_to_redraw(sample: Lab) -> None:
         if seconds > 1.0:  # generous for slow CI machines; about 0.2–0.4 s on a laptop
             slow[name] = round(seconds, 2)
     assert not slow
+
+
+def test_a_break_in_the_series_is_drawn_and_named(kbh: Lab) -> None:
+    """Grades 2019/2020–2020/2021 (corona) are hatched and the series' new start is a dashed line."""
+    from matplotlib.patches import Polygon, Rectangle
+
+    indicator = kbh.catalogue["karaktergennemsnit"]
+    series = trend_series(kbh, "101011", "karaktergennemsnit")
+    plain = indicator_trend(series, indicator, "Bellahøj Skole")
+    marked = indicator_trend(series, indicator, "Bellahøj Skole",
+                             breaks=kbh.catalogue.breaks_of("karaktergennemsnit"))
+    assert "Brud i serien" in texts(marked) and "Brud i serien" not in texts(plain)
+    axes = marked.axes[0]
+    hatched = [p for p in axes.patches if isinstance(p, (Rectangle, Polygon)) and p.get_hatch()]
+    assert len(hatched) == 2  # 2019/2020 and 2020/2021
+    years = [t.get_text() for t in axes.get_xticklabels()]
+    dashed = [line for line in axes.lines if list(line.get_xdata()) == [years.index("21/22") - 0.5] * 2]
+    assert dashed  # the series starts anew in 2021/2022
