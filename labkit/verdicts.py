@@ -155,6 +155,29 @@ def _comparable(starts: np.ndarray, indicator: Indicator, catalogue: Catalogue) 
     return mask, last.description, last.restart
 
 
+@dataclass(frozen=True)
+class _Indicator:
+    """One indicator × group's figures for every school, as arrays (schools × years), and its noise."""
+
+    indicator: Indicator
+    starts: np.ndarray  # first calendar year of each school year
+    values: np.ndarray  # published values (NaN otherwise)
+    n: np.ndarray
+    status: np.ndarray
+    reference: np.ndarray  # per year: the kommune's (else land's, else median school's) figure
+    reference_kind: str
+    kommune: np.ndarray
+    land: np.ndarray
+    comparable: np.ndarray  # years inside the current series (no break between them)
+    noise: Noise
+    rounding: float  # variance of one-decimal rounding of school and reference
+    band_quantile: float
+
+    @property
+    def relative(self) -> np.ndarray:
+        return self.values - self.reference
+
+
 def _indicator_raws(rows: pd.DataFrame, indicator: Indicator, group: str, catalogue: Catalogue,
                     elevtal: dict[str, float], verdict_rows: pd.DataFrame | None) -> tuple[list[_Raw], Noise | None]:
     school_rows = rows.loc[rows["level"] == LEVEL_SCHOOL]
@@ -176,7 +199,6 @@ def _indicator_raws(rows: pd.DataFrame, indicator: Indicator, group: str, catalo
     reference, reference_kind, kommune, land = _reference(rows, values, starts)
     if indicator.published_verdict:  # a difference to the ministry's own reference is relative already
         reference, reference_kind = np.zeros(len(starts)), ""
-    relative = values - reference
     sizes, size_kind = _sizes(indicator, schools, n, elevtal)
     finite_sizes = sizes[np.isfinite(sizes) & (sizes > 0)]
     typical = float(finite_sizes.mean()) if len(finite_sizes) else math.nan
@@ -184,17 +206,17 @@ def _indicator_raws(rows: pd.DataFrame, indicator: Indicator, group: str, catalo
     step = 10.0 ** -indicator.decimals
     rounding = step * step / 12 * (2 if reference_kind in ("kommune", "land") else 1)  # school and reference
     factors = np.array([size_factor(s, typical) for s in sizes])
-    noise = Noise(variogram(relative[:, comparable], starts[comparable], floor=2 * rounding, weights=factors),
-                  typical, size_kind, reference_kind)
+    noise = Noise(variogram((values - reference)[:, comparable], starts[comparable], floor=2 * rounding,
+                            weights=factors), typical, size_kind, reference_kind)
+    table = _Indicator(indicator, starts, values, n, status, reference, reference_kind, kommune, land, comparable,
+                       noise, rounding, quantile(noise.vario.df))
     ministry = _ministry_verdicts(verdict_rows, schools, column) if verdict_rows is not None else None
     raws: list[_Raw] = []
-    band_quantile = quantile(noise.vario.df)  # one t quantile per indicator, not per school
     for i, school in enumerate(schools):
-        facts = _facts(i, starts, values, n, status, relative, comparable, kommune, land, reference,
-                       reference_kind, noise, factors[i], sizes[i], indicator, rounding, band_quantile)
+        facts = _facts(table, i, factors[i], sizes[i])
         facts.update(break_note=break_note, restart=restart, ministry=ministry[i] if ministry is not None else None)
         raws.append(_Raw(school, indicator, group, facts))
-    _test_developments(raws, starts, relative, comparable, noise, factors, indicator)
+    _test_developments(raws, table, factors)
     _test_levels(raws, noise, indicator)
     return raws, noise
 
@@ -211,10 +233,9 @@ def _ministry_verdicts(verdict_rows: pd.DataFrame, schools: list[str], column: d
     return found
 
 
-def _facts(i: int, starts: np.ndarray, values: np.ndarray, n: np.ndarray, status: np.ndarray,
-           relative: np.ndarray, comparable: np.ndarray, kommune: np.ndarray, land: np.ndarray,
-           reference: np.ndarray, reference_kind: str, noise: Noise, factor: float, size: float,
-           indicator: Indicator, rounding: float, band_quantile: float) -> dict:
+def _facts(table: _Indicator, i: int, factor: float, size: float) -> dict:
+    """What the texts need about school `i`: its figures, hidden years, level spread and usable years."""
+    starts, values, status = table.starts, table.values, table.status
     shown = np.flatnonzero(np.isfinite(values[i]))
     present = np.flatnonzero(status[i] != "")
     latest = int(shown[-1]) if len(shown) else -1
@@ -222,27 +243,30 @@ def _facts(i: int, starts: np.ndarray, values: np.ndarray, n: np.ndarray, status
     hidden = tuple(_school_year(int(starts[j])) for j in after)
     too_few = tuple(_school_year(int(starts[j])) for j in after if status[i, j] == STATUS_TOO_FEW)
     facts: dict = {"starts": starts, "values": values[i], "hidden": hidden, "too_few": too_few,
-                   "latest": latest, "kommune": kommune, "land": land, "reference": reference,
-                   "reference_kind": reference_kind, "factor": factor, "size": size,
-                   "year_sd": noise.year_sd(size), "band_quantile": band_quantile}
+                   "latest": latest, "kommune": table.kommune, "land": table.land, "reference": table.reference,
+                   "reference_kind": table.reference_kind, "factor": factor, "size": size,
+                   "year_sd": table.noise.year_sd(size), "band_quantile": table.band_quantile}
     if latest >= 0:
-        sampling = _sampling_variance(indicator, float(values[i, latest]), float(n[i, latest]))
-        own = noise.vario.sill * factor if noise.vario.usable else math.nan
-        facts["level_sd"] = math.sqrt(max(own, sampling) + rounding) if not math.isnan(own) else math.nan
-        facts["n"] = float(n[i, latest])
+        sampling = _sampling_variance(table.indicator, float(values[i, latest]), float(table.n[i, latest]))
+        own = table.noise.vario.sill * factor if table.noise.vario.usable else math.nan
+        facts["level_sd"] = math.sqrt(max(own, sampling) + table.rounding) if not math.isnan(own) else math.nan
+        facts["n"] = float(table.n[i, latest])
         year_values = values[:, latest]
         facts["rank_below"] = int((year_values[np.isfinite(year_values)] < values[i, latest]).sum())
         facts["schools"] = int(np.isfinite(year_values).sum())
-    usable = np.flatnonzero(comparable & np.isfinite(relative[i]))[-MAX_YEARS:]
-    facts["trend_columns"] = usable
-    facts["earlier_published"] = int((~comparable & np.isfinite(values[i])).sum())
+    facts["trend_columns"] = np.flatnonzero(table.comparable & np.isfinite(table.relative[i]))[-MAX_YEARS:]
+    facts["earlier_published"] = int((~table.comparable & np.isfinite(values[i])).sum())
     return facts
 
 
-def _test_developments(raws: list[_Raw], starts: np.ndarray, relative: np.ndarray, comparable: np.ndarray,
-                       noise: Noise, factors: np.ndarray, indicator: Indicator) -> None:
-    """Trend, leave-one-out and latest-year tests, vectorised over schools with the same years."""
-    if not noise.vario.usable or not indicator.is_judged:
+def _test_developments(raws: list[_Raw], table: _Indicator, factors: np.ndarray) -> None:
+    """Trend, leave-one-out and latest-year tests, vectorised over schools with the same years.
+
+    The school's own (absolute) trend is tested too, with the same noise, only to say in words that
+    a school "followed the kommune"; it never makes a verdict.
+    """
+    noise, starts, relative, reference = table.noise, table.starts, table.relative, table.reference
+    if not noise.vario.usable or not table.indicator.is_judged:
         return
     patterns: dict[tuple[int, ...], list[int]] = {}
     for i, raw in enumerate(raws):
@@ -255,9 +279,8 @@ def _test_developments(raws: list[_Raw], starts: np.ndarray, relative: np.ndarra
         rows = relative[np.ix_(np.array(members), cols)]
         found = trends(years, rows, noise.vario, factors[members])
         surprise, surprise_p = latest_surprise(years, rows, noise.vario, factors[members])
-        absolute = trends(years, rows + raws[members[0]].facts["reference"][cols], noise.vario, factors[members])
-        reference_trend = float(np.polyfit(years, raws[members[0]].facts["reference"][cols], 1)[0]) \
-            if raws[members[0]].facts["reference_kind"] else 0.0
+        absolute = trends(years, rows + reference[cols], noise.vario, factors[members])
+        reference_trend = float(np.polyfit(years, reference[cols], 1)[0]) if table.reference_kind else 0.0
         for k, i in enumerate(members):
             raws[i].development_p = float(found.p[k]) if found.loo_p[k] <= ROBUST_P else 1.0
             raws[i].facts["trend"] = {
