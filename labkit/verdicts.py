@@ -172,10 +172,7 @@ class _Indicator:
     noise: Noise
     rounding: float  # variance of one-decimal rounding of school and reference
     band_quantile: float
-
-    @property
-    def relative(self) -> np.ndarray:
-        return self.values - self.reference
+    relative: np.ndarray  # values − reference: what every test is about
 
 
 def _indicator_raws(rows: pd.DataFrame, indicator: Indicator, group: str, catalogue: Catalogue,
@@ -206,10 +203,11 @@ def _indicator_raws(rows: pd.DataFrame, indicator: Indicator, group: str, catalo
     step = 10.0 ** -indicator.decimals
     rounding = step * step / 12 * (2 if reference_kind in ("kommune", "land") else 1)  # school and reference
     factors = np.array([size_factor(s, typical) for s in sizes])
-    noise = Noise(variogram((values - reference)[:, comparable], starts[comparable], floor=2 * rounding,
-                            weights=factors), typical, size_kind, reference_kind)
+    relative = values - reference
+    noise = Noise(variogram(relative[:, comparable], starts[comparable], floor=2 * rounding, weights=factors),
+                  typical, size_kind, reference_kind)
     table = _Indicator(indicator, starts, values, n, status, reference, reference_kind, kommune, land, comparable,
-                       noise, rounding, quantile(noise.vario.df))
+                       noise, rounding, quantile(noise.vario.df), relative)
     ministry = _ministry_verdicts(verdict_rows, schools, column) if verdict_rows is not None else None
     raws: list[_Raw] = []
     for i, school in enumerate(schools):
