@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,10 @@ from labkit.problems import LabkitError, display_name
 from labkit.templates import read_yaml, require, require_list
 
 BETTER_VALUES = ("højere", "lavere", "kontekst")
+INDICATOR_KEYS = ("id", "navn", "område", "enhed", "skala", "bedre", "decimaler", "kolonner", "kategorier", "mål",
+                  "usikkerhed", "elevspredning", "vurdering", "beskrivelse")
+TOP_KEYS = ("områder", "indikatorer", "brud")
+BREAK_KEYS = ("indikatorer", "fra", "til", "beskrivelse")
 # What kind of figure an indicator is decides its uncertainty (docs/statistik.md):
 PUPIL_MEAN = "elevgennemsnit"  # a mean of pupils' scores; n = pupils (trivsel 1–5, karakterer)
 PUPIL_SHARE = "elevandel"  # a share of pupils; n = pupils (andel med højest trivsel, overgang)
@@ -76,6 +81,7 @@ class Catalogue:
     indicators: tuple[Indicator, ...]
     areas: dict[str, str]
     breaks: tuple[Break, ...] = ()
+    notes: tuple[str, ...] = ()  # things `labkit check` should say about the catalogue (an older copy, say)
 
     def breaks_of(self, indicator_id: str) -> tuple[Break, ...]:
         return tuple(b for b in self.breaks if indicator_id in b.indicators)
@@ -107,9 +113,21 @@ def _key(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
 
+def _refuse_unknown_keys(entry: Any, known: tuple[str, ...], where: str) -> None:
+    """A misspelt key would silently change a verdict: name it and the key that was probably meant."""
+    if not isinstance(entry, dict):
+        return
+    for key in entry:
+        if str(key) not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f" Mente du »{close[0]}«?" if close else f" Kendte nøgler: {', '.join(known)}."
+            raise LabkitError(f"{where}: nøglen »{key}« kendes ikke.{hint}")
+
+
 def _indicator(entry: dict[str, Any], where: str, areas: dict[str, str]) -> Indicator:
     id_ = str(require(entry, "id", where))
     where = f"{where.split(',')[0]}, indikator »{id_}«"
+    _refuse_unknown_keys(entry, INDICATOR_KEYS, where)
     area = str(require(entry, "område", where))
     if areas and area not in areas:
         raise LabkitError(f"{where}: området »{area}« findes ikke under »områder«.")
@@ -159,6 +177,7 @@ def _indicator(entry: dict[str, Any], where: str, areas: dict[str, str]) -> Indi
 
 
 def _break(entry: Any, where: str, known: set[str]) -> Break:
+    _refuse_unknown_keys(entry, BREAK_KEYS, where)
     indicators = [str(i) for i in require_list(require(entry, "indikatorer", where), f"{where}, »indikatorer«")]
     unknown = [i for i in indicators if i not in known]
     if unknown:
@@ -176,6 +195,7 @@ def parse_catalogue(data: Any, source: str) -> Catalogue:
     """Build a catalogue from the YAML structure; raises a Danish `LabkitError` naming the entry."""
     if not isinstance(data, dict):
         raise LabkitError(f"{source}: forventede nøglerne »områder« og »indikatorer«.")
+    _refuse_unknown_keys(data, TOP_KEYS, source)
     areas = {
         str(require(a, "id", f"{source}, område")): str(require(a, "navn", f"{source}, område"))
         for a in data.get("områder") or []
@@ -196,7 +216,25 @@ def parse_catalogue(data: Any, source: str) -> Catalogue:
                               f"{indicator.published_verdict}«, som ikke findes i kataloget.")
     breaks = tuple(_break(entry, f"{source}, brud nr. {number}", seen)
                    for number, entry in enumerate(data.get("brud") or [], start=1))
-    return Catalogue(indicators=tuple(indicators), areas=areas, breaks=breaks)
+    return Catalogue(indicators=tuple(indicators), areas=areas, breaks=breaks,
+                     notes=_older_copy_notes(data, indicators, source))
+
+
+def _older_copy_notes(data: dict[str, Any], indicators: list[Indicator], source: str) -> tuple[str, ...]:
+    """A catalogue copied before labkit knew kinds of uncertainty and breaks still works, but says so."""
+    entries = {str(e.get("id")): e for e in data.get("indikatorer") or [] if isinstance(e, dict)}
+    untyped = [i.id for i in indicators if i.better != "kontekst" and not i.categories
+               and "usikkerhed" not in entries.get(i.id, {})]
+    notes = []
+    if untyped:
+        notes.append(f"{source}: {len(untyped)} indikatorer har ingen »usikkerhed« ({', '.join(untyped[:4])}"
+                     f"{' …' if len(untyped) > 4 else ''}), så labkit regner dem som skoletal. Kopiér felterne "
+                     "»usikkerhed« og »elevspredning« fra labkits egen skabelon (se docs/statistik.md).")
+    if "brud" not in data:
+        notes.append(f"{source}: kataloget har ingen »brud«, så labkit kender ikke årene, der ikke kan "
+                     "sammenlignes (fx aflyste prøver under corona). Kopiér afsnittet »brud« fra labkits egen "
+                     "skabelon.")
+    return tuple(notes)
 
 
 def load_catalogue(path: Path) -> Catalogue:

@@ -70,9 +70,12 @@ class Noise:
     typical_size: float  # mean size of the schools behind the variogram (n, else Elevtal)
     size_kind: str  # "n" or "elevtal" or "" (no sizes: every school counts as typical)
     reference_kind: str  # "kommune", "land", "median" or "" (figures taken as they are)
+    reference: dict[int, float] = field(default_factory=dict)  # first calendar year → the reference figure
+    sampling_share: float = 1.0  # share of a typical school's noise that is sampling of pupils (1: unknown)
 
     def factor(self, size: float) -> float:
-        return size_factor(size, self.typical_size)
+        """How much more a school of `size` varies: only the sampling share grows for a small school."""
+        return 1 + self.sampling_share * (size_factor(size, self.typical_size) - 1)
 
     def year_sd(self, size: float) -> float:
         """The spread of one year's figure around the school's own level, for a school of `size`."""
@@ -95,6 +98,11 @@ class Level:
     by_ministry: bool = False
     rank_below: int = 0  # schools in the data with a lower figure that year
     schools: int = 0
+    short: str = ""  # `text` without repeating the school's figure, for after a development sentence
+
+    @property
+    def after_development(self) -> str:
+        return self.short or self.text
 
 
 @dataclass(frozen=True)
@@ -133,10 +141,23 @@ class Finding:
     noise_factor: float = 1.0  # how much more this school's figures vary than a typical school's
     hidden_years: tuple[str, ...] = ()
     too_few_years: tuple[str, ...] = ()  # hidden because fewer than the minimum answered
+    nowhere_years: tuple[str, ...] = ()  # not out for the kommune or the country either (not published yet)
 
     @property
     def label(self) -> str:
         return label(self.indicator, self.group)
+
+    @property
+    def sentences(self) -> str:
+        """What the kit says about this figure, in one place: the development, then the level (said
+        once, without repeating the figure). Figure captions, merged summary statements and the
+        consultants' overview all use this."""
+        development, level = self.development, self.level
+        if level.code == development.code == IKKE_OFFENTLIGGJORT or not level.text:
+            return development.text
+        if not (self.indicator.is_judged or level.by_ministry):
+            return development.text
+        return f"{development.text} {level.after_development}"
 
     @property
     def band_half_width(self) -> float:
@@ -171,7 +192,9 @@ class BaselineChange:
     se: float = math.nan
     p: float = math.nan
     break_note: str = ""
-    against_reference: bool = True  # False: the kommune's figure is missing, so the school's own change
+    against_reference: bool = True
+    robust: bool = True  # still beyond noise (p ≤ 5 %, same direction) when any year after the baseline is left out
+    reference_kind: str = ""  # what the change is set against: "kommune", "land", "median" (or "" for nothing)  # False: the kommune's figure is missing, so the school's own change
 
 
 @dataclass

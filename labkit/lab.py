@@ -123,7 +123,8 @@ def load_lab(folder: str | Path) -> Lab:
     """Load a lab folder. Raises `LabkitError` only when the config or templates are unusable."""
     config = load_config(folder)
     catalogue, instrument = _templates(config)
-    problems: list[Problem] = []
+    problems: list[Problem] = [Problem(display_name(config.templates_folder / CATALOGUE_FILE), note,
+                                       severity=Severity.ADVARSEL) for note in catalogue.notes]
     layouts: dict[str, str] = {}
     reads: list[FileRead] = []
     kapacitet: KapacitetsData | None = None

@@ -38,7 +38,7 @@ NORMAL_VARIATION, TOO_FEW_YEARS = "normal_variation", "for_faa_data"
 NOT_PUBLISHED, NO_NEW_FIGURES = "ikke_offentliggjort", "ingen_nye_tal"
 NO_BASELINE, OWN_ASSESSMENT = "ingen_baseline", "egen_vurdering"
 TARGET_REACHED = "maal_naaet"  # an addition to the verdict, never a verdict on its own
-SIGN_ALPHA = 0.10  # family-wise, over the signs of one theory (as for the statements about a school)
+SIGN_ALPHA = 0.05  # family-wise over the signs of one theory; a lone sign's one year after baseline: 5 %
 
 # Short Danish words for tables; the full sentence is `SignFollowUp.text`.
 VERDICT_WORDS = {
@@ -103,6 +103,7 @@ class SignFollowUp:
     years: int = 0  # published years after the baseline behind the verdict
     spread: float = math.nan  # the standard error of the change since the baseline (against the kommune)
     p: float = math.nan  # two-sided, before Holm's correction over the theory's signs
+    robust: bool = True  # the change still holds when any one year after the baseline is left out
     codes: tuple[str, ...] = field(default=())
 
     @property
@@ -199,8 +200,8 @@ def follow_up_sign(index: int, sign: Tegn, kvalitet: pd.DataFrame, catalogue: Ca
     n = float(newest["n"]) if pd.notna(newest["n"]) else math.nan
     measured = baseline_change(kvalitet, catalogue, school_id, indicator, group, baseline_year)
     return _judged(replace(base, latest=latest, latest_year=latest_year, n=n, years=len(measured.years_after),
-                           spread=measured.se, p=measured.p), indicator, baseline, baseline_text, measured,
-                   holds=measured.p <= SIGN_ALPHA)
+                           spread=measured.se, p=measured.p, robust=measured.robust), indicator, baseline, baseline_text, measured,
+                   holds=measured.p <= SIGN_ALPHA and measured.robust)
 
 
 def _judged(item: SignFollowUp, indicator: Indicator, baseline: float | None, baseline_text: str,
@@ -226,12 +227,17 @@ def _judged(item: SignFollowUp, indicator: Indicator, baseline: float | None, ba
         judged = (" Der er ikke offentliggjorte tal for både baseline-året og årene efter, eller for få tal til at "
                   "vide, hvor meget tallet normalt svinger, så ændringen vurderes ikke.")
     else:
-        kommune = (f" Kommunen flyttede sig {describe_change(measured.reference_change, indicator)} i samme periode."
-                   if math.isfinite(measured.reference_change) and abs(measured.reference_change) > 0 else "")
-        compared = "Set i forhold til kommunen er ændringen" if measured.against_reference else \
-            "Kommunens tal mangler for et af årene, så skolens egen ændring vurderes alene: den er"
-        compared_normal = "Set i forhold til kommunen ligger ændringen" if measured.against_reference else \
-            "Kommunens tal mangler for et af årene, så skolens egen ændring vurderes alene: den ligger"
+        against = {"kommune": "kommunen", "land": "landet", "median": "den midterste skole i data"}.get(
+            measured.reference_kind, "kommunen")
+        moved = describe_change(abs(measured.reference_change), indicator) if math.isfinite(
+            measured.reference_change) else ""
+        went = "steg" if measured.reference_change > 0 else "faldt"
+        kommune = (f" {against.capitalize()} {went} {moved} i samme periode."
+                   if moved and not moved.startswith(("0,0 ", "0 ")) else "")
+        compared = f"Set i forhold til {against} er ændringen" if measured.against_reference else \
+            "Der er ikke tal at sammenligne med for alle årene, så skolens egen ændring vurderes alene: den er"
+        compared_normal = f"Set i forhold til {against} ligger ændringen" if measured.against_reference else \
+            "Der er ikke tal at sammenligne med for alle årene, så skolens egen ændring vurderes alene: den ligger"
         if holds:
             rising = measured.relative_change > 0
             if indicator.better == "kontekst":
@@ -274,7 +280,7 @@ def follow_up(theory: Indsatsteori, kvalitet: pd.DataFrame, catalogue: Catalogue
     tested = [k for k, item in enumerate(items) if math.isfinite(item.p)]
     if len(tested) < 2:
         return items
-    holds = holm([items[k].p for k in tested], SIGN_ALPHA)
+    holds = holm([items[k].p if items[k].robust else 1.0 for k in tested], SIGN_ALPHA)
     for k, keep in zip(tested, holds):
         item = items[k]
         indicator = catalogue[str(item.indicator_id)]

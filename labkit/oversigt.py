@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from labkit.files import replace_with, write_atomically
-from labkit.findings import DEVELOPMENT_CODES, LEVEL_CODES, Finding
+from labkit.findings import DEVELOPMENT_CODES, LEVEL_CODES
 from labkit.lab import Lab
 from labkit.numbers import format_number
 from labkit.verdicts import table_verdicts
@@ -23,13 +23,6 @@ OVERVIEW_NAME = "oversigt"
 COLUMNS = ["Institutionsnummer", "Skole", "Indikator", "Gruppe", "Skoleår", "Værdi", "Antal", "Kommune", "Land",
            "Niveau", "Udvikling", "Begrundelse"]
 NUMBER_COLUMNS = ("Værdi", "Kommune", "Land")
-
-
-def _reason(finding: Finding) -> str:
-    texts = [finding.development.text]
-    if finding.indicator.is_judged or finding.level.by_ministry:
-        texts.append(finding.level.text)
-    return " ".join(dict.fromkeys(t for t in texts if t))
 
 
 def overview_table(lab: Lab) -> pd.DataFrame:
@@ -45,7 +38,7 @@ def overview_table(lab: Lab) -> pd.DataFrame:
                          "Værdi": finding.value if shown else math.nan,
                          "Antal": finding.n if shown and math.isfinite(finding.n) else math.nan,
                          "Kommune": finding.kommune, "Land": finding.land, "Niveau": finding.level.code,
-                         "Udvikling": finding.development.code, "Begrundelse": _reason(finding),
+                         "Udvikling": finding.development.code, "Begrundelse": finding.sentences,
                          "_decimals": finding.indicator.decimals})
     return pd.DataFrame(rows, columns=[*COLUMNS, "_decimals"])
 

@@ -22,26 +22,32 @@ from scipy import stats
 
 MIN_PAIRS = 6  # fewer pairs at a lag than this: the variogram there comes from the fitted curve
 MIN_DF = 3.0
+MIN_SCHOOLS = 5  # fewer schools in the data: nobody can tell what "normal" is, so no verdict
 
 
 @dataclass(frozen=True)
 class Variogram:
     """V(k) for k = 0 … len−1 years apart, for a school of typical size, and how sure we are of it.
 
-    `df`: degrees of freedom for t quantiles (grows with the number of schools and years behind it).
+    `df`: degrees of freedom for t quantiles (grows with the number of schools behind it);
+    `schools`: schools with at least two comparable years.
     """
 
     values: np.ndarray
     pairs: np.ndarray
     df: float
+    schools: int = 0
 
     @property
     def usable(self) -> bool:
-        return len(self.values) > 1 and bool(np.isfinite(self.values[1]))
+        return (len(self.values) > 1 and bool(np.isfinite(self.values[1]))
+                and self.schools >= MIN_SCHOOLS)
 
     @property
     def sill(self) -> float:
-        """How much one year's figure varies around the school's own level: V(largest lag) / 2."""
+        """How much one year's figure varies around the school's own level: V at the largest lag in the
+        data, halved. Not the fitted curve's limit: a slow drift over more years than the data hold is
+        the school's real level changing, not this year's chance."""
         finite = self.values[np.isfinite(self.values)]
         return float(finite.max()) / 2 if len(finite) else math.nan
 
@@ -79,8 +85,10 @@ def variogram(rows: np.ndarray, years: np.ndarray, floor: float = 0.0,
             # figures rounded to one decimal give many zero differences and it underestimates V.
             values[lag] = max(float(np.mean(differences * differences)), floor)
     values = _smoothed(values, pairs)
-    df = max(MIN_DF, pairs[1] / 2) if span else MIN_DF
-    return Variogram(values, pairs, df)
+    schools = int((np.isfinite(rows).sum(axis=1) >= 2).sum()) if rows.size else 0
+    # Pairs from one school are correlated: the degrees of freedom grow with schools, not with pairs.
+    df = max(MIN_DF, min(pairs[1] / 2, 2.0 * (schools - 1))) if span else MIN_DF
+    return Variogram(values, pairs, df, schools)
 
 
 _RHO_GRID = np.linspace(0.0, 0.9, 19)
@@ -190,10 +198,19 @@ def trends(years: np.ndarray, values: np.ndarray, vario: Variogram, factors: np.
 
 def latest_surprise(years: np.ndarray, values: np.ndarray, vario: Variogram,
                     factors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(latest minus the mean of the earlier years, two-sided p) per school: is this year out of pattern?"""
+    """(latest minus what the earlier years predict, two-sided p) per school: is this year out of pattern?
+
+    The prediction is the least-squares line through the earlier years (their mean when there are
+    only two), so a school that keeps moving the same way is not "unusual" in its latest year.
+    """
     years = np.asarray(years, dtype=float)
-    weights = np.full(len(years), -1.0 / (len(years) - 1))
-    weights[-1] = 1.0
+    earlier = years[:-1]
+    if len(earlier) >= 3:
+        centred = earlier - earlier.mean()
+        predict = 1 / len(earlier) + centred * (years[-1] - earlier.mean()) / float(centred @ centred)
+    else:
+        predict = np.full(len(earlier), 1 / len(earlier))
+    weights = np.append(-predict, 1.0)
     difference = np.atleast_2d(values) @ weights
     return difference, two_sided_p_array(difference, contrast_variance(years, weights, vario) * factors, vario.df)
 

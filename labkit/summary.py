@@ -79,11 +79,11 @@ def _judged(finding: Finding) -> tuple[str, Statement] | None:
     good_place = level.favourable if placed else None
     evidence = _evidence(finding, moved, placed)
     if moved and placed and good_move != good_place:  # one statement that says both, as a concern
-        text = (f"Blandet billede: {development.text} {level.text} Tallet er både en styrke og en bekymring, "
-                "så tal om, hvad der vejer tungest.")
+        text = (f"Blandet billede: {development.text} {level.after_development} Tallet er både en styrke og en "
+                "bekymring, så tal om, hvad der vejer tungest.")
         return "bekymring", _statement(finding, "blandet", text, evidence)
     good = good_move if moved else good_place
-    text = " ".join(t for t in (development.text if moved else "", level.text if placed else "") if t)
+    text = finding.sentences if moved and placed else development.text if moved else level.text
     kind = "udvikling" if moved else f"niveau-{'over' if level.code == OVER else 'under'}"
     return ("styrke" if good else "bekymring"), _statement(finding, kind, text, evidence)
 
@@ -97,18 +97,32 @@ def _uncertain(finding: Finding) -> Statement | None:
     return None
 
 
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+
+
 def _unpublished_line(findings: list[Finding], min_group_size: int) -> Statement | None:
-    """All the indicators whose latest figures are not published, in one line."""
-    hidden = [f for f in findings if f.indicator.is_judged and (f.hidden_years
-                                                                or f.development.code == IKKE_OFFENTLIGGJORT)]
-    if not hidden:
+    """Every figure of the school that is not published, in one line: hidden for this school first
+    (look at the school's own figures), then figures not out yet for anyone (the kommune neither)."""
+    judged = [f for f in findings if f.indicator.is_judged]
+    own, nowhere = [], []
+    for f in judged:
+        years = [y for y in f.hidden_years if y not in f.nowhere_years]
+        if years or (f.development.code == IKKE_OFFENTLIGGJORT and not f.hidden_years):
+            own.append((f, years))
+        if f.nowhere_years:
+            nowhere.append(f"{f.label} ({', '.join(f.nowhere_years)})")
+    parts = []
+    if own:
+        too_few = all(set(years) <= set(f.too_few_years) and years for f, years in own)
+        why = f", fordi færre end {min_group_size} elever har svaret" if too_few else ""
+        names = [f"{f.label} ({', '.join(years)})" if years else f.label for f, years in own]
+        parts.append(f"Ikke offentliggjort for skolen{why}: {_listed(names)}. Se på skolens egne tal for de år.")
+    if nowhere:
+        parts.append(f"Endnu ikke offentliggjort, heller ikke for kommunen: {_listed(nowhere)}.")
+    if not parts:
         return None
-    names = [f"{f.label} ({', '.join(f.hidden_years)})" if f.hidden_years else f.label for f in hidden]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
-    too_few = all(f.too_few_years for f in hidden)
-    why = f", fordi færre end {min_group_size} elever har svaret" if too_few else ""
-    return Statement("ikke-offentliggjort", KVALITET, "", "Ikke offentliggjorte tal",
-                     f"Ikke offentliggjort{why}: {listed}. Se på skolens egne tal for de år.")
+    return Statement("ikke-offentliggjort", KVALITET, "", "Ikke offentliggjorte tal", " ".join(parts))
 
 
 def _indicator_statements(lab: Lab, school_id: str, summary: Summary) -> None:

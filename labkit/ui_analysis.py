@@ -36,9 +36,8 @@ def finding(session: Session, indicator_id: str, group: str) -> Finding | None:
 
 
 def verdict_text(found: Finding) -> str:
-    """What the kit says about one indicator: its development, then its level (one sentence each)."""
-    return " ".join(t for t in (found.development.text, found.level.text) if t and found.indicator.is_judged) \
-        or found.development.text
+    """What the kit says about one indicator under its figure: `Finding.sentences`."""
+    return found.sentences
 
 
 def trend_figure(session: Session, indicator_id: str, group: str) -> tuple[Figure, str]:

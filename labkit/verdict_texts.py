@@ -25,7 +25,6 @@ from labkit.findings import (
     OVER,
     PAA_NIVEAU,
     ROBUST_P,
-    SURPRISE_P,
     UNDER,
     Development,
     Finding,
@@ -71,7 +70,7 @@ def finding(school_id: str, indicator: Indicator, group: str, facts: dict[str, A
         float(facts["kommune"][at]) if len(starts) else math.nan,
         float(facts["land"][at]) if len(starts) else math.nan,
         float(facts["year_sd"]), float(facts["band_quantile"]), float(facts["factor"]), tuple(facts["hidden"]),
-        tuple(facts["too_few"]))
+        tuple(facts["too_few"]), tuple(facts["nowhere"]))
 
 
 # --- development -------------------------------------------------------------------------------
@@ -114,33 +113,38 @@ def _development(indicator: Indicator, group: str, facts: dict[str, Any], holds:
         good = rising == (indicator.better == "højere")
         verb = "steget" if trend["change"] > 0 else "faldet"
         same_way = trend["change"] * trend["relative_change"] > 0
-        relative = (f", mere end {where}" if same_way else f", men mindre end {where}") if where else ""
+        moved = bool(_reference_path(indicator, facts, first, latest)) and not _reference_still(indicator, facts,
+                                                                                                 first, latest)
+        relative = (f", mere end {where}" if same_way else f", men mindre end {where}") if where and moved else ""
         direction = "forbedring" if good else "forværring"
         text = (f"{name} er {verb} {path}{relative} ({len(years)} år med tal). Det er mere, end skolens tal plejer "
                 f"at svinge, også når man ser bort fra et enkelt år, så det er sandsynligvis en reel "
                 f"{direction}.{reference_note}{hidden}")
         return Development(BEDRE if good else DAARLIGERE, text, **common)
     latest_start = int(starts[latest])
-    rests_on_latest = trend["p"] <= HINT_P and trend["loo_p"] > ROBUST_P and trend["weakest"] == latest_start
-    unusual = trend["surprise_p"] <= SURPRISE_P or rests_on_latest
-    if unusual:
+    rising = trend["change"] > 0
+    verb = "steget" if rising else "faldet"
+    if facts["unusual"]:
         word = "højt" if trend["surprise"] > 0 else "lavt"
         text = (f"{now} Det er usædvanligt {word} i forhold til skolens egne tal de foregående år – se, om det "
                 f"holder næste år. Over {len(years)} år ({years[0]}–{years[-1]}) er der ingen udvikling ud over den "
                 f"normale variation.{reference_note}{hidden}")
         return Development(NORMAL, text, unusual_latest=True, **common)
-    moved_together = (where and trend["absolute_p"] <= HINT_P and trend["absolute_loo_p"] <= ROBUST_P
-                      and trend["change"] * trend["reference_change"] > 0)
-    if moved_together:
-        verb = "steget" if trend["change"] > 0 else "faldet"
+    reference_change = trend["reference_change"]
+    followed = (where and trend["absolute_p"] <= HINT_P and trend["absolute_loo_p"] <= ROBUST_P
+                and trend["change"] * reference_change > 0 and abs(reference_change) >= abs(trend["change"]) / 2)
+    if followed:
         text = (f"{name} er {verb} {path}, men {where} er gået samme vej"
                 f"{_reference_path(indicator, facts, first, latest)}: skolen har fulgt {where} og har ikke "
                 f"udviklet sig anderledes, end tallene normalt svinger.{hidden}")
         return Development(NORMAL, text, **common)
     if trend["p"] <= HINT_P and trend["loo_p"] <= ROBUST_P:
-        verb = "steget" if trend["change"] > 0 else "faldet"
         text = (f"{name} er {verb} {path}{' i forhold til ' + where if where else ''}. Det ligner en udvikling, men "
                 f"den er ikke sikker, når man ser på alle skolens tal på én gang.{reference_note}{hidden}")
+        return Development(NORMAL, text, **common)
+    if trend["p"] <= HINT_P and trend["weakest"] == latest_start:
+        text = (f"{name} er {verb} {path}, men det hviler på det seneste år alene – se, om det holder næste år. "
+                f"Over {len(years)} år er der ingen sikker udvikling.{reference_note}{hidden}")
         return Development(NORMAL, text, **common)
     text = (f"{now} Over {len(years)} år ({years[0]}–{years[-1]}) har tallet ikke ændret sig mere i forhold til "
             f"{where or 'tidligere'}, end det normalt svinger.{hidden}")
@@ -153,6 +157,12 @@ def _reference_path(indicator: Indicator, facts: dict[str, Any], first: int, lat
     if math.isnan(start) or math.isnan(end) or facts["reference_kind"] == "median":
         return ""
     return f" (fra {describe_value(start, indicator)} til {describe_value(end, indicator)})"
+
+
+def _reference_still(indicator: Indicator, facts: dict[str, Any], first: int, latest: int) -> bool:
+    """Did the reference show the same figure in both years (as written)?"""
+    start, end = (describe_value(float(facts["reference"][j]), indicator) for j in (first, latest))
+    return start == end
 
 
 def _reference_note(indicator: Indicator, facts: dict[str, Any], first: int, latest: int) -> str:
@@ -223,25 +233,31 @@ def _level(indicator: Indicator, group: str, facts: dict[str, Any], holds: bool,
     difference = value - reference
     against = f"{fact} mod {where}s {describe_value(reference, indicator)}" if kind != "median" else \
         f"{fact}; {where} lå på {describe_value(reference, indicator)}"
+    # The short lead, for when the development's sentence has already said the school's figure.
+    short = (f"{where.capitalize()}s tal var {describe_value(reference, indicator)} i {year}" if kind != "median"
+             else f"{where.capitalize()} lå på {describe_value(reference, indicator)} i {year}")
     if math.isnan(sd):
-        return Level(FOR_FAA_AAR, f"{against}. Der er for få tal til at vide, hvor meget skolens tal normalt "
-                     "svinger, så forskellen vurderes ikke.", year, where, reference, difference, sd, p, None, False,
-                     *rank)
+        rest = ". Der er for få tal til at vide, hvor meget skolens tal normalt svinger, så forskellen vurderes ikke."
+        return Level(FOR_FAA_AAR, against + rest, year, where, reference, difference, sd, p, None, False, *rank,
+                     short=short + rest)
     size = describe_change(abs(difference), indicator)
+    above = difference > 0
+    gap = "samme tal" if size.startswith(("0,0 ", "0 ")) else f"{size} {'højere' if above else 'lavere'}"
     if holds:
-        above = difference > 0
         good = above == (indicator.better == "højere")
-        word = "højere" if above else "lavere"
-        text = (f"{against}: {size} {word}. Det er mere, end skolens tal plejer at svinge fra år til år, så skolen "
-                f"ligger sandsynligvis reelt {'over' if above else 'under'} {where} "
-                f"({'bedre' if good else 'dårligere'}).{_rank_note(*rank)}")
-        return Level(OVER if above else UNDER, text, year, where, reference, difference, sd, p, good, False, *rank)
+        rest = (f": skolen lå {gap}. Det er mere, end skolens tal plejer at svinge fra år til år, så skolen ligger "
+                f"sandsynligvis reelt {'over' if above else 'under'} {where} ({'bedre' if good else 'dårligere'})."
+                f"{_rank_note(*rank)}")
+        return Level(OVER if above else UNDER, against + rest, year, where, reference, difference, sd, p, good, False,
+                     *rank, short=short + rest)
     if p <= HINT_P:
-        text = (f"{against}. Forskellen ({size}) er stor, men ikke sikker, når man ser på alle skolens tal på én "
-                "gang.")
+        rest = f": skolen lå {gap}. Forskellen er stor, men ikke sikker, når man ser på alle skolens tal på én gang."
+    elif gap == "samme tal":
+        rest = ": skolen lå på samme tal."
     else:
-        text = f"{against}. Forskellen ({size}) er inden for, hvad skolens tal normalt svinger fra år til år."
-    return Level(PAA_NIVEAU, text, year, where, reference, difference, sd, p, None, False, *rank)
+        rest = f": skolen lå {gap}, inden for hvad skolens tal normalt svinger fra år til år."
+    return Level(PAA_NIVEAU, against + rest, year, where, reference, difference, sd, p, None, False, *rank,
+                 short=short + rest)
 
 
 def _rank_note(below: int, schools: int) -> str:

@@ -140,6 +140,14 @@ def _sampling_variance(indicator: Indicator, value: float, n: float) -> float:
     return 0.0
 
 
+def _sampling_share(indicator: Indicator, values: np.ndarray, typical: float, sill: float) -> float:
+    """The share of a typical school's year-to-year variance that is pure sampling of its pupils."""
+    if not (sill > 0) or not (typical > 0) or not np.isfinite(values).any():
+        return 1.0
+    sampling = _sampling_variance(indicator, float(np.nanmedian(values)), typical)
+    return min(1.0, sampling / sill) if sampling > 0 else 1.0
+
+
 def _comparable(starts: np.ndarray, indicator: Indicator, catalogue: Catalogue) -> tuple[np.ndarray, str, int]:
     """(mask of comparable years, the latest break's description, the year the series restarts)."""
     breaks = catalogue.breaks_of(indicator.id)
@@ -202,10 +210,20 @@ def _indicator_raws(rows: pd.DataFrame, indicator: Indicator, group: str, catalo
     comparable, break_note, restart = _comparable(starts, indicator, catalogue)
     step = 10.0 ** -indicator.decimals
     rounding = step * step / 12 * (2 if reference_kind in ("kommune", "land") else 1)  # school and reference
-    factors = np.array([size_factor(s, typical) for s in sizes])
     relative = values - reference
-    noise = Noise(variogram(relative[:, comparable], starts[comparable], floor=2 * rounding, weights=factors),
-                  typical, size_kind, reference_kind)
+    reference_by_year = {int(y): float(r) for y, r in zip(starts, reference) if np.isfinite(r)} if reference_kind \
+        else {}
+    factors = np.array([size_factor(s, typical) for s in sizes])
+    first = variogram(relative[:, comparable], starts[comparable], floor=2 * rounding, weights=factors)
+    # Size only scales the sampling part of the noise: a school's own year-to-year change is not smaller
+    # for a large school nor larger for a small one. Where the sampling part is known (n published), the
+    # factor is 1 + share × (max(1, typical/size) − 1); elsewhere the whole noise scales (the safe side).
+    share = _sampling_share(indicator, values, typical, first.sill) if size_kind == "n" else 1.0
+    noise = Noise(first, typical, size_kind, reference_kind, reference_by_year, share)
+    if share < 1:
+        factors = np.array([noise.factor(s) for s in sizes])
+        noise = Noise(variogram(relative[:, comparable], starts[comparable], floor=2 * rounding, weights=factors),
+                      typical, size_kind, reference_kind, reference_by_year, share)
     table = _Indicator(indicator, starts, values, n, status, reference, reference_kind, kommune, land, comparable,
                        noise, rounding, quantile(noise.vario.df), relative)
     ministry = _ministry_verdicts(verdict_rows, schools, column) if verdict_rows is not None else None
@@ -240,7 +258,10 @@ def _facts(table: _Indicator, i: int, factor: float, size: float) -> dict:
     after = present[present > latest] if latest >= 0 else present
     hidden = tuple(_school_year(int(starts[j])) for j in after)
     too_few = tuple(_school_year(int(starts[j])) for j in after if status[i, j] == STATUS_TOO_FEW)
-    facts: dict = {"starts": starts, "values": values[i], "hidden": hidden, "too_few": too_few,
+    compared = np.isfinite(table.kommune).any() or np.isfinite(table.land).any()
+    nowhere = tuple(_school_year(int(starts[j])) for j in after
+                    if compared and not np.isfinite(table.kommune[j]) and not np.isfinite(table.land[j]))
+    facts: dict = {"starts": starts, "values": values[i], "hidden": hidden, "too_few": too_few, "nowhere": nowhere,
                    "latest": latest, "kommune": table.kommune, "land": table.land, "reference": table.reference,
                    "reference_kind": table.reference_kind, "factor": factor, "size": size,
                    "year_sd": table.noise.year_sd(size), "band_quantile": table.band_quantile}
@@ -336,7 +357,11 @@ def compute_verdicts(kvalitet: pd.DataFrame, catalogue: Catalogue, alpha: float 
     for school_raws in by_school.values():
         p = [x for raw in school_raws for x in (raw.development_p, raw.level_p)]
         rejected = holm(p, alpha)
+        # "Usædvanligt i år" is a statement too: held together in a family of its own, so it stays
+        # rare by chance without costing the developments and levels their power.
+        unusual = holm([raw.facts.get("trend", {}).get("surprise_p", math.nan) for raw in school_raws], alpha)
         for k, raw in enumerate(school_raws):
+            raw.facts["unusual"] = bool(unusual[k])
             finding = texts.finding(raw.school_id, raw.indicator, raw.group, raw.facts,
                                     bool(rejected[2 * k]), bool(rejected[2 * k + 1]), raw.development_p,
                                     raw.level_p)
@@ -362,21 +387,36 @@ def baseline_change(kvalitet: pd.DataFrame, catalogue: Catalogue, school_id: str
                    & (rows["status"] == STATUS_PUBLISHED) & rows["value"].notna()]
     values = dict(zip(own["school_year"].map(_start), own["value"].astype(float)))
     school = np.array([values.get(int(y), math.nan) for y in starts])
-    reference = np.zeros(len(starts)) if indicator.published_verdict else _reference(
-        rows, school[None, :], starts)[0]
+    # The same reference as every other verdict: the kommune's, else land's, else the median school's.
+    reference = np.array([noise.reference.get(int(y), math.nan) for y in starts])
     used = comparable & (starts >= base) & np.isfinite(school)
-    against_reference = bool(np.isfinite(reference[used]).all())
-    if not against_reference:  # the kommune's figure of a year is missing: the school's own change
+    against_reference = bool(noise.reference_kind) and bool(np.isfinite(reference[used]).all())
+    if not against_reference:  # no reference, or missing in a year: the school's own change, said so
         reference = np.zeros(len(starts))
     if not used[starts == base].any() or used.sum() < 2:
         return BaselineChange(FOR_FAA_AAR)
-    years = starts[used].astype(float)
-    relative, se, p = change_since(years, (school - reference)[used], base, noise.vario, found.noise_factor)
+    years, relative_values = starts[used].astype(float), (school - reference)[used]
+    relative, se, p = change_since(years, relative_values, base, noise.vario, found.noise_factor)
     own_change = change_since(years, school[used], base, noise.vario, found.noise_factor)[0]
-    reference_change = own_change - relative
     return BaselineChange("", tuple(f"{int(y)}/{int(y) + 1}" for y in years[1:]), own_change, relative,
-                          reference_change if against_reference else math.nan, se, p, break_note,
-                          against_reference)
+                          own_change - relative if against_reference else math.nan, se, p, break_note,
+                          against_reference, _robust_since(years, relative_values, base, noise, found.noise_factor,
+                                                           relative),
+                          noise.reference_kind if against_reference else "")
+
+
+def _robust_since(years: np.ndarray, values: np.ndarray, base: int, noise: Noise, factor: float,
+                  change: float) -> bool:
+    """With two or more years after the baseline, leaving any one out keeps the direction and p ≤ 5 %."""
+    after = np.flatnonzero(years > base)
+    if len(after) < 2:
+        return True
+    for left_out in after:
+        keep = np.arange(len(years)) != left_out
+        sub_change, _, sub_p = change_since(years[keep], values[keep], base, noise.vario, factor)
+        if sub_change * change <= 0 or not sub_p <= ROBUST_P:
+            return False
+    return True
 
 
 _CACHE: dict[int, tuple[weakref.ref, int, Verdicts]] = {}

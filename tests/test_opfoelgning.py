@@ -240,3 +240,18 @@ def test_handout_at_lab_2_shows_the_follow_up(cycle: Path) -> None:
     assert "Aktiviteter: tilføjet »Fælles morgenstart i alle klasser«" in html.replace("&raquo;", "»").replace(
         "&laquo;", "«")
     assert "Færre elever kommer for sent" in html
+
+
+def test_the_follow_up_uses_the_same_reference_and_robustness_as_every_verdict(kbh: Lab) -> None:
+    """Copenhagen's trivsel file has no kommune figures: the change since baseline is set against the
+    median school, as every other verdict is. Bellahøj's grades fell to 6,1 in 2025/2026 alone: no effect
+    is claimed on that one year."""
+    wellbeing = follow_up_sign(0, Tegn("Trivsel", indicator_source("generel_trivsel", "Mellemtrin"),
+                                       baseline_aar="2023/2024"), kbh.kvalitet, kbh.catalogue, "101001")
+    assert wellbeing.verdict == NORMAL_VARIATION
+    assert "Set i forhold til den midterste skole i data" in wellbeing.text
+    assert "Den midterste skole i data steg 0,1 point i samme periode." in wellbeing.text
+    grades = follow_up_sign(0, Tegn("Karakterer", indicator_source("karaktergennemsnit"), baseline_aar="2022/2023"),
+                            kbh.kvalitet, kbh.catalogue, "101011")
+    assert grades.verdict == NORMAL_VARIATION and not grades.robust and grades.years == 3
+    assert "0,0 point" not in grades.text + wellbeing.text

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -82,11 +83,15 @@ def test_engskolens_falling_absence_is_an_improvement_against_the_kommune(sample
     assert absence.development.text.endswith("Tallet for 2025/2026 er ikke offentliggjort.")
 
 
-def test_kirkebakkens_ro_og_orden_is_a_decline_and_a_level_below(sample: Lab) -> None:
+def test_kirkebakkens_ro_og_orden_is_a_decline_not_the_kommunes(sample: Lab) -> None:
     found = compute_verdicts(sample.kvalitet, sample.catalogue).get(KIRKEBAKKE, "ro_orden", "Udskoling")
     assert found is not None and found.development.code == DAARLIGERE
-    assert found.level.code == UNDER and found.level.favourable is False
+    assert found.development.text.startswith("Ro og orden (udskoling) er faldet fra 3,8 i 2021/2022 til 3,2 i "
+                                             "2025/2026 (5 år med tal).")  # no "mere end kommunen": it stood still
     assert "Kommunens tal lå på 3,7 i begge år." in found.development.text  # not a kommune-wide fall
+    assert "skolen lå 0,5 point lavere" in found.level.text and found.level.short.startswith(
+        "Kommunens tal var 3,7 i 2025/2026")
+    assert found.sentences == f"{found.development.text} {found.level.short}"  # the figure said once
 
 
 def test_context_figures_are_described_never_judged(sample: Lab) -> None:
@@ -172,18 +177,34 @@ def test_the_ministrys_verdict_is_shown_not_tested_again(kbh: Lab) -> None:
 
 
 def test_real_developments_do_not_rest_on_the_latest_year(kbh: Lab) -> None:
-    """Leave out 2025/2026: every development verdict of the real extract is still there."""
+    """The five "reel forbedring/forværring" of the first version all rested on 2025/2026 alone. Now the
+    real extract has no development verdict at all, so none can disappear when that year is left out,
+    and the jumps are said for what they are."""
     full = compute_verdicts(kbh.kvalitet, kbh.catalogue)
-    earlier = compute_verdicts(kbh.kvalitet.loc[kbh.kvalitet["school_year"] != "2025/2026"], kbh.catalogue)
-    for finding in full:
-        if finding.development.code in (BEDRE, DAARLIGERE) and finding.latest_year == "2025/2026":
-            again = earlier.get(finding.school_id, finding.indicator.id, finding.group)
-            assert again is not None and again.development.code == finding.development.code, finding.label
-    # The Blågård and Bellahøj jumps the first version called real are said as what they are.
+    assert not [f.label for f in full if f.development.code in (BEDRE, DAARLIGERE)]
     blaagaard = full.get("101008", "kompetencedaekning")
     assert blaagaard is not None and blaagaard.development.code == NORMAL
+    assert "har tallet ikke ændret sig mere i forhold til kommunen" in blaagaard.development.text
     grades = full.get("101011", "karaktergennemsnit")
-    assert grades is not None and grades.development.code == NORMAL and grades.development.unusual_latest
+    assert grades is not None and grades.development.code == NORMAL
+    assert grades.level.code == PAA_NIVEAU and "stor, men ikke sikker" in grades.level.text
+
+
+def test_a_development_survives_leaving_out_its_latest_year(sample: Lab) -> None:
+    """Every development in the sample still points the same way, beyond noise, without its latest year."""
+    verdicts = compute_verdicts(sample.kvalitet, sample.catalogue)
+    developments = [f for f in verdicts if f.development.code in (BEDRE, DAARLIGERE)]
+    assert len(developments) >= 2
+    for finding in developments:
+        noise = verdicts.noise[(finding.indicator.id, finding.group)]
+        years = np.array([int(y[:4]) for y in finding.development.years], dtype=float)
+        rows = sample.kvalitet
+        own = rows.loc[(rows["school_id"] == finding.school_id) & (rows["indicator"] == finding.indicator.id)
+                       & (rows["group"] == finding.group) & (rows["level"] == "skole")]
+        value = dict(zip(own["school_year"].str[:4].astype(int), own["value"].astype(float)))
+        relative = np.array([value[int(y)] - noise.reference[int(y)] for y in years])
+        without = trends(years[:-1], relative[None, :-1], noise.vario, np.array([finding.noise_factor]))
+        assert without.slope[0] * finding.development.relative_change > 0 and without.p[0] <= 0.05, finding.label
 
 
 def test_many_statements_are_held_together_per_school(sample: Lab) -> None:
@@ -230,7 +251,7 @@ def test_leaving_out_a_year_that_carries_the_trend_is_not_robust() -> None:
 
 def test_simulated_municipalities_without_change_give_few_false_developments(sample: Lab) -> None:
     result = null_study(sample.catalogue, seed=5, municipalities=4)
-    assert result.schools == 160 and result.false_rate <= 0.10
+    assert result.schools == 160 and result.false_rate <= 0.05  # the target is 10 %; it sits near 2 %
 
 
 def test_simulated_sustained_changes_are_found_in_the_right_direction(sample: Lab) -> None:
@@ -282,10 +303,53 @@ def test_a_wrong_break_is_refused_in_danish(entry: dict, message: str) -> None:
 
 
 def test_an_old_catalogue_without_kinds_still_works() -> None:
-    """A lab made before `usikkerhed` existed: its indicators count as school rates, never as shares."""
+    """A lab made before `usikkerhed` existed: its indicators count as school rates, never as shares,
+    and the catalogue says so (`labkit check` shows it)."""
     catalogue = parse_catalogue({"områder": [{"id": "trivsel", "navn": "Trivsel"}],
                                  "indikatorer": [CATALOGUE_ENTRY, {**CATALOGUE_ENTRY, "id": "k", "navn": "K", "kolonner": ["K"],
                                                                    "bedre": "kontekst"}]}, "gammel.yaml")
     assert catalogue["x"].uncertainty == "skoletal" and catalogue["x"].is_judged
     assert catalogue["k"].uncertainty == "kontekst" and not catalogue["k"].is_judged
-    assert catalogue.breaks == ()
+    assert catalogue.breaks == () and "»x«" not in catalogue.notes[0] and "(x)" in catalogue.notes[0]
+
+
+def test_an_unusual_year_is_rare_by_chance_and_a_steady_trend_is_not_unusual(sample: Lab) -> None:
+    catalogue = _no_breaks(sample.catalogue)
+    rng = np.random.default_rng(11)
+    flagged = total = 0
+    for _ in range(3):
+        verdicts = compute_verdicts(municipality(rng, 40, 7, 0.65), catalogue)
+        flagged += len({f.school_id for f in verdicts if f.development.unusual_latest})
+        total += 40
+    assert flagged / total <= 0.10  # a family of its own per school, with Holm's correction
+    steady = compute_verdicts(_with_neighbours(_table([6.0, 6.3, 6.6, 6.9, 7.2, 7.5])), catalogue).get(
+        OWN, "karaktergennemsnit")
+    assert steady is not None and not steady.development.unusual_latest
+
+
+def test_following_the_kommune_is_said_only_when_the_kommune_moved(sample: Lab) -> None:
+    catalogue = _no_breaks(sample.catalogue)
+    rising = _table([7.5, 7.7, 8.0, 8.1, 8.4, 8.7])
+    table = _with_neighbours(rising, sd=0.45)
+    found = compute_verdicts(table, catalogue).get(OWN, "karaktergennemsnit")
+    assert found is not None and "gået samme vej" not in found.development.text
+
+
+def test_too_few_schools_give_no_verdict(sample: Lab) -> None:
+    catalogue = _no_breaks(sample.catalogue)
+    few = _with_neighbours(_table([6.0, 6.5, 7.0, 7.4, 8.0, 8.4]), schools=3)
+    found = compute_verdicts(few, catalogue).get(OWN, "karaktergennemsnit")
+    assert found is not None and (found.development.code, found.level.code) == (FOR_FAA_AAR, FOR_FAA_AAR)
+    assert "for få tal fra kommunens skoler" in found.development.text
+
+
+def test_a_misspelt_key_is_refused_and_an_older_copy_is_named(sample: Lab, tmp_path: Path) -> None:
+    data = {"områder": [{"id": "trivsel", "navn": "Trivsel"}],
+            "indikatorer": [{**CATALOGUE_ENTRY, "usikkerhd": "elevandel"}]}
+    with pytest.raises(LabkitError, match="nøglen »usikkerhd« kendes ikke. Mente du »usikkerhed«?"):
+        parse_catalogue(data, "skabeloner/indikatorer.yaml")
+    old = {"områder": [{"id": "trivsel", "navn": "Trivsel"}], "indikatorer": [CATALOGUE_ENTRY]}
+    notes = parse_catalogue(old, "skabeloner/indikatorer.yaml").notes
+    assert len(notes) == 2 and "ingen »usikkerhed« (x)" in notes[0] and "ingen »brud«" in notes[1]
+    assert parse_catalogue({"områder": old["områder"], "indikatorer": [CATALOGUE_ENTRY], "brud": []},
+                           "x.yaml").notes[1:] == ()  # an empty »brud« is a choice, not an older copy
