@@ -1,3 +1,3 @@
 """labkit: a workshop kit for Danish læringslabs (data, focus areas, indsatsteori, handouts)."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

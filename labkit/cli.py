@@ -7,12 +7,15 @@ from pathlib import Path
 
 import click
 
+from labkit import __version__
 from labkit.problems import LabkitError
 
 
 @click.group(help="labkit – værktøjer til læringslaboratorier.",
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.help_option("-h", "--help", help="Vis denne hjælp og afslut.")
+@click.version_option(__version__, "--version", prog_name="labkit", message="%(prog)s %(version)s",
+                      help="Vis labkits version og afslut.")
 def main() -> None:
     pass
 

@@ -7,6 +7,8 @@ python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
   echo "labkit kræver Python 3.11 eller nyere." >&2; exit 1; }
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
+# The distribution was called "labkit" before 0.2 (a name taken on PyPI): remove an old install of it.
+.venv/bin/python -m pip uninstall --quiet --yes labkit >/dev/null 2>&1 || true
 if [ -n "$extra" ]; then
   .venv/bin/python -m pip install --quiet -e ".[$extra]"
 else

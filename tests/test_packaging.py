@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 # PyPI and conda-forge spell a few packages differently.
-CONDA_NAMES = {"types-pyyaml": "types-pyyaml"}
+CONDA_NAMES = {"types-pyyaml": "types-pyyaml", "playwright": "playwright-python", "jupyter-client": "jupyter_client",
+               "jupyter-core": "jupyter_core"}
 
 
 def _name(requirement: str) -> str:
@@ -49,3 +51,32 @@ def test_nothing_reads_the_shared_folder() -> None:
         if path.name == "test_packaging.py":
             continue
         assert "shared/" not in path.read_text(encoding="utf-8"), path
+
+
+def test_the_command_has_a_version_and_runs_as_a_module() -> None:
+    import subprocess
+    import sys
+
+    from labkit import __version__
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["name"] != "labkit"  # taken on PyPI by another project
+    assert project["version"] == __version__
+    for command in ([str(ROOT / ".venv" / "bin" / "labkit"), "--version"], [sys.executable, "-m", "labkit", "--version"]):
+        done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT.parent)
+        assert done.returncode == 0 and done.stdout.strip() == f"labkit {__version__}", done
+
+
+def test_every_imported_library_is_declared() -> None:
+    imported = set()
+    for path in ROOT.glob("labkit/*.py"):
+        for found in re.findall(r"^\s*(?:from (\w+)[\w.]* import |import (\w+))", path.read_text(encoding="utf-8"),
+                                flags=re.MULTILINE):
+            imported.add(found[0] or found[1])
+    distributions = {"docx": "python-docx", "yaml": "pyyaml", "IPython": "ipython", "python_calamine": "python-calamine",
+                     "jupyter_client": "jupyter-client", "jupyter_core": "jupyter-core"}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {_name(r) for r in project["dependencies"]}
+    third_party = {name for name in imported if name not in sys.stdlib_module_names and name not in ("labkit",)}
+    missing = {distributions.get(name, name).lower() for name in third_party} - declared
+    assert not missing, missing
