@@ -217,21 +217,21 @@ def parse_catalogue(data: Any, source: str) -> Catalogue:
     breaks = tuple(_break(entry, f"{source}, brud nr. {number}", seen)
                    for number, entry in enumerate(data.get("brud") or [], start=1))
     return Catalogue(indicators=tuple(indicators), areas=areas, breaks=breaks,
-                     notes=_older_copy_notes(data, indicators, source))
+                     notes=_older_copy_notes(data, indicators))
 
 
-def _older_copy_notes(data: dict[str, Any], indicators: list[Indicator], source: str) -> tuple[str, ...]:
+def _older_copy_notes(data: dict[str, Any], indicators: list[Indicator]) -> tuple[str, ...]:
     """A catalogue copied before labkit knew kinds of uncertainty and breaks still works, but says so."""
     entries = {str(e.get("id")): e for e in data.get("indikatorer") or [] if isinstance(e, dict)}
     untyped = [i.id for i in indicators if i.better != "kontekst" and not i.categories
                and "usikkerhed" not in entries.get(i.id, {})]
     notes = []
     if untyped:
-        notes.append(f"{source}: {len(untyped)} indikatorer har ingen »usikkerhed« ({', '.join(untyped[:4])}"
+        notes.append(f"{len(untyped)} indikatorer har ingen »usikkerhed« ({', '.join(untyped[:4])}"
                      f"{' …' if len(untyped) > 4 else ''}), så labkit regner dem som skoletal. Kopiér felterne "
                      "»usikkerhed« og »elevspredning« fra labkits egen skabelon (se docs/statistik.md).")
     if "brud" not in data:
-        notes.append(f"{source}: kataloget har ingen »brud«, så labkit kender ikke årene, der ikke kan "
+        notes.append("Kataloget har ingen »brud«, så labkit kender ikke årene, der ikke kan "
                      "sammenlignes (fx aflyste prøver under corona). Kopiér afsnittet »brud« fra labkits egen "
                      "skabelon.")
     return tuple(notes)

@@ -409,7 +409,8 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
             if path is not None:
                 path.unlink(missing_ok=True)
     ordered = [results[s] for s in chosen]
-    write_atomically(out / INDEX_FILE, index_html(config, ordered, layout.edition.name if layout.edition else ""))
+    write_atomically(out / INDEX_FILE, index_html(config, ordered, layout.edition.name if layout.edition else "",
+                                                  overview))
     return RenderReport(out, ordered, time.monotonic() - started, overview)
 
 
@@ -442,8 +443,10 @@ def _add_pdfs(results: Sequence[SchoolResult], out: Path) -> None:
             result.files["pdf"] = pdf
 
 
-def index_html(config: Any, results: Sequence[SchoolResult], edition_name: str = "") -> str:
-    """A page listing every school, its files and whether it was rendered (no timestamps: stable)."""
+def index_html(config: Any, results: Sequence[SchoolResult], edition_name: str = "",
+               overview: Sequence[Path] = ()) -> str:
+    """A page listing every school, its files and whether it was rendered (no timestamps: stable),
+    and the consultants' overview of every verdict when it was written."""
     rows = []
     for result in results:
         links = " · ".join(f'<a href="{escape(path.name)}">{FORMAT_NAMES[kind]}</a>'
@@ -459,4 +462,12 @@ def index_html(config: Any, results: Sequence[SchoolResult], edition_name: str =
             f"<h1>{escape(heading)}</h1>"
             f"<p>Skoleår {escape(config.school_year)}. {sum(r.ok for r in results)} af {len(results)} skoler "
             "er lavet.</p><table><thead><tr><th>Nr.</th><th>Skole</th><th>Filer</th><th>Status</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></body></html>")
+            f"<tbody>{''.join(rows)}</tbody></table>{_overview_links(overview)}</body></html>")
+
+
+def _overview_links(overview: Sequence[Path]) -> str:
+    if not overview:
+        return ""
+    links = " · ".join(f'<a href="{escape(path.name)}">{escape(path.name)}</a>' for path in overview)
+    return (f"<p>Alle skolers vurderinger (niveau, udvikling og begrundelse) i ét regneark: {links}. "
+            "Koderne er forklaret i labkits docs/statistik.md.</p>")

@@ -426,6 +426,8 @@ def test_the_consultants_overview_has_every_verdict_and_no_hidden_figure(rendere
     absence = next(r for r in rows if r[0] == "061001" and r[2] == "fravaer")
     assert absence[4:7] == ["2024/2025", "5,4", ""] and absence[10] == "bedre"
     assert SENTINEL not in text and SENTINEL.replace(",", ".") not in text  # Lille Mølle's hidden group
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert '<a href="oversigt.xlsx">oversigt.xlsx</a>' in index and '<a href="oversigt.csv">' in index
     workbook = openpyxl.load_workbook(folder / "oversigt.xlsx")
     sheet = workbook["Oversigt"]
     assert [c.value for c in sheet[1]] == rows[0] and sheet.max_row == len(rows)
