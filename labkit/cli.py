@@ -38,14 +38,22 @@ def check(lab_folder: Path) -> None:
 @main.command(help="Lav en ny laboratoriemappe: lab.yaml, indtastningsark, skabeloner og vejledning.")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--kommune", default=None, metavar="NAVN", help="Kommunens navn i lab.yaml.")
-def new(folder: Path, kommune: str | None) -> None:
-    from labkit.new_lab import create_lab
+@click.option("--eksempel", is_flag=True,
+              help="Skriv eksempelkommunen (Bøgekilde Kommune, opdigtede tal) i stedet, så alt kan prøves.")
+def new(folder: Path, kommune: str | None, eksempel: bool) -> None:
+    from labkit.new_lab import create_lab, create_sample_lab
 
     try:
-        created = create_lab(folder, kommune)
+        created = create_sample_lab(folder) if eksempel else create_lab(folder, kommune)
     except LabkitError as error:
         click.echo(f"FEJL: {error}", err=True)
         sys.exit(2)
+    if eksempel:
+        click.echo(f"Eksempelkommunen er skrevet til {created}\n\n"
+                   f"  labkit check {folder}    – tjekker data\n"
+                   f"  labkit lab {folder}      – åbner notesbøgerne\n"
+                   f"  labkit render {folder}   – laver uddelingsark til de seks skoler")
+        return
     click.echo(f"Nyt laboratorium i {created}\n\n"
                "Næste skridt (se også VEJLEDNING.md i mappen):\n"
                "  1. Skriv kommune, skoleår og skoler i lab.yaml.\n"

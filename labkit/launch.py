@@ -7,7 +7,9 @@ import shutil
 import sys
 from pathlib import Path
 
-BUNDLED_NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+from labkit.resources import bundled_folder
+
+BUNDLED_NOTEBOOKS = bundled_folder("notesboeger")
 LAB_NOTEBOOK_FOLDER = "notesbøger"
 FIRST_NOTEBOOK = "1_data_og_analyse.ipynb"
 # JupyterLab settings for the workshop: no "Jupyter news" pop-up asking to fetch from the internet.

@@ -11,6 +11,7 @@ import yaml
 
 from labkit.config import CONFIG_NAME
 from labkit.problems import LabkitError
+from labkit.resources import bundled_folder
 from labkit.templates import BUNDLED_TEMPLATES
 
 NEW_LAB_TEMPLATE = "ny_lab"  # the folder in templates/ with lab.yaml and VEJLEDNING.md
@@ -18,7 +19,8 @@ DATA_FOLDER, TEMPLATES_FOLDER = "data", "skabeloner"
 BLANK_WORKBOOK = "kapacitetsinterview_indtastning.xlsx"
 WORKBOOK_NAME = "kapacitetsinterview.xlsx"
 TOP_LEVEL_FILES = ("VEJLEDNING.md",)
-_IGNORED = shutil.ignore_patterns(".*", "__pycache__", "~$*")
+_IGNORED_NAMES = (".*", "__pycache__", "~$*")
+_IGNORED = shutil.ignore_patterns(*_IGNORED_NAMES)
 
 
 def current_school_year(today: datetime.date | None = None) -> str:
@@ -53,13 +55,7 @@ def lab_yaml_text(kommune: str | None = None, school_year: str | None = None,
     return _set_value(text, "skoleår", f'"{school_year or current_school_year()}"')
 
 
-def create_lab(folder: Path, kommune: str | None = None, templates: Path = BUNDLED_TEMPLATES) -> Path:
-    """Create a new lab folder from `templates`; returns its absolute path.
-
-    Writes lab.yaml, VEJLEDNING.md, data/ with an empty kapacitetsinterview workbook and
-    skabeloner/ with copies of every template (the agenda dagsorden.yaml among them).
-    Raises a Danish `LabkitError` when `folder` exists and is not empty, or is a file.
-    """
+def _refuse_used_folder(folder: Path) -> Path:
     folder = Path(folder).expanduser().resolve()
     if folder.exists() and not folder.is_dir():
         raise LabkitError(f"{folder} er en fil, ikke en mappe. Vælg et andet navn til laboratoriet.")
@@ -67,6 +63,26 @@ def create_lab(folder: Path, kommune: str | None = None, templates: Path = BUNDL
         raise LabkitError(
             f"Mappen {folder} findes allerede og er ikke tom. Vælg en ny mappe, så intet overskrives."
         )
+    return folder
+
+
+def create_sample_lab(folder: Path) -> Path:
+    """Copy the bundled sample municipality (Bøgekilde Kommune) into a new folder: an installed user
+    can try every command without the repository."""
+    folder = _refuse_used_folder(folder)
+    shutil.copytree(bundled_folder("eksempel"), folder, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns(*_IGNORED_NAMES, "arbejde", "uddelingsark", "notesbøger"))
+    return folder
+
+
+def create_lab(folder: Path, kommune: str | None = None, templates: Path = BUNDLED_TEMPLATES) -> Path:
+    """Create a new lab folder from `templates`; returns its absolute path.
+
+    Writes lab.yaml, VEJLEDNING.md, data/ with an empty kapacitetsinterview workbook and
+    skabeloner/ with copies of every template (the agenda dagsorden.yaml among them).
+    Raises a Danish `LabkitError` when `folder` exists and is not empty, or is a file.
+    """
+    folder = _refuse_used_folder(folder)
     new_lab = templates / NEW_LAB_TEMPLATE
     if not new_lab.is_dir():
         raise LabkitError(f"Skabelonen til et nyt laboratorium mangler: {new_lab}.")

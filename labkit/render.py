@@ -23,8 +23,9 @@ from typing import Any
 from labkit.files import write_atomically
 from labkit.numbers import format_number
 from labkit.problems import LabkitError
+from labkit.resources import bundled_folder
 
-HANDOUT_NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "uddelingsark.ipynb"
+HANDOUT_NOTEBOOK = bundled_folder("notesboeger") / "uddelingsark.ipynb"
 HANDOUT_FORMATS = ("html", "pdf", "docx")
 OVERVIEW_FORMAT = "xlsx"  # the consultants' overview of every verdict (labkit.oversigt), not a handout
 FORMATS = (*HANDOUT_FORMATS, OVERVIEW_FORMAT)

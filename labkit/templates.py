@@ -8,9 +8,10 @@ from typing import Any
 import yaml
 
 from labkit.problems import LabkitError, display_name
+from labkit.resources import bundled_folder
 
-# The templates shipped with labkit, at the top of the repository (labkit is installed editable).
-BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# The templates shipped with labkit (inside the wheel; the repository's templates/ in a checkout).
+BUNDLED_TEMPLATES = bundled_folder("skabeloner")
 
 
 # libyaml's loader when PyYAML has it (it reads our templates some 10× faster); the same safe subset.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -80,3 +81,18 @@ def test_every_imported_library_is_declared() -> None:
     third_party = {name for name in imported if name not in sys.stdlib_module_names and name not in ("labkit",)}
     missing = {distributions.get(name, name).lower() for name in third_party} - declared
     assert not missing, missing
+
+
+def test_every_shipped_folder_is_in_the_wheel_mapping() -> None:
+    """setuptools packs only listed folders: a new template subfolder must be listed in pyproject.toml."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    mapping = {source: package for package, source in setuptools["package-dir"].items() if package != "labkit"}
+    tracked = subprocess.run(["git", "ls-files", *mapping], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split()
+    folders = {str(Path(path).parent) for path in tracked}
+    wanted = set()
+    for folder in folders:
+        top, _, rest = folder.partition("/")
+        wanted.add(mapping[top] + ("." + rest.replace("/", ".") if rest else ""))
+    assert wanted <= set(setuptools["packages"]), wanted - set(setuptools["packages"])
+    assert set(setuptools["package-data"]) == wanted
