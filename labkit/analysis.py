@@ -16,14 +16,7 @@ import pandas as pd
 
 from labkit.catalogue import Catalogue, Indicator
 from labkit.config import LabConfig
-from labkit.findings import (  # noqa: F401 - the one label and number wording, read from here too
-    BEDRE,
-    DAARLIGERE,
-    Finding,
-    describe_change,
-    describe_value,
-    label,
-)
+from labkit.findings import Finding
 from labkit.kvalitet import LEVEL_KOMMUNE, LEVEL_LAND, LEVEL_SCHOOL
 from labkit.lab import Lab
 from labkit.statistics import quantile
