@@ -37,7 +37,8 @@ NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
         ("md", ("## Kort fortalt\n\nEt forslag til, hvad tallene siger. Er I enige eller uenige? Svar ved hvert "
                "punkt – jeres svar bliver gemt. De stærkeste fund står først.")),
         ("code", "lk.show_summary(session)"),
-        ("md", ("## Skolens tal over tid\n\nVælg en indikator. Skolen står sammen med kommunen og landet, "
+        ("md", ("## Skolens tal over tid\n\nVælg en indikator. Skolen står sammen med kommunen og landet (hvor "
+               "der er tal for dem), "
                "og det grå bånd viser, hvor meget skolens tal normalt svinger fra år til år. Teksten under figuren "
                "siger, om udviklingen over flere år er mere end det – sat i forhold til kommunen.")),
         ("code", "lk.show_indicators(session)"),
