@@ -24,6 +24,7 @@ from typing import Any
 from labkit.files import write_atomically
 from labkit.problems import LabkitError
 
+PRIVATE = 0o600  # a team's texts: readable by the account that runs the lab, not by other users
 WORKSPACE_FOLDER = "arbejde"
 VERSIONS_FOLDER = ".versioner"
 FORMAT = "labkit-arbejdsfil"
@@ -363,7 +364,7 @@ class Workspace:
             self._keep_version(document["revision"], previous_text)
         document.update(revision=document["revision"] + 1, saved_at=_now(), school_id=self.school_id,
                         lab=self.lab_name or document.get("lab") or "")
-        write_atomically(self.path, document_text(document))
+        write_atomically(self.path, document_text(document), PRIVATE)
 
     def _versions(self) -> list[tuple[int, str]]:
         """(revision, file name) of the kept versions, oldest first."""
@@ -439,7 +440,7 @@ class Workspace:
         good = self._newest_good_version()
         if good is not None:
             document, text = good
-            write_atomically(self.path, text)
+            write_atomically(self.path, text, PRIVATE)
             self.messages.append(
                 f"Arbejdsfilen var beskadiget. Vi har hentet den seneste gode version fra "
                 f"{_clock(document.get('saved_at'))}. Den beskadigede fil er gemt som {aside.name}.")

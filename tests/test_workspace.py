@@ -350,3 +350,9 @@ def test_a_save_on_a_realistic_file_is_cheap(tmp_path: Path) -> None:
         workspace.set("indsatsteorier/omraade-2/problem", f"Fraværet er steget {number} år i træk – æøå")
         timings.append(time.perf_counter() - start)
     assert statistics.median(timings) < 0.05
+
+
+def test_a_teams_file_is_private_to_the_account_running_the_lab(tmp_path: Path) -> None:
+    workspace = Workspace.open(tmp_path, "061004", "Læringslab 1")
+    workspace.set("indsatsomraader/valgte", ["klasseledelse"])
+    assert workspace.path.stat().st_mode & 0o777 == 0o600
