@@ -10,6 +10,7 @@ from labkit.config import CONFIG_NAME
 from labkit.kvalitet import LEVEL_SCHOOL, STATUS_NOT_PUBLISHED, STATUS_TOO_FEW
 from labkit.lab import Lab
 from labkit.problems import Problem, Severity, display_name
+from labkit.statistics import MIN_SCHOOLS
 
 KAPACITET_LAYOUT = "kapacitetsinterview"
 EMPTY_WORKBOOK = "ingen respondenter"  # the reader's warning for a workbook with headers only
@@ -137,6 +138,10 @@ def check_report(lab: Lab) -> str:
     ]
     if others:
         lines.append(f"  Desuden {others} andre skoler i data (bruges kun til sammenligning).")
+    if schools_in_data and len(schools_in_data) < MIN_SCHOOLS:
+        lines.append(f"  Bemærk: der er kun tal for {len(schools_in_data)} skoler. Med færre end {MIN_SCHOOLS} kan "
+                     "labkit ikke se, hvor meget tallene normalt svinger, og siger intet om udvikling eller "
+                     "niveau. Læg tallene for hele kommunens skoler i data.")
     comparisons = table.loc[table["level"] != LEVEL_SCHOOL]
     lines += [
         "",

@@ -353,3 +353,12 @@ def test_a_misspelt_key_is_refused_and_an_older_copy_is_named(sample: Lab, tmp_p
     assert len(notes) == 2 and "ingen »usikkerhed« (x)" in notes[0] and "ingen »brud«" in notes[1]
     assert parse_catalogue({"områder": old["områder"], "indikatorer": [CATALOGUE_ENTRY], "brud": []},
                            "x.yaml").notes[1:] == ()  # an empty »brud« is a choice, not an older copy
+
+
+def test_the_data_report_says_when_too_few_schools_allow_no_verdict(sample: Lab) -> None:
+    from labkit.report import check_report
+
+    few = sample.kvalitet.loc[sample.kvalitet["school_id"].isin(["", "061001", "061002", "061003"])]
+    report = check_report(dataclasses.replace(sample, kvalitet=few))
+    assert "Bemærk: der er kun tal for 3 skoler. Med færre end 5" in report
+    assert "Bemærk: der er kun tal" not in check_report(sample)
