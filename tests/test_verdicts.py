@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -362,3 +363,28 @@ def test_the_data_report_says_when_too_few_schools_allow_no_verdict(sample: Lab)
     report = check_report(dataclasses.replace(sample, kvalitet=few))
     assert "Bemærk: der er kun tal for 3 skoler. Med færre end 5" in report
     assert "Bemærk: der er kun tal" not in check_report(sample)
+
+
+def test_a_labs_own_catalogue_is_used_by_every_verdict(lab: Path) -> None:
+    """The lab's skabeloner/ copy decides: here karaktergennemsnit with two decimals and no breaks, and
+    the figure band, the summary and the follow-up all follow it (the first version mixed catalogues)."""
+    from labkit.indsatsteori import Tegn, indicator_source
+    from labkit.lab import load_lab
+    from labkit.opfoelgning import follow_up_sign
+    from labkit.templates import BUNDLED_TEMPLATES
+
+    shutil.copytree(BUNDLED_TEMPLATES, lab / "skabeloner")
+    text = (BUNDLED_TEMPLATES / "indikatorer.yaml").read_text(encoding="utf-8")
+    text = text.replace("    kolonner: [Karaktergennemsnit]", "    kolonner: [Karaktergennemsnit]\n    decimaler: 2", 1)
+    text = text.replace("    skala: [-3, 12]\n    bedre: højere\n    decimaler: 1\n    kolonner: [Karaktergennemsnit]",
+                        "    skala: [-3, 12]\n    bedre: højere\n    kolonner: [Karaktergennemsnit]", 1)
+    (lab / "skabeloner" / "indikatorer.yaml").write_text(text, encoding="utf-8")
+    with (lab / "lab.yaml").open("a", encoding="utf-8") as config:
+        config.write("skabeloner: skabeloner\n")
+    own = load_lab(lab)
+    assert own.catalogue["karaktergennemsnit"].decimals == 2
+    finding = compute_verdicts(own.kvalitet, own.catalogue).get(ENGSKOLEN, "karaktergennemsnit")
+    assert finding is not None and re.search(r"\d,\d\d i 2025/2026", finding.development.text)
+    sign = Tegn("Karakterer", indicator_source("karaktergennemsnit"), baseline_aar="2023/2024")
+    item = follow_up_sign(0, sign, own.kvalitet, own.catalogue, ENGSKOLEN)
+    assert re.search(r"\d,\d\d i 2023/2024 \(baseline\)", item.text), item.text
