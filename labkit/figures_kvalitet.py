@@ -269,8 +269,8 @@ def funnel_plot(data: pd.DataFrame, indicator: Indicator, highlight_label: str |
 def _funnel_note(compared_with: str, by_size: str, verdict: str) -> str:
     """The funnel's caption: what the band is (never "tilfældigheder"), then the school's verdict."""
     size = "antal besvarelser" if by_size == "n" else "elevtal"
-    text = (f"Det grå område: så langt fra {compared_with} ligger en skole af den størrelse ({size}) alene fordi "
-            "dens tal svinger fra år til år. Små skoler svinger mere.")
+    text = (f"Det grå område: så langt fra {compared_with} kan en skole af den størrelse ({size}) ligge, alene "
+            "fordi dens tal svinger fra år til år. Små skoler svinger mere.")
     lines = textwrap.wrap(text, 118)
     if verdict:
         lines += textwrap.wrap(verdict, 118)

@@ -41,10 +41,12 @@ FOR_FAA_AAR, IKKE_OFFENTLIGGJORT, BRUD, INGEN_VURDERING = "for_faa_aar", "ikke_o
     "ingen_vurdering"
 DEVELOPMENT_CODES = (BEDRE, DAARLIGERE, NORMAL, FOR_FAA_AAR, IKKE_OFFENTLIGGJORT, BRUD, INGEN_VURDERING)
 LEVEL_CODES = (OVER, UNDER, PAA_NIVEAU, FOR_FAA_AAR, IKKE_OFFENTLIGGJORT, BRUD, INGEN_VURDERING)
+# What a school's figures are set against, as the sentences name it.
+REFERENCE_NAMES = {"kommune": "kommunen", "land": "landet", "median": "midten af skolerne i data", "": ""}
 # The rules' numbers (docs/statistik.md says why each is what it is).
 FAMILY_ALPHA = 0.10  # chance that any one statement about a school is a false finding (Holm)
 ROBUST_P = 0.05  # each leave-one-year-out trend must still be beyond noise at this level
-HINT_P = 0.05  # below this, but not after Holm's correction: "stor, men ikke sikker" (never a verdict)
+HINT_P = 0.05  # below this, but not after Holm's correction: "kan være reel, men ikke sikker" (never a verdict)
 SURPRISE_P = 0.05  # a latest year this far from the school's own earlier years is "usædvanligt"
 MINISTRY_LEVELS = {1.0: OVER, 0.0: PAA_NIVEAU, -1.0: UNDER}
 # Short Danish words for tables; the full sentence is the verdict's `text`.
@@ -226,5 +228,5 @@ def level_word(level: Level) -> str:
 def development_word(development: Development) -> str:
     """The development verdict for a table cell; an out-of-pattern latest year is said as such."""
     if development.code == NORMAL and development.unusual_latest:
-        return "Usædvanligt i år"
+        return "Usædvanligt seneste år"
     return DEVELOPMENT_WORDS[development.code]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from labkit.catalogue import Catalogue, Indicator
-from labkit.findings import BRUD, BaselineChange, describe_change, describe_value, label
+from labkit.findings import BRUD, REFERENCE_NAMES, BaselineChange, describe_change, describe_value, label
 from labkit.indsatsteori import LINK_NAMES, LINKS, Indsatsteori, Tegn
 from labkit.kvalitet import LEVEL_SCHOOL, STATUS_PUBLISHED, STATUS_TOO_FEW
 from labkit.numbers import format_number
@@ -227,8 +227,7 @@ def _judged(item: SignFollowUp, indicator: Indicator, baseline: float | None, ba
         judged = (" Der er ikke offentliggjorte tal for både baseline-året og årene efter, eller for få tal til at "
                   "vide, hvor meget tallet normalt svinger, så ændringen vurderes ikke.")
     else:
-        against = {"kommune": "kommunen", "land": "landet", "median": "den midterste skole i data"}.get(
-            measured.reference_kind, "kommunen")
+        against = REFERENCE_NAMES.get(measured.reference_kind) or "kommunen"
         moved = describe_change(abs(measured.reference_change), indicator) if math.isfinite(
             measured.reference_change) else ""
         went = "steg" if measured.reference_change > 0 else "faldt"

@@ -117,7 +117,8 @@ def _unpublished_line(findings: list[Finding], min_group_size: int) -> Statement
         too_few = all(set(years) <= set(f.too_few_years) and years for f, years in own)
         why = f", fordi færre end {min_group_size} elever har svaret" if too_few else ""
         names = [f"{f.label} ({', '.join(years)})" if years else f.label for f, years in own]
-        parts.append(f"Ikke offentliggjort for skolen{why}: {_listed(names)}. Se på skolens egne tal for de år.")
+        parts.append(f"Ikke offentliggjort for skolen{why}: {_listed(names)}. Brug skolens egne opgørelser for de "
+                     "år, hvis I har dem.")
     if nowhere:
         parts.append(f"Endnu ikke offentliggjort, heller ikke for kommunen: {_listed(nowhere)}.")
     if not parts:
@@ -173,7 +174,8 @@ def _kapacitet_statements(lab: Lab, school_id: str) -> tuple[list[Statement], li
     hidden = [g.name for g in lab.instrument.groups
               if rows.loc[rows["group"] == g.id, "suppressed"].astype(bool).any()]
     if hidden:
-        who = hidden[0] if len(hidden) == 1 else ", ".join(hidden[:-1]) + " og " + hidden[-1]
+        names = [hidden[0], *(name.lower() for name in hidden[1:])]
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
         uncertain.append(Statement(
             "kapacitet-skjulte-grupper", KAPACITET, "", "Kapacitetsinterviews",
             f"{who} havde færre end {lab.config.min_group_size} deltagere og vises derfor ikke for sig; deres "

@@ -24,6 +24,7 @@ from labkit.findings import (
     NORMAL,
     OVER,
     PAA_NIVEAU,
+    REFERENCE_NAMES,
     ROBUST_P,
     UNDER,
     Development,
@@ -34,7 +35,6 @@ from labkit.findings import (
     label,
 )
 
-REFERENCE_NAMES = {"kommune": "kommunen", "land": "landet", "median": "den midterste skole i data", "": ""}
 MINISTRY_WORDS = {1.0: "Over niveau", 0.0: "På niveau", -1.0: "Under niveau"}
 
 
@@ -127,7 +127,7 @@ def _development(indicator: Indicator, group: str, facts: dict[str, Any], holds:
     if facts["unusual"]:
         word = "højt" if trend["surprise"] > 0 else "lavt"
         text = (f"{now} Det er usædvanligt {word} i forhold til skolens egne tal de foregående år – se, om det "
-                f"holder næste år. Over {len(years)} år ({years[0]}–{years[-1]}) er der ingen udvikling ud over den "
+                f"holder næste år. Over {len(years)} år med tal ({years[0]}–{years[-1]}) er der ingen udvikling ud over den "
                 f"normale variation.{reference_note}{hidden}")
         return Development(NORMAL, text, unusual_latest=True, **common)
     reference_change = trend["reference_change"]
@@ -146,7 +146,7 @@ def _development(indicator: Indicator, group: str, facts: dict[str, Any], holds:
         text = (f"{name} er {verb} {path}, men det hviler på det seneste år alene – se, om det holder næste år. "
                 f"Over {len(years)} år er der ingen sikker udvikling.{reference_note}{hidden}")
         return Development(NORMAL, text, **common)
-    text = (f"{now} Over {len(years)} år ({years[0]}–{years[-1]}) har tallet ikke ændret sig mere i forhold til "
+    text = (f"{now} Over {len(years)} år med tal ({years[0]}–{years[-1]}) har tallet ikke ændret sig mere i forhold til "
             f"{where or 'tidligere'}, end det normalt svinger.{hidden}")
     return Development(NORMAL, text, **common)
 
@@ -154,7 +154,7 @@ def _development(indicator: Indicator, group: str, facts: dict[str, Any], holds:
 def _reference_path(indicator: Indicator, facts: dict[str, Any], first: int, latest: int) -> str:
     reference = facts["reference"]
     start, end = float(reference[first]), float(reference[latest])
-    if math.isnan(start) or math.isnan(end) or facts["reference_kind"] == "median":
+    if math.isnan(start) or math.isnan(end) or facts["reference_kind"] in ("median", ""):
         return ""
     return f" (fra {describe_value(start, indicator)} til {describe_value(end, indicator)})"
 
@@ -170,8 +170,9 @@ def _reference_note(indicator: Indicator, facts: dict[str, Any], first: int, lat
     if not _reference_path(indicator, facts, first, latest):
         return ""
     start, end = (describe_value(float(facts["reference"][j]), indicator) for j in (first, latest))
+    years = f"{_year(int(facts['starts'][first]))} og {_year(int(facts['starts'][latest]))}"
     if start == end:
-        return f" {where.capitalize()}s tal lå på {end} i begge år."
+        return f" {where.capitalize()}s tal lå på {end} både i {years}."
     return f" {where.capitalize()} gik i samme periode fra {start} til {end}."
 
 
@@ -184,10 +185,10 @@ def _context_history(indicator: Indicator, name: str, facts: dict[str, Any]) -> 
     first, last = shown[0], shown[-1]
     if first == last:
         return f"{name} var {describe_value(float(values[last]), indicator)} i {_year(int(starts[last]))}. " \
-               "Tallet beskriver skolens rammer og vurderes ikke."
+               "Tallet vises til orientering og vurderes ikke."
     return (f"{name} gik fra {describe_value(float(values[first]), indicator)} i {_year(int(starts[first]))} til "
-            f"{describe_value(float(values[last]), indicator)} i {_year(int(starts[last]))}. Tallet beskriver "
-            "skolens rammer og vurderes ikke.")
+            f"{describe_value(float(values[last]), indicator)} i {_year(int(starts[last]))}. Tallet vises til "
+            "orientering og vurderes ikke.")
 
 
 # --- level --------------------------------------------------------------------------------------
@@ -224,7 +225,7 @@ def _level(indicator: Indicator, group: str, facts: dict[str, Any], holds: bool,
     if indicator.uncertainty in (CONTEXT, PUBLISHED_VERDICT) or indicator.better == "kontekst":
         against = f" mod {where}s {describe_value(reference, indicator)}" if kind in ("kommune", "land") \
             and not math.isnan(reference) else ""
-        return Level(INGEN_VURDERING, f"{fact}{against}. Tallet beskriver skolens rammer og vurderes ikke.", year,
+        return Level(INGEN_VURDERING, f"{fact}{against}. Tallet vises til orientering og vurderes ikke.", year,
                      where, reference, value - reference, math.nan, math.nan, None, False, *rank)
     if not kind or math.isnan(reference):
         return Level(INGEN_VURDERING, f"{fact}; der er intet tal for kommunen eller landet det år at "
@@ -242,22 +243,24 @@ def _level(indicator: Indicator, group: str, facts: dict[str, Any], holds: bool,
                      short=short + rest)
     size = describe_change(abs(difference), indicator)
     above = difference > 0
-    gap = "samme tal" if size.startswith(("0,0 ", "0 ")) else f"{size} {'højere' if above else 'lavere'}"
+    same = size.startswith(("0,0 ", "0 "))
+    gap = "på samme tal" if same else f"{size} {'højere' if above else 'lavere'}"
+    versus = f"på samme tal som {where}" if same else f"{gap} end {where}"
+    short_lead = f"I {year} lå skolen {versus}"  # after a development sentence: no figure said twice
     if holds:
         good = above == (indicator.better == "højere")
-        rest = (f": skolen lå {gap}. Det er mere, end skolens tal plejer at svinge fra år til år, så skolen ligger "
-                f"sandsynligvis reelt {'over' if above else 'under'} {where} ({'bedre' if good else 'dårligere'})."
-                f"{_rank_note(*rank)}")
-        return Level(OVER if above else UNDER, against + rest, year, where, reference, difference, sd, p, good, False,
-                     *rank, short=short + rest)
-    if p <= HINT_P:
-        rest = f": skolen lå {gap}. Forskellen er stor, men ikke sikker, når man ser på alle skolens tal på én gang."
-    elif gap == "samme tal":
-        rest = ": skolen lå på samme tal."
+        tail = (f". Det er mere, end skolens tal plejer at svinge fra år til år, så skolen ligger sandsynligvis "
+                f"reelt {'over' if above else 'under'} {where} ({'bedre' if good else 'dårligere'}).{_rank_note(*rank)}")
+        return Level(OVER if above else UNDER, f"{against}: skolen lå {gap}{tail}", year, where, reference,
+                     difference, sd, p, good, False, *rank, short=short_lead + tail)
+    if same:
+        tail = "."
+    elif p <= HINT_P:
+        tail = ". Forskellen kan være reel, men den er ikke sikker, når man ser på alle skolens tal på én gang."
     else:
-        rest = f": skolen lå {gap}, inden for hvad skolens tal normalt svinger fra år til år."
-    return Level(PAA_NIVEAU, against + rest, year, where, reference, difference, sd, p, None, False, *rank,
-                 short=short + rest)
+        tail = ", inden for hvad skolens tal normalt svinger fra år til år."
+    return Level(PAA_NIVEAU, f"{against}: skolen lå {gap}{tail}", year, where, reference, difference, sd, p, None,
+                 False, *rank, short=short_lead + tail)
 
 
 def _rank_note(below: int, schools: int) -> str:

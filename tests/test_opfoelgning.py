@@ -249,8 +249,8 @@ def test_the_follow_up_uses_the_same_reference_and_robustness_as_every_verdict(k
     wellbeing = follow_up_sign(0, Tegn("Trivsel", indicator_source("generel_trivsel", "Mellemtrin"),
                                        baseline_aar="2023/2024"), kbh.kvalitet, kbh.catalogue, "101001")
     assert wellbeing.verdict == NORMAL_VARIATION
-    assert "Set i forhold til den midterste skole i data" in wellbeing.text
-    assert "Den midterste skole i data steg 0,1 point i samme periode." in wellbeing.text
+    assert "Set i forhold til midten af skolerne i data" in wellbeing.text
+    assert "Midten af skolerne i data steg 0,1 point i samme periode." in wellbeing.text
     grades = follow_up_sign(0, Tegn("Karakterer", indicator_source("karaktergennemsnit"), baseline_aar="2022/2023"),
                             kbh.kvalitet, kbh.catalogue, "101011")
     assert grades.verdict == NORMAL_VARIATION and not grades.robust and grades.years == 3

@@ -63,12 +63,12 @@ def test_hidden_figures_are_one_line_and_small_groups_uncertain(summaries: dict[
     hidden = {s.id: s for s in small.uncertain}
     line = hidden["ikke-offentliggjort"].text
     assert line.startswith("Ikke offentliggjort for skolen: Social trivsel (udskoling) (2025/2026)")
-    assert "Karaktergennemsnit (2025/2026)" in line.split("Se på skolens egne tal")[0]
+    assert "Karaktergennemsnit (2025/2026)" in line.split("Brug skolens egne opgørelser")[0]
     # Absence 2025/2026 is not out for anyone yet: said apart, not as the school's gap.
     assert line.endswith("Endnu ikke offentliggjort, heller ikke for kommunen: Samlet elevfravær (2025/2026) og "
                          "Overgang til ungdomsuddannelse (2025/2026).")
     assert [s.id for s in small.uncertain].count("ikke-offentliggjort") == 1
-    assert hidden["kapacitet-skjulte-grupper"].text.startswith("Ledelse og Pædagoger havde færre end 5 deltagere")
+    assert hidden["kapacitet-skjulte-grupper"].text.startswith("Ledelse og pædagoger havde færre end 5 deltagere")
     assert not [s for s in small.strengths + small.concerns if "udskoling" in s.subject_name.lower()
                 and "trivsel" in s.subject_id]
 
