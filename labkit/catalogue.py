@@ -13,7 +13,7 @@ from labkit.templates import read_yaml, require, require_list
 
 BETTER_VALUES = ("højere", "lavere", "kontekst")
 INDICATOR_KEYS = ("id", "navn", "område", "enhed", "skala", "bedre", "decimaler", "kolonner", "kategorier", "mål",
-                  "usikkerhed", "elevspredning", "vurdering", "beskrivelse")
+                  "usikkerhed", "elevspredning", "vurdering", "se_ogsaa", "beskrivelse")
 TOP_KEYS = ("områder", "indikatorer", "brud")
 BREAK_KEYS = ("indikatorer", "fra", "til", "beskrivelse")
 # What kind of figure an indicator is decides its uncertainty (docs/statistik.md):
@@ -43,6 +43,7 @@ class Indicator:
     uncertainty: str = SCHOOL_RATE
     pupil_sd: float | None = None  # spread of single pupils' scores, for a pupil mean with n
     published_verdict: str | None = None  # id of the indicator holding the ministry's verdict on this one
+    see_also: str | None = None  # an indicator whose published verdict belongs beside this one's statements
 
     @property
     def is_categorical(self) -> bool:
@@ -173,6 +174,7 @@ def _indicator(entry: dict[str, Any], where: str, areas: dict[str, str]) -> Indi
         uncertainty=kind,
         pupil_sd=float(pupil_sd) if pupil_sd is not None else None,
         published_verdict=str(entry["vurdering"]) if entry.get("vurdering") else None,
+        see_also=str(entry["se_ogsaa"]) if entry.get("se_ogsaa") else None,
     )
 
 
@@ -211,9 +213,10 @@ def parse_catalogue(data: Any, source: str) -> Catalogue:
             raise LabkitError(f"{source}, indikator »{indicator.id}«: id'et findes to gange.")
         seen.add(indicator.id)
     for indicator in indicators:
-        if indicator.published_verdict and indicator.published_verdict not in seen:
-            raise LabkitError(f"{source}, indikator »{indicator.id}«: »vurdering« peger på »"
-                              f"{indicator.published_verdict}«, som ikke findes i kataloget.")
+        for key, target in (("vurdering", indicator.published_verdict), ("se_ogsaa", indicator.see_also)):
+            if target and target not in seen:
+                raise LabkitError(f"{source}, indikator »{indicator.id}«: »{key}« peger på »{target}«, som ikke "
+                                  "findes i kataloget.")
     breaks = tuple(_break(entry, f"{source}, brud nr. {number}", seen)
                    for number, entry in enumerate(data.get("brud") or [], start=1))
     return Catalogue(indicators=tuple(indicators), areas=areas, breaks=breaks,

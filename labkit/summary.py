@@ -13,7 +13,7 @@ Each statement has a stable id, so the team can agree or disagree with it (saved
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from labkit.findings import BEDRE, BRUD, DAARLIGERE, IKKE_OFFENTLIGGJORT, OVER, UNDER, Finding
 from labkit.kapacitet_analysis import largest_gaps
@@ -126,8 +126,18 @@ def _unpublished_line(findings: list[Finding], min_group_size: int) -> Statement
     return Statement("ikke-offentliggjort", KVALITET, "", "Ikke offentliggjorte tal", " ".join(parts))
 
 
+def _with_related(statement: Statement, finding: Finding, findings: dict[str, Finding]) -> Statement:
+    """A statement about e.g. the grades, with the ministry's verdict on the same pupils beside it."""
+    related = findings.get(finding.indicator.see_also or "")
+    if related is None or not related.level.by_ministry:
+        return statement
+    verdict = related.level.text.replace("Ministeriet vurderer, at", "Til sammenligning vurderer ministeriet, at", 1)
+    return replace(statement, text=f"{statement.text} {verdict}")
+
+
 def _indicator_statements(lab: Lab, school_id: str, summary: Summary) -> None:
     findings = table_verdicts(lab.kvalitet, lab.catalogue).for_school(school_id)
+    by_id = {f.indicator.id: f for f in findings if not f.group}
     # A published verdict another indicator shows (SocRef Forskel shows the ministry's) is said once.
     shown_elsewhere = {i.published_verdict for i in lab.catalogue.indicators if i.published_verdict}
     for finding in findings:
@@ -135,7 +145,8 @@ def _indicator_statements(lab: Lab, school_id: str, summary: Summary) -> None:
             continue
         judged = _judged(finding)
         if judged:
-            (summary.strengths if judged[0] == "styrke" else summary.concerns).append(judged[1])
+            statement = _with_related(judged[1], finding, by_id)
+            (summary.strengths if judged[0] == "styrke" else summary.concerns).append(statement)
             continue
         uncertain = _uncertain(finding)
         if uncertain:

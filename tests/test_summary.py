@@ -42,6 +42,15 @@ def test_a_clear_gap_to_the_kommune_is_a_concern(summaries: dict[str, Summary]) 
     assert "sandsynligvis reelt under kommunen (dårligere)" in faglig.text
 
 
+def test_grades_below_the_kommune_come_with_the_ministrys_verdict_on_the_same_pupils(
+        summaries: dict[str, Summary]) -> None:
+    grades = {s.id: s for s in summaries["061006"].concerns}["niveau-under-karaktergennemsnit-alle"]
+    assert "skolen ligger sandsynligvis reelt under kommunen (dårligere)" in grades.text
+    assert grades.text.endswith("Til sammenligning vurderer ministeriet, at skolens elever i 2025/2026 fik karakterer "
+                                "på det niveau, man kunne forvente ud fra elevernes baggrund (»På niveau«). Året før: "
+                                "»På niveau«.")
+
+
 def test_the_ministrys_verdict_is_said_once(summaries: dict[str, Summary]) -> None:
     ministry = {s.id: s for s in summaries["061004"].strengths}["niveau-over-socref_forskel-alle"]
     assert "»Over niveau«" in ministry.text and "Året før: »På niveau«" in ministry.text

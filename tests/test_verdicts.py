@@ -284,6 +284,7 @@ CATALOGUE_ENTRY = {"id": "x", "navn": "X", "område": "trivsel", "enhed": "%", "
     ({"usikkerhed": "elevgennemsnit"}, "et elevgennemsnit skal have »elevspredning«"),
     ({"usikkerhed": "elevgennemsnit", "elevspredning": "stor"}, "»elevspredning« skal være et positivt tal"),
     ({"vurdering": "findes_ikke"}, "»vurdering« peger på »findes_ikke«, som ikke findes i kataloget"),
+    ({"se_ogsaa": "y"}, "»se_ogsaa« peger på »y«, som ikke findes i kataloget"),
 ])
 def test_a_wrong_uncertainty_is_refused_in_danish(change: dict, message: str) -> None:
     data = {"områder": [{"id": "trivsel", "navn": "Trivsel"}], "indikatorer": [{**CATALOGUE_ENTRY, **change}]}
