@@ -166,15 +166,6 @@ class Finding:
         """Half the 95 % band of the school's normal year-to-year spread (NaN for unjudged figures)."""
         return self.band_quantile * self.year_sd if self.indicator.is_judged else math.nan
 
-    @property
-    def is_strength(self) -> bool:
-        return self.development.code == BEDRE or (self.level.code in (OVER, UNDER) and self.level.favourable is True)
-
-    @property
-    def is_concern(self) -> bool:
-        return self.development.code == DAARLIGERE or (
-            self.level.code in (OVER, UNDER) and self.level.favourable is False)
-
 
 @dataclass(frozen=True)
 class BaselineChange:

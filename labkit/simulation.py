@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from labkit.catalogue import PUPIL_MEAN, PUPIL_SHARE, Catalogue
+from labkit.catalogue import Catalogue
 from labkit.findings import BEDRE, DAARLIGERE
 from labkit.kvalitet import KVALITET_COLUMNS, LEVEL_KOMMUNE, LEVEL_LAND, LEVEL_SCHOOL, STATUS_PUBLISHED
 from labkit.verdicts import compute_verdicts
@@ -191,5 +191,3 @@ PLANTED_CHANGES = (
     Planted("fravaer", -0.5, 8),
     Planted("kompetencedaekning", 2.5, 8),
 )
-# Uncertainty kinds the simulation covers, so the study names what it checked.
-KINDS_COVERED = (PUPIL_MEAN, PUPIL_SHARE, "skoletal")

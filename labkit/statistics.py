@@ -241,19 +241,6 @@ def holm(p_values: Sequence[float] | np.ndarray, alpha: float) -> np.ndarray:
     return rejected
 
 
-def holm_adjusted(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
-    """Holm-adjusted p-values (compare with the family-wise level); NaN stays NaN."""
-    p = np.asarray(p_values, dtype=float)
-    finite = np.flatnonzero(np.isfinite(p))
-    adjusted = np.full(len(p), math.nan)
-    order = finite[np.argsort(p[finite], kind="stable")]
-    running = 0.0
-    for rank, index in enumerate(order):
-        running = max(running, min(1.0, (len(order) - rank) * p[index]))
-        adjusted[index] = running
-    return adjusted
-
-
 def welch_p(difference: float, groups: Sequence[tuple[float, int]]) -> float:
     """Two-sided p of a difference between two group means, from (sd, n) of each group (Welch's df)."""
     parts = [sd * sd / n for sd, n in groups if n > 1 and math.isfinite(sd)]
