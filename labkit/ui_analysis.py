@@ -142,6 +142,8 @@ def funnel_figure(session: Session, indicator_id: str, group: str) -> Figure:
     indicator = session.lab.catalogue[indicator_id]
     found = verdicts.get(session.school_id or "", indicator_id, group)
     verdict = found.level.text if found is not None and found.latest_year == year else ""
+    if session.school_id not in set(data["school_id"]):  # never a silent gap where the school should be
+        verdict = f"{session.school_name}s tal for {year} er ikke offentliggjort, så skolen er ikke med i figuren."
     return funnel_plot(data, indicator, session.school_name, labels_visible=False, group=group, year=str(year),
                        verdict=verdict)
 

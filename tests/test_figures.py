@@ -11,6 +11,7 @@ import math
 import re
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -351,3 +352,15 @@ def test_a_break_in_the_series_is_drawn_and_named(kbh: Lab) -> None:
     years = [t.get_text() for t in axes.get_xticklabels()]
     dashed = [line for line in axes.lines if list(line.get_xdata()) == [years.index("21/22") - 0.5] * 2]
     assert dashed  # the series starts anew in 2021/2022
+
+
+def test_a_school_missing_from_its_funnel_is_told_why(lab: Path) -> None:
+    """Lille Mølle's grade 2025/2026 is not published: the funnel says so instead of a silent gap."""
+    from labkit.session import open_session
+    from labkit.ui_analysis import funnel_figure
+
+    session = open_session(str(lab), "061003", interaktiv=False)
+    shown = " ".join(texts(funnel_figure(session, "karaktergennemsnit", "")))
+    assert "Lille Mølle Skoles tal for 2025/2026 er ikke offentliggjort, så skolen er ikke med i figuren." in shown
+    other = " ".join(texts(funnel_figure(open_session(str(lab), "061004", interaktiv=False), "karaktergennemsnit", "")))
+    assert "ikke med i figuren" not in other and "Kirkebakkeskolen" in other
