@@ -47,7 +47,6 @@ REFERENCE_NAMES = {"kommune": "kommunen", "land": "landet", "median": "midten af
 FAMILY_ALPHA = 0.10  # chance that any one statement about a school is a false finding (Holm)
 ROBUST_P = 0.05  # each leave-one-year-out trend must still be beyond noise at this level
 HINT_P = 0.05  # below this, but not after Holm's correction: "kan være reel, men ikke sikker" (never a verdict)
-SURPRISE_P = 0.05  # a latest year this far from the school's own earlier years is "usædvanligt"
 MINISTRY_LEVELS = {1.0: OVER, 0.0: PAA_NIVEAU, -1.0: UNDER}
 # Short Danish words for tables; the full sentence is the verdict's `text`.
 DEVELOPMENT_WORDS = {BEDRE: "Bedre over flere år", DAARLIGERE: "Dårligere over flere år",

@@ -250,7 +250,7 @@ def _facts(table: _Indicator, i: int, factor: float, size: float) -> dict:
                     if compared and not np.isfinite(table.kommune[j]) and not np.isfinite(table.land[j]))
     facts: dict = {"starts": starts, "values": values[i], "hidden": hidden, "too_few": too_few, "nowhere": nowhere,
                    "latest": latest, "kommune": table.kommune, "land": table.land, "reference": table.reference,
-                   "reference_kind": table.reference_kind, "factor": factor, "size": size,
+                   "reference_kind": table.reference_kind, "factor": factor,
                    "year_sd": table.noise.year_sd(size), "band_quantile": table.band_quantile}
     if latest >= 0:
         sampling = _sampling_variance(table.indicator, float(values[i, latest]), float(table.n[i, latest]))
@@ -290,7 +290,7 @@ def _test_developments(raws: list[_Raw], table: _Indicator, factors: np.ndarray)
         for k, i in enumerate(members):
             raws[i].development_p = float(found.p[k]) if found.loo_p[k] <= ROBUST_P else 1.0
             raws[i].facts["trend"] = {
-                "years": tuple(_school_year(int(y)) for y in years), "slope": float(found.slope[k]),
+                "years": tuple(_school_year(int(y)) for y in years),
                 "relative_change": float(found.change[k]), "se": float(found.se[k] * found.span),
                 "p": float(found.p[k]), "loo_p": float(found.loo_p[k]), "weakest": int(found.weakest[k]),
                 "change": float(absolute.change[k]), "absolute_p": float(absolute.p[k]),
