@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from labkit.catalogue import load_catalogue
-from labkit.synthetic import format_dk, synthetic_skoleoverblik
-from labkit.templates import BUNDLED_TEMPLATES
+from labkit.data.catalogue import load_catalogue
+from labkit.data.synthetic import format_dk, synthetic_skoleoverblik
+from labkit.data.templates import BUNDLED_TEMPLATES
 
 TRIVSEL = ["Social trivsel", "Faglig trivsel", "Støtte og inspiration", "Ro og orden", "Generel trivsel"]
 GROUPS = ["Mellemtrin", "Udskoling"]
@@ -89,7 +89,7 @@ def write_national_lab(folder: Path, schools: int, years: int, seed: int = 7) ->
 def measure(folder: Path) -> None:
     """Child process: load the lab once and print seconds, peak memory and what was read."""
     start = time.perf_counter()
-    from labkit.lab import load_lab  # the import is part of what a user waits for
+    from labkit.data.lab import load_lab  # the import is part of what a user waits for
 
     imported = time.perf_counter()
     lab = load_lab(folder)

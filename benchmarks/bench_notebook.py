@@ -37,7 +37,7 @@ def _widgets(root: widgets.Widget) -> list[widgets.Widget]:
 def _captured(render, session) -> list[widgets.Widget]:
     shown: list[object] = []
     with mock.patch("IPython.display.display", side_effect=shown.append):
-        for module in ("labkit.ui_focus", "labkit.ui_theory", "labkit.ui_analysis", "labkit.display"):
+        for module in ("labkit.workshop.indsatsomraader", "labkit.workshop.indsatsteori", "labkit.workshop.analysis", "labkit.views.display"):
             mock.patch(f"{module}.display", side_effect=shown.append).start()
         render(session)
         mock.patch.stopall()
@@ -56,10 +56,10 @@ def _time_change(widget: widgets.Widget, values: list[object], image: widgets.Im
 
 
 def widget_latency(lab: Path) -> dict[str, float]:
-    from labkit.session import open_session
-    from labkit.ui_analysis import render_indicators
-    from labkit.ui_focus import rating_path, render_candidates, school_candidates
-    from labkit.ui_theory import render_theories
+    from labkit.workshop.analysis import render_indicators
+    from labkit.workshop.indsatsomraader import rating_path, render_candidates, school_candidates
+    from labkit.workshop.indsatsteori import render_theories
+    from labkit.workspace.session import open_session
 
     session = open_session(str(lab), "061004", interaktiv=True)
     first = school_candidates(session)[0]

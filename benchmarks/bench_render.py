@@ -129,7 +129,7 @@ def write_synthetic_lab(folder: Path, count: int) -> list[tuple[str, str]]:
 
 def check_lab(folder: Path, schools: list[tuple[str, str]]) -> None:
     """Print a line for anything that would make the timing unfair: missing data, an unusable lab."""
-    from labkit.lab import load_lab
+    from labkit.data.lab import load_lab
 
     lab = load_lab(folder)
     wanted = {number for number, _ in schools}

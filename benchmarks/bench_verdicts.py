@@ -16,10 +16,10 @@ import time
 
 import numpy as np
 
-from labkit.catalogue import load_catalogue
-from labkit.simulation import PLANTED_CHANGES, municipality, null_study, power_study, without_breaks
-from labkit.templates import BUNDLED_TEMPLATES
-from labkit.verdicts import compute_verdicts
+from labkit.analysis.simulation import PLANTED_CHANGES, municipality, null_study, power_study, without_breaks
+from labkit.analysis.verdicts import compute_verdicts
+from labkit.data.catalogue import load_catalogue
+from labkit.data.templates import BUNDLED_TEMPLATES
 
 
 def main() -> None:

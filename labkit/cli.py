@@ -23,8 +23,8 @@ def main() -> None:
 @main.command(help="Tjek data i en laboratoriemappe og udskriv en datarapport.")
 @click.argument("lab_folder", type=click.Path(path_type=Path), default=Path("."))
 def check(lab_folder: Path) -> None:
-    from labkit.lab import load_lab
-    from labkit.report import check_report, is_ready
+    from labkit.check import check_report, is_ready
+    from labkit.data.lab import load_lab
 
     try:
         lab = load_lab(lab_folder)
@@ -41,7 +41,7 @@ def check(lab_folder: Path) -> None:
 @click.option("--eksempel", is_flag=True,
               help="Skriv eksempelkommunen (Bøgekilde Kommune, opdigtede tal) i stedet, så alt kan prøves.")
 def new(folder: Path, kommune: str | None, eksempel: bool) -> None:
-    from labkit.new_lab import create_lab, create_sample_lab
+    from labkit.data.new_lab import create_lab, create_sample_lab
 
     try:
         created = create_sample_lab(folder) if eksempel else create_lab(folder, kommune)
@@ -74,8 +74,8 @@ def lab(lab_folder: Path, port: int | None, ingen_browser: bool, opdater_notesbo
     import os
     import subprocess
 
-    from labkit.config import load_config
-    from labkit.launch import jupyterlab_command, prepare_notebooks, write_workshop_settings
+    from labkit.data.config import load_config
+    from labkit.room.launch import jupyterlab_command, prepare_notebooks, write_workshop_settings
 
     try:
         config = load_config(lab_folder)
@@ -113,7 +113,7 @@ def lab(lab_folder: Path, port: int | None, ingen_browser: bool, opdater_notesbo
               help="Skriv dagens dato på arkene. Uden den er to kørsler på de samme data helt ens.")
 def render(lab_folder: Path, schools: tuple[str, ...], formats: tuple[str, ...], out_folder: Path | None,
            workers: int | None, stille: bool, edition: str, dato: bool) -> None:
-    from labkit.render import FORMATS, render_lab
+    from labkit.handout.render import FORMATS, render_lab
 
     try:
         report = render_lab(lab_folder, out_folder, [s.zfill(6) if s.isdigit() else s for s in schools] or None,

@@ -23,7 +23,7 @@ lab_mappe = ""  # laboratoriets mappe; tom: mappen med lab.yaml over denne notes
 skole = ""  # skolens institutionsnummer, fx "061001"; tom: I vælger skolen i en liste
 interaktiv = True  # False, når notesbogen køres automatisk (fx til uddelingsark)
 """
-START = "from labkit import notebook as lk\n\nsession = lk.start(lab_mappe, skole, interaktiv)"
+START = "from labkit.workshop import notebook as lk\n\nsession = lk.start(lab_mappe, skole, interaktiv)"
 
 NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
     "1_data_og_analyse.ipynb": [
@@ -95,7 +95,7 @@ NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
         ("params", PARAMETERS.replace('skole = ""  # skolens institutionsnummer, fx "061001"; tom: I vælger '
                                       'skolen i en liste', 'skole = ""  # bruges ikke her: overblikket viser '
                                       'alle skoler')),
-        ("code", ("from labkit import notebook as lk\n\nsession = lk.start(lab_mappe, \"\", interaktiv, "
+        ("code", ("from labkit.workshop import notebook as lk\n\nsession = lk.start(lab_mappe, \"\", interaktiv, "
                  "pick_school=False)")),
         ("code", "lk.show_overview(session)"),
         ("md", "## Dagens program"),
@@ -111,7 +111,7 @@ NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
         ("params", ('lab_mappe = ""  # laboratoriets mappe\n'
                    'skole = ""  # skolens institutionsnummer i anførselstegn, fx "061001"\n'
                    'udgave = ""  # fx "foer" eller "efter" (se udgaver i uddelingsark.yaml); tom: alle sektioner\n')),
-        ("code", "from labkit import notebook as lk\n\nlk.show_handout(lab_mappe, skole, udgave)"),
+        ("code", "from labkit.workshop import notebook as lk\n\nlk.show_handout(lab_mappe, skole, udgave)"),
     ],
 }
 

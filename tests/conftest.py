@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from labkit.lab import Lab, load_lab
+from labkit.data.lab import Lab, load_lab
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from labkit.agenda import AGENDA_FILE, agenda_html, clock, load_agenda
+from labkit.data.agenda import AGENDA_FILE, agenda_html, clock, load_agenda
+from labkit.data.templates import BUNDLED_TEMPLATES
 from labkit.problems import LabkitError
-from labkit.templates import BUNDLED_TEMPLATES
 
 NOTEBOOKS = {"1_data_og_analyse", "2_indsatsomraader", "3_indsatsteori", "4_facilitator_overblik"}
 

@@ -10,18 +10,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from labkit.analysis import facilitator_overview, funnel_data, indicator_series, school_labels
-from labkit.findings import BEDRE
-from labkit.kapacitet_analysis import (
+from labkit.analysis.findings import BEDRE
+from labkit.analysis.kapacitet import (
     definite,
     largest_gaps,
     notes_by_dimension,
     profile_matrix,
     profile_table,
 )
-from labkit.lab import Lab
-from labkit.statistics import quantile
-from labkit.verdicts import table_verdicts
+from labkit.analysis.kvalitet import facilitator_overview, funnel_data, indicator_series, school_labels
+from labkit.analysis.statistics import quantile
+from labkit.analysis.verdicts import table_verdicts
+from labkit.data.lab import Lab
 
 ENGSKOLEN, BOEGEKILDE, LILLE_MOELLE, KIRKEBAKKE, HEDELUND = "061001", "061002", "061003", "061004", "061006"
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from labkit.kvalitet import STATUS_NOT_PUBLISHED, STATUS_PUBLISHED, STATUS_TOO_FEW
-from labkit.lab import Lab, load_lab
+from labkit.data.kvalitet import STATUS_NOT_PUBLISHED, STATUS_PUBLISHED, STATUS_TOO_FEW
+from labkit.data.lab import Lab, load_lab
 
 # The published skoleoverblik header, exactly as in examples/kobenhavn/data/skoleoverblik_kbh.csv.
 OVERBLIK_HEADER = [

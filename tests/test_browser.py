@@ -57,7 +57,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    from labkit.launch import prepare_notebooks, write_workshop_settings
+    from labkit.room.launch import prepare_notebooks, write_workshop_settings
 
     lab = tmp_path_factory.mktemp("browser") / "lab"
     shutil.copytree(ROOT / "sample_data", lab)

@@ -1,7 +1,7 @@
 """Figures: Danish text, hidden figures marked and never drawn, anonymity kept, quick to redraw.
 
 The figure functions take tidy tables; the tables here are built from the sample lab directly
-(not through `labkit.analysis`), so these tests pin the figures' own contract. The indsatsteori
+(not through `labkit.analysis.kvalitet`), so these tests pin the figures' own contract. The indsatsteori
 diagram is tested in test_indsatsteori.py.
 """
 
@@ -21,17 +21,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from labkit.display import figure_png
-from labkit.figures import (
-    bubble_chart,
-    funnel_plot,
-    group_gap_chart,
-    indicator_trend,
-    kapacitet_heatmap,
-    overview_heatmap,
-)
-from labkit.kapacitet_analysis import profile_matrix
-from labkit.lab import Lab
+from labkit.analysis.kapacitet import profile_matrix
+from labkit.data.lab import Lab
+from labkit.figures.indsatsomraader import bubble_chart
+from labkit.figures.kapacitet import group_gap_chart, kapacitet_heatmap
+from labkit.figures.kvalitet import funnel_plot, indicator_trend, overview_heatmap
+from labkit.views.display import figure_png
 
 HIDDEN_VALUE = 1.234  # planted in a hidden row: it must never reach the figure
 
@@ -187,7 +182,7 @@ def test_trend_draws_the_target_and_breaks_the_line_at_a_hidden_year(sample: Lab
 
 
 def test_trend_without_figures_says_so() -> None:
-    from labkit.catalogue import Indicator
+    from labkit.data.catalogue import Indicator
 
     indicator = Indicator("x", "Inklusionsgrad", "inklusion", "%", (0, 100), "højere", 1, ())
     empty = pd.DataFrame(columns=["school_year", "level", "value", "n", "status", "low", "high"])
@@ -356,8 +351,8 @@ def test_a_break_in_the_series_is_drawn_and_named(kbh: Lab) -> None:
 
 def test_a_school_missing_from_its_funnel_is_told_why(lab: Path) -> None:
     """Lille Mølle's grade 2025/2026 is not published: the funnel says so instead of a silent gap."""
-    from labkit.session import open_session
-    from labkit.ui_analysis import funnel_figure
+    from labkit.workshop.analysis import funnel_figure
+    from labkit.workspace.session import open_session
 
     session = open_session(str(lab), "061003", interaktiv=False)
     shown = " ".join(texts(funnel_figure(session, "karaktergennemsnit", "")))

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from labkit.candidates import SOURCE_BOTH, SOURCE_CATALOGUE, SOURCE_DATA, DataFlag, build_candidates
-from labkit.catalogue import load_catalogue
-from labkit.frameworks import (
+from labkit.analysis.candidates import SOURCE_BOTH, SOURCE_CATALOGUE, SOURCE_DATA, DataFlag, build_candidates
+from labkit.data.catalogue import load_catalogue
+from labkit.data.frameworks import (
     FOCUS_AREAS_FILE,
     INCLUSION_FRAME_FILE,
     LEARNING_CIRCLE_FILE,
@@ -20,9 +20,9 @@ from labkit.frameworks import (
     load_plf_maturity,
     load_plf_questions,
 )
-from labkit.instrument import load_instrument
+from labkit.data.instrument import load_instrument
+from labkit.data.templates import BUNDLED_TEMPLATES
 from labkit.problems import LabkitError
-from labkit.templates import BUNDLED_TEMPLATES
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from labkit.handout_docx import write_indsatsteori_docx
-from labkit.lab import Lab, load_lab
-from labkit.workspace import Workspace
+from labkit.data.lab import Lab, load_lab
+from labkit.handout.word import write_indsatsteori_docx
+from labkit.workspace.store import Workspace
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 SCHOOL, SCHOOL_NAME = "061001", "Engskolen"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from labkit.handout_layout import LAYOUT_FILE, LAYOUT_FOLDER, SECTION_KINDS, load_layout
+from labkit.handout.layout import LAYOUT_FILE, LAYOUT_FOLDER, SECTION_KINDS, load_layout
 from labkit.problems import LabkitError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,7 @@ import matplotlib.text
 import pandas as pd
 from matplotlib.figure import Figure
 
-from labkit.display import figure_png
-from labkit.indsatsteori import (
+from labkit.data.indsatsteori import (
     Evaluering,
     FocusArea,
     Indsatsteori,
@@ -20,7 +19,8 @@ from labkit.indsatsteori import (
     indicator_source,
     prefill_baseline,
 )
-from labkit.theory_diagram import EMPTY, draw_indsatsteori
+from labkit.figures.indsatsteori import EMPTY, draw_indsatsteori
+from labkit.views.display import figure_png
 
 SCHOOL = "061001"
 
@@ -98,7 +98,7 @@ def test_a_sign_knows_its_source() -> None:
 
 
 def kvalitet_table() -> pd.DataFrame:
-    """A small tidy table as labkit.kvalitet gives it: years with shown, hidden and missing values."""
+    """A small tidy table as labkit.data.kvalitet gives it: years with shown, hidden and missing values."""
     published, hidden, too_few = "offentliggjort", "ikke offentliggjort", "for få besvarelser"
     rows = [
         (SCHOOL, "skole", "2022/2023", "fravaer", "", 6.1, published),

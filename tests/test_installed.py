@@ -78,5 +78,5 @@ def test_the_sdist_holds_what_its_tests_need(tmp_path: Path) -> None:
         names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
     assert {"tests/conftest.py", "tests/test_verdicts.py", "templates/indikatorer.yaml", "sample_data/lab.yaml",
             "notebooks/uddelingsark.ipynb", "examples/kobenhavn/lab.yaml", "docs/statistik.md",
-            "labkit/verdicts.py", "pyproject.toml"} <= names
+            "labkit/analysis/verdicts.py", "pyproject.toml"} <= names
     assert not [name for name in names if "__pycache__" in name or name.startswith("sample_data/uddelingsark")]

@@ -13,9 +13,9 @@ import yaml
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from labkit.instrument import DEFAULT_INSTRUMENT, Instrument, load_instrument
-from labkit.kapacitet import KapacitetsData, read_kapacitet_workbook
-from labkit.kapacitet_workbook import BLANK_TEMPLATE, write_blank_template, write_entry_workbook
+from labkit.data.instrument import DEFAULT_INSTRUMENT, Instrument, load_instrument
+from labkit.data.kapacitet import KapacitetsData, read_kapacitet_workbook
+from labkit.data.kapacitet_workbook import BLANK_TEMPLATE, write_blank_template, write_entry_workbook
 from labkit.problems import LabkitError, Problem, Severity, display_name
 
 SCHOOLS = [("101001", "Den Classenske Legatskole"), ("061001", "Højvangskolen")]

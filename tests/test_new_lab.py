@@ -11,12 +11,12 @@ import yaml
 from click.testing import CliRunner
 
 from labkit.cli import main
-from labkit.config import load_config
-from labkit.session import open_session
-from labkit.synthetic import generate_sample_lab
-from labkit.templates import BUNDLED_TEMPLATES
-from labkit.ui_focus import school_candidates
-from labkit.workspace import Workspace
+from labkit.data.config import load_config
+from labkit.data.synthetic import generate_sample_lab
+from labkit.data.templates import BUNDLED_TEMPLATES
+from labkit.workshop.indsatsomraader import school_candidates
+from labkit.workspace.session import open_session
+from labkit.workspace.store import Workspace
 
 NEW_COLUMN = "Andel elever i lektiecafé"
 NEW_INDICATOR = f"""

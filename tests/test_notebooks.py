@@ -44,7 +44,7 @@ def execute(job: tuple[str, str, str, bool, str]) -> tuple[str, str]:
 
 
 def write_team_work(lab: Path, school: str) -> None:
-    from labkit.workspace import Workspace
+    from labkit.workspace.store import Workspace
 
     workspace = Workspace.open(lab, school, "Læringslab 1")
     workspace.set("indsatsomraader/valgte", ["fremmoede", "klasseledelse"])

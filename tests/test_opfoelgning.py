@@ -16,18 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from labkit.indsatsteori import (
-    Evaluering,
-    FocusArea,
-    Indsatsteori,
-    Tegn,
-    indicator_source,
-    new_sign_id,
-    prefill_baseline,
-    with_sign_ids,
-)
-from labkit.lab import Lab, load_lab
-from labkit.opfoelgning import (
+from labkit.analysis.opfoelgning import (
     IMPROVED,
     NO_NEW_FIGURES,
     NORMAL_VARIATION,
@@ -41,8 +30,19 @@ from labkit.opfoelgning import (
     snapshot_path,
     theory_changes,
 )
-from labkit.ui_followup import ensure_snapshot
-from labkit.workspace import Workspace
+from labkit.data.indsatsteori import (
+    Evaluering,
+    FocusArea,
+    Indsatsteori,
+    Tegn,
+    indicator_source,
+    new_sign_id,
+    prefill_baseline,
+    with_sign_ids,
+)
+from labkit.data.lab import Lab, load_lab
+from labkit.workshop.opfoelgning import ensure_snapshot
+from labkit.workspace.store import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHOOL, AREA = "061001", "klasseledelse"
@@ -168,8 +168,8 @@ def buttons(widget: object, description: str) -> list:
 def test_an_observation_stays_with_its_sign_when_another_is_removed(cycle: Path, tmp_path: Path) -> None:
     """At lab 2 the team writes what it saw for two signs, then drops the first sign in the form:
     the second sign's observation must stay the second sign's, not move to the next one."""
-    from labkit.session import open_session
-    from labkit.ui_theory import theory_form
+    from labkit.workshop.indsatsteori import theory_form
+    from labkit.workspace.session import open_session
 
     lab = tmp_path / "lab"
     shutil.copytree(cycle, lab)
@@ -230,7 +230,7 @@ def test_danish_target_parsing(text: str, expected: float | None) -> None:
 
 @pytest.mark.slow
 def test_handout_at_lab_2_shows_the_follow_up(cycle: Path) -> None:
-    from labkit.render import render_lab
+    from labkit.handout.render import render_lab
 
     report = render_lab(cycle, formats=("html",), schools=[SCHOOL], progress=False)
     assert not report.failed, report.summary()

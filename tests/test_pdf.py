@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from labkit.pdf import find_chromium, html_to_pdf, stable_pdf
+from labkit.handout.pdf import find_chromium, html_to_pdf, stable_pdf
 from labkit.problems import LabkitError
 
 pytestmark = pytest.mark.slow
@@ -142,7 +142,7 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
 @needs_browser
 def test_a_failed_write_keeps_the_old_pdf_and_leaves_no_temporary_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import labkit.pdf
+    import labkit.handout.pdf
 
     [(html, pdf)] = write_handouts(tmp_path, 1)
     pdf.write_bytes(b"gammel PDF")
@@ -150,7 +150,7 @@ def test_a_failed_write_keeps_the_old_pdf_and_leaves_no_temporary_file(
     def full_disk(source: str, target: str) -> None:
         raise OSError(28, "Der er ikke mere plads på disken")
 
-    monkeypatch.setattr(labkit.pdf.os, "replace", full_disk)
+    monkeypatch.setattr(labkit.handout.pdf.os, "replace", full_disk)
     outcome = html_to_pdf([(html, pdf)])
     assert "kunne ikke gemmes: Der er ikke mere plads på disken" in str(outcome[pdf])
     assert pdf.read_bytes() == b"gammel PDF"

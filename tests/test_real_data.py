@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from labkit.kvalitet import STATUS_NOT_PUBLISHED, STATUS_PUBLISHED
-from labkit.lab import Lab, load_lab
+from labkit.data.kvalitet import STATUS_NOT_PUBLISHED, STATUS_PUBLISHED
+from labkit.data.lab import Lab, load_lab
 
 KBH = Path(__file__).resolve().parent.parent / "examples" / "kobenhavn"
 
@@ -78,9 +78,9 @@ def test_empty_cells_are_not_published_not_zero(lab: Lab) -> None:
 
 def test_not_published_count_matches_source_note(tmp_path: Path) -> None:
     # One file, no de-duplication of kommune/land: the note's 2,944 cells and 298 empty ones.
-    from labkit.catalogue import load_catalogue
-    from labkit.kvalitet import read_kvalitet_file
-    from labkit.templates import BUNDLED_TEMPLATES
+    from labkit.data.catalogue import load_catalogue
+    from labkit.data.kvalitet import read_kvalitet_file
+    from labkit.data.templates import BUNDLED_TEMPLATES
 
     read = read_kvalitet_file(KBH / "data" / "skoleoverblik_kbh.csv",
                               load_catalogue(BUNDLED_TEMPLATES / "indikatorer.yaml"), 5, {})

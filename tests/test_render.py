@@ -20,14 +20,14 @@ from click.testing import CliRunner
 from conftest import SENTINEL, file_tree, plant_sub_threshold_figure
 from pypdf import PdfReader
 
+from labkit.analysis.findings import development_word, level_word
+from labkit.analysis.summary import data_summary
+from labkit.analysis.verdicts import table_verdicts
 from labkit.cli import main
-from labkit.config import load_config
-from labkit.findings import development_word, level_word
-from labkit.lab import load_lab
-from labkit.summary import data_summary
-from labkit.ui_analysis import verdict_text
-from labkit.verdicts import table_verdicts
-from labkit.workspace import Workspace
+from labkit.data.config import load_config
+from labkit.data.lab import load_lab
+from labkit.workshop.analysis import verdict_text
+from labkit.workspace.store import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 TEAM_SCHOOL, BROKEN_SCHOOL = "061004", "061005"
@@ -288,7 +288,7 @@ def worker(lab: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """This test process plays one pool worker: its own kernel, started as `labkit render` starts one."""
     import sys
 
-    from labkit import render
+    from labkit.handout import render
 
     monkeypatch.setattr(render, "_kernel", None)
     monkeypatch.setattr(render, "_kernel_client", None)

@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from labkit.cli import main
-from labkit.launch import LAB_NOTEBOOK_FOLDER, bundled_notebooks, jupyterlab_command, prepare_notebooks
 from labkit.problems import LabkitError
-from labkit.session import find_lab_folder, open_session
+from labkit.room.launch import LAB_NOTEBOOK_FOLDER, bundled_notebooks, jupyterlab_command, prepare_notebooks
+from labkit.workspace.session import find_lab_folder, open_session
 
 
 def test_lab_folder_is_found_from_the_notebook_folder(lab: Path) -> None:

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from labkit.lab import Lab
-from labkit.summary import KAPACITET, KVALITET, MAX_STATEMENTS, Summary, data_summary
+from labkit.analysis.summary import KAPACITET, KVALITET, MAX_STATEMENTS, Summary, data_summary
+from labkit.data.lab import Lab
 
 
 @pytest.fixture(scope="module")

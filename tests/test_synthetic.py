@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from labkit.instrument import load_instrument
-from labkit.synthetic import (
+from labkit.data.instrument import load_instrument
+from labkit.data.synthetic import (
     OTHER_SCHOOLS,
     SAMPLE_SCHOOLS,
     SMALL,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from labkit.session import open_session
-from labkit.ui_frameworks import inclusion_frame_html, learning_circle_html
+from labkit.workshop.frameworks import inclusion_frame_html, learning_circle_html
+from labkit.workspace.session import open_session
 
 ROOT = Path(__file__).resolve().parent.parent
 

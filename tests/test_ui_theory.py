@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from labkit.indsatsteori import Tegn, indicator_source, prefill_baseline
-from labkit.session import open_session
-from labkit.ui_theory import load_theory, source_options
+from labkit.data.indsatsteori import Tegn, indicator_source, prefill_baseline
+from labkit.workshop.indsatsteori import load_theory, source_options
+from labkit.workspace.session import open_session
 
 
 def test_trivsel_signs_can_name_the_klassetrin_group(lab: Path) -> None:

@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from labkit.catalogue import Break, Catalogue, parse_catalogue
-from labkit.findings import (
+from labkit.analysis.findings import (
     BEDRE,
     BRUD,
     DAARLIGERE,
@@ -26,11 +25,12 @@ from labkit.findings import (
     PAA_NIVEAU,
     UNDER,
 )
-from labkit.lab import Lab
+from labkit.analysis.simulation import Planted, municipality, null_study, power_study
+from labkit.analysis.statistics import contrast_variance, holm, slope_weights, trends, variogram
+from labkit.analysis.verdicts import compute_verdicts
+from labkit.data.catalogue import Break, Catalogue, parse_catalogue
+from labkit.data.lab import Lab
 from labkit.problems import LabkitError
-from labkit.simulation import Planted, municipality, null_study, power_study
-from labkit.statistics import contrast_variance, holm, slope_weights, trends, variogram
-from labkit.verdicts import compute_verdicts
 
 ENGSKOLEN, KIRKEBAKKE, HEDELUND = "061001", "061004", "061006"
 OWN = "100001"
@@ -358,7 +358,7 @@ def test_a_misspelt_key_is_refused_and_an_older_copy_is_named(sample: Lab, tmp_p
 
 
 def test_the_data_report_says_when_too_few_schools_allow_no_verdict(sample: Lab) -> None:
-    from labkit.report import check_report
+    from labkit.check import check_report
 
     few = sample.kvalitet.loc[sample.kvalitet["school_id"].isin(["", "061001", "061002", "061003"])]
     report = check_report(dataclasses.replace(sample, kvalitet=few))
@@ -369,10 +369,10 @@ def test_the_data_report_says_when_too_few_schools_allow_no_verdict(sample: Lab)
 def test_a_labs_own_catalogue_is_used_by_every_verdict(lab: Path) -> None:
     """The lab's skabeloner/ copy decides: here karaktergennemsnit with two decimals and no breaks, and
     the figure band, the summary and the follow-up all follow it (the first version mixed catalogues)."""
-    from labkit.indsatsteori import Tegn, indicator_source
-    from labkit.lab import load_lab
-    from labkit.opfoelgning import follow_up_sign
-    from labkit.templates import BUNDLED_TEMPLATES
+    from labkit.analysis.opfoelgning import follow_up_sign
+    from labkit.data.indsatsteori import Tegn, indicator_source
+    from labkit.data.lab import load_lab
+    from labkit.data.templates import BUNDLED_TEMPLATES
 
     shutil.copytree(BUNDLED_TEMPLATES, lab / "skabeloner")
     text = (BUNDLED_TEMPLATES / "indikatorer.yaml").read_text(encoding="utf-8")

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from conftest import file_tree
 
-from labkit.indsatsteori import FocusArea, Indsatsteori, Tegn, indicator_source
+from labkit.data.indsatsteori import FocusArea, Indsatsteori, Tegn, indicator_source
 from labkit.problems import LabkitError
-from labkit.workspace import KEEP_VERSIONS, Workspace, read_workspace
+from labkit.workspace.store import KEEP_VERSIONS, Workspace, read_workspace
 
 SCHOOL = "061001"
 PROBLEM = "Eleverne i udskolingen oplever mindre ro – færre siger, at de kan koncentrere sig i timerne. Æøå!"

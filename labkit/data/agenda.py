@@ -1,0 +1,137 @@
+"""The lab day's agenda: blocks with start time, minutes and the notebook each block uses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from labkit.data.frameworks import read_text
+from labkit.data.templates import read_yaml, require, require_list
+from labkit.problems import LabkitError, display_name
+
+AGENDA_FILE = "dagsorden.yaml"
+
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class AgendaBlock:
+    """One block of the day; `start` is minutes after midnight."""
+
+    start: int
+    minutes: int
+    title: str
+    description: str
+    notebook: str | None
+
+    @property
+    def end(self) -> int:
+        return self.start + self.minutes
+
+
+@dataclass(frozen=True)
+class Agenda:
+    blocks: tuple[AgendaBlock, ...]
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(b.minutes for b in self.blocks)
+
+    @property
+    def notebooks(self) -> tuple[str, ...]:
+        """The notebooks the day uses, in order of first use."""
+        return tuple(dict.fromkeys(b.notebook for b in self.blocks if b.notebook))
+
+
+def clock(minutes: int) -> str:
+    """Minutes after midnight as "TT:MM"."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def duration(minutes: int) -> str:
+    """A length in Danish: "360 min (6 t)" or "75 min (1 t 15 min)"."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{minutes} min ({hours} t)" if not rest else f"{minutes} min ({hours} t {rest} min)"
+
+
+def _start(entry: dict[str, Any], where: str) -> int:
+    value = require(entry, "tid", where)
+    # YAML 1.1 reads an unquoted 10:30 as the base-60 number 630, which is already minutes after midnight.
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return value
+    match = _TIME.match(str(value).strip())
+    if not match:
+        raise LabkitError(f"{where}: »tid« skal være et klokkeslæt som \"09:00\", fandt »{value}«.")
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
+def _minutes(entry: dict[str, Any], where: str) -> int:
+    value = require(entry, "minutter", where)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise LabkitError(f"{where}: »minutter« skal være et helt tal over 0, fandt »{value}«.")
+    return value
+
+
+def load_agenda(path: Path, notebooks: Collection[str] | None = None) -> Agenda:
+    """Read the agenda: a list of blocks (bare, or under »blokke«) in time order, without overlaps.
+
+    With `notebooks` (names without .ipynb), a block naming another notebook is a Danish error.
+    """
+    source = display_name(path)
+    data = read_yaml(path)
+    entries = require_list(data.get("blokke") if isinstance(data, dict) else data, f"{source}, »blokke«")
+    blocks: list[AgendaBlock] = []
+    for number, entry in enumerate(entries, start=1):
+        where = f"{source}, blok nr. {number}"
+        title = read_text(entry, "titel", where)
+        where = f"{where} »{title}«"
+        notebook = read_text(entry, "notesbog", where, required=False).removesuffix(".ipynb")
+        if notebook and notebooks is not None and notebook not in notebooks:
+            raise LabkitError(
+                f"{where}: notesbogen »{notebook}« findes ikke. "
+                f"Kendte notesbøger: {', '.join(sorted(notebooks))}."
+            )
+        block = AgendaBlock(
+            start=_start(entry, where),
+            minutes=_minutes(entry, where),
+            title=title,
+            description=read_text(entry, "beskrivelse", where, required=False),
+            notebook=notebook or None,
+        )
+        if blocks and block.start < blocks[-1].end:
+            previous = blocks[-1]
+            raise LabkitError(
+                f"{where}: starter kl. {clock(block.start)}, men blok nr. {number - 1} »{previous.title}« "
+                f"slutter først kl. {clock(previous.end)}. Blokkene skal stå i tidsrækkefølge uden overlap."
+            )
+        blocks.append(block)
+    return Agenda(tuple(blocks))
+
+
+def agenda_html(agenda: Agenda, current_notebook: str | None = None) -> str:
+    """The agenda as an HTML table with the total; blocks using `current_notebook` are highlighted."""
+    rows = []
+    for block in agenda.blocks:
+        current = current_notebook is not None and block.notebook == current_notebook.removesuffix(".ipynb")
+        notebook = f"📓 {escape(block.notebook)}" if block.notebook else "–"
+        description = f"<br><small>{escape(block.description)}</small>" if block.description else ""
+        style = ' style="background:#fff3c4;font-weight:bold"' if current else ""
+        rows.append(
+            f"<tr{style}><td>{clock(block.start)}–{clock(block.end)}</td><td>{block.minutes}</td>"
+            f"<td>{escape(block.title)}{description}</td><td>{notebook}</td></tr>"
+        )
+    span = f"{clock(agenda.blocks[0].start)}–{clock(agenda.blocks[-1].end)}" if agenda.blocks else ""
+    return (
+        '<table class="labkit-dagsorden">'
+        "<thead><tr><th>Tid</th><th>Minutter</th><th>Indhold</th><th>Notesbog</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody>"
+        f"<tfoot><tr><th>{span}</th>"
+        f"<th colspan=\"3\">I alt: {duration(agenda.total_minutes)}</th></tr></tfoot>"
+        "</table>"
+    )

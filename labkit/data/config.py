@@ -1,0 +1,123 @@
+"""The lab folder's configuration file (`lab.yaml`): municipality, lab, schools, privacy limit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from labkit.data.templates import BUNDLED_TEMPLATES, read_yaml, require, require_list
+from labkit.problems import LabkitError, display_name
+
+CONFIG_NAME = "lab.yaml"
+DEFAULT_MIN_GROUP_SIZE = 5
+INSTITUTION_NUMBER = re.compile(r"^\d{6}$")
+SCHOOL_YEAR = re.compile(r"^(\d{4})/(\d{4})$")
+
+
+@dataclass(frozen=True)
+class School:
+    id: str  # the 6-digit institutionsnummer, as text
+    name: str
+
+
+@dataclass(frozen=True)
+class LabConfig:
+    """A lab as the facilitator configured it. Paths are absolute."""
+
+    folder: Path
+    municipality: str
+    lab_name: str
+    school_year: str
+    schools: tuple[School, ...]
+    min_group_size: int
+    show_school_names: bool
+    data_folder: Path
+    templates_folder: Path
+
+    def school(self, school_id: str) -> School:
+        for school in self.schools:
+            if school.id == school_id:
+                return school
+        raise LabkitError(f"Skolen »{school_id}« er ikke med i {self.lab_name}.")
+
+    @property
+    def school_names(self) -> dict[str, str]:
+        return {s.id: s.name for s in self.schools}
+
+
+def is_school_year(text: str) -> bool:
+    """True for a school year written like `2024/2025` (two consecutive years)."""
+    match = SCHOOL_YEAR.match(text)
+    return match is not None and int(match.group(2)) == int(match.group(1)) + 1
+
+
+def _school(entry: Any, where: str) -> School:
+    number = require(entry, "institutionsnummer", where)
+    if not isinstance(number, str):
+        # Not echoed: YAML has already changed it (an unquoted 061001 is read as octal 25089).
+        name = entry.get("navn")
+        raise LabkitError(
+            f"{where}{f' ({name})' if name else ''}: institutionsnummeret skal stå i anførselstegn, "
+            'fx "061001", så foranstillede nuller ikke forsvinder.'
+        )
+    if not INSTITUTION_NUMBER.match(number):
+        raise LabkitError(f"{where}: institutionsnummeret »{number}« skal være præcis 6 cifre.")
+    return School(id=number, name=str(require(entry, "navn", where)))
+
+
+def _school_entries(value: Any, source: str) -> list[Any]:
+    """The `skoler` list; empty is allowed (a new lab), so `labkit check` can say what is missing."""
+    if value is None or value == []:
+        return []
+    return require_list(value, f"{source}, »skoler«")
+
+
+def parse_config(data: Any, folder: Path, source: str) -> LabConfig:
+    """Build a `LabConfig` from the YAML structure; a Danish `LabkitError` names what is wrong."""
+    if not isinstance(data, dict):
+        raise LabkitError(f"{source}: filen skal indeholde nøgler som »kommune« og »skoler«.")
+    schools = tuple(
+        _school(entry, f"{source}, skole nr. {number}")
+        for number, entry in enumerate(_school_entries(data.get("skoler"), source), 1)
+    )
+    ids = [s.id for s in schools]
+    for school_id in ids:
+        if ids.count(school_id) > 1:
+            raise LabkitError(f"{source}: institutionsnummeret {school_id} står flere gange.")
+    school_year = str(require(data, "skoleår", source))
+    if not is_school_year(school_year):
+        raise LabkitError(f'{source}: »skoleår« skal skrives som fx "2025/2026".')
+    min_group = data.get("mindste_gruppe", DEFAULT_MIN_GROUP_SIZE)
+    if not isinstance(min_group, int) or isinstance(min_group, bool) or min_group < 1:
+        raise LabkitError(f"{source}: »mindste_gruppe« skal være et helt tal på mindst 1.")
+    show_names = data.get("vis_skolenavne", False)
+    if not isinstance(show_names, bool):
+        raise LabkitError(f"{source}: »vis_skolenavne« skal være true eller false.")
+    templates = data.get("skabeloner")
+    return LabConfig(
+        folder=folder,
+        municipality=str(require(data, "kommune", source)),
+        lab_name=str(data.get("laboratorium") or "Læringslab"),
+        school_year=school_year,
+        schools=schools,
+        min_group_size=min_group,
+        show_school_names=show_names,
+        data_folder=(folder / str(data.get("datamappe") or "data")).resolve(),
+        templates_folder=(folder / str(templates)).resolve() if templates else BUNDLED_TEMPLATES,
+    )
+
+
+def load_config(folder: str | Path) -> LabConfig:
+    """Read `lab.yaml` in a lab folder."""
+    folder = Path(folder).resolve()
+    path = folder / CONFIG_NAME
+    if not folder.is_dir():
+        raise LabkitError(f"Mappen {folder} findes ikke.")
+    if not path.is_file():
+        raise LabkitError(
+            f"Der er ingen {CONFIG_NAME} i {folder}. Et laboratorium er en mappe med en "
+            f"{CONFIG_NAME} og en datamappe."
+        )
+    return parse_config(read_yaml(path), folder, display_name(path))

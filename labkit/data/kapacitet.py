@@ -1,0 +1,434 @@
+"""Kapacitetsinterviews: the facilitator's Excel workbook read back into a private, tidy profile.
+
+Reading goes in small steps: workbook cells (`labkit.data.kapacitet_workbook`, which also writes the
+workbook) → validated respondent rows → aggregated profile. Bad data never raises; every problem
+is returned at once. The profile never carries a mean for a group smaller than the lab's minimum,
+so nothing later can show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from labkit.data.instrument import RESERVED_COLUMNS, Instrument, Scale, load_instrument, normalise_key
+from labkit.data.kapacitet_entry import (
+    COL_DIMENSION,
+    COL_GROUP,
+    COL_KIND,
+    COL_RESPONDENT,
+    COL_SCHOOL_ID,
+    COL_TEXT,
+    NOTE_HEADERS,
+    NOTE_KINDS,
+    SHEET_NOTES,
+    SHEET_RATINGS,
+    EntrySheet,
+    Issue,
+    cell_text,
+    is_blank_row,
+    locate_table,
+    read_entry_sheets,
+)
+from labkit.numbers import DecimalMark, looks_like_point_decimal, parse_number
+from labkit.problems import Problem, Severity, display_name
+
+__all__ = [
+    "Instrument",
+    "KapacitetsData",
+    "build_profile",
+    "load_instrument",
+    "read_kapacitet_workbook",
+]
+
+PROFILE_COLUMNS = ["school_id", "group", "dimension", "statement", "mean", "sd", "n", "suppressed"]
+NOTES_COLUMNS = ["school_id", "group", "dimension", "kind", "text", "row"]
+SCHOOL_ID_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class KapacitetsData:
+    """A lab's kapacitetsinterviews, ready to show.
+
+    `profile`: one row per school × group × dimension × statement, plus one per school × group ×
+    dimension with `statement == ""` (the dimension average). `mean`/`sd` are NaN where
+    `suppressed`. `notes`: interviewers' notes and quotes, with the group hidden for small groups.
+    """
+
+    profile: pd.DataFrame
+    notes: pd.DataFrame
+    min_group_size: int
+
+    def overlapping_groups(self, other: KapacitetsData) -> list[tuple[str, str]]:
+        """(school_id, group) pairs present in both: their answers should be in one workbook."""
+        mine = set(zip(self.profile["school_id"], self.profile["group"]))
+        return sorted(mine & set(zip(other.profile["school_id"], other.profile["group"])))
+
+    def merged_with(self, other: KapacitetsData) -> KapacitetsData:
+        """Both workbooks' data. A (school, group) in both keeps this one's rows only.
+
+        The raw answers are not kept, so two halves of a group cannot be combined: callers
+        should report `overlapping_groups` as a problem.
+        """
+        overlap = set(self.overlapping_groups(other))
+        keep = [pair not in overlap for pair in zip(other.profile["school_id"], other.profile["group"])]
+        profile = pd.concat([self.profile, other.profile.loc[keep]], ignore_index=True)
+        notes = pd.concat([self.notes, other.notes], ignore_index=True)
+        return KapacitetsData(profile, notes, min(self.min_group_size, other.min_group_size))
+
+
+@dataclass(frozen=True)
+class _Respondent:
+    school_id: str
+    group: str
+    label: str
+    ratings: dict[str, int]
+
+
+def _map_columns(
+    sheet: EntrySheet, known: dict[str, str], severity: Severity
+) -> tuple[dict[str, int], list[tuple[int, str]], list[Problem]]:
+    """Columns matched to `known` (normalised header → canonical name), plus the unmatched ones."""
+    columns: dict[str, int] = {}
+    unknown: list[tuple[int, str]] = []
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for index, header in enumerate(sheet.header):
+        key = normalise_key(header)
+        if not key:
+            continue
+        if key in seen:
+            issue = Issue("Kolonnen står to gange.", "hver overskrift én gang: slet eller omdøb den ene")
+            problems.append(sheet.problem(issue, sheet.header_row, header, severity=severity))
+            continue
+        seen.add(key)
+        if key in known:
+            columns[known[key]] = index
+        else:
+            unknown.append((index, header))
+    return columns, unknown, problems
+
+
+def _missing_columns(
+    sheet: EntrySheet, columns: dict[str, int], required: tuple[str, ...], severity: Severity
+) -> list[Problem]:
+    expected = f"overskrifterne {', '.join(required)} i række {sheet.header_row}"
+    return [
+        sheet.problem(
+            Issue(f"Kolonnen »{name}« mangler.", expected), sheet.header_row, name, severity=severity
+        )
+        for name in required
+        if name not in columns
+    ]
+
+
+# --- values -----------------------------------------------------------------------------------
+
+
+def _school_list(known_schools: dict[str, str]) -> str:
+    if len(known_schools) > 8:
+        return "et institutionsnummer fra laboratoriets skoleliste (lab.yaml)"
+    return "et af " + ", ".join(f"{k} ({v})" for k, v in known_schools.items())
+
+
+def _parse_school(cell: object, known_schools: dict[str, str]) -> tuple[str | None, Issue | None]:
+    text = cell_text(cell)
+    if not text:
+        return None, Issue("Institutionsnummeret mangler.", "skolens 6-cifrede institutionsnummer")
+    if text.isdigit() and len(text) < SCHOOL_ID_DIGITS:
+        padded = text.zfill(SCHOOL_ID_DIGITS)
+        guess = f" Mente du »{padded}«?" if padded in known_schools else ""
+        return None, Issue(
+            f"Institutionsnummeret har kun {len(text)} cifre. Excel fjerner måske et foranstillet 0, "
+            f"når cellen er formateret som tal.{guess}",
+            "6 cifre: formatér cellen som Tekst og skriv nummeret igen med 0 foran",
+        )
+    if text not in known_schools:
+        return None, Issue("Skolen er ikke med i laboratoriet.", _school_list(known_schools))
+    return text, None
+
+
+def _parse_group(cell: object, instrument: Instrument) -> tuple[str | None, Issue | None]:
+    names = ", ".join(g.name for g in instrument.groups)
+    if not cell_text(cell):
+        return None, Issue("Respondentgruppen mangler.", f"en af {names}")
+    group = instrument.group(cell)
+    if group is None:
+        return None, Issue("Respondentgruppen findes ikke i instrumentet.", f"en af {names}")
+    return group.id, None
+
+
+def _parse_rating(cell: object, scale: Scale) -> tuple[int | None, Issue | None]:
+    """A whole number on the scale; an empty cell (or »-«) means the respondent did not answer."""
+    parsed = parse_number(cell)
+    if parsed.error and isinstance(cell, str) and looks_like_point_decimal(cell):
+        parsed = parse_number(cell, DecimalMark.POINT)
+    if parsed.suppressed:
+        return None, None
+    if parsed.value is None:
+        return None, Issue("Vurderingen er ikke et tal.", scale.describe())
+    if not parsed.value.is_integer():
+        return None, Issue("Vurderingen er ikke et helt tal.", scale.describe())
+    if not scale.contains(parsed.value):
+        return None, Issue("Vurderingen ligger uden for skalaen.", scale.describe())
+    return int(parsed.value), None
+
+
+# --- Vurderinger ------------------------------------------------------------------------------
+
+
+def _rating_columns(sheet: EntrySheet, instrument: Instrument) -> tuple[dict[str, int] | None, list[Problem]]:
+    """Columns by canonical name; None when a required column or every statement column is missing."""
+    known = {normalise_key(c): c for c in RESERVED_COLUMNS}
+    known.update({normalise_key(s.id): s.id for s in instrument.statements})
+    columns, unknown, problems = _map_columns(sheet, known, Severity.FEJL)
+    ids = ", ".join(s.id for s in instrument.statements[:4])
+    for _, header in unknown:
+        issue = Issue(
+            "Kolonnen hører ikke til instrumentet og bliver ikke brugt.", f"et udsagns-id, fx {ids}"
+        )
+        problems.append(sheet.problem(issue, sheet.header_row, header, severity=Severity.ADVARSEL))
+    missing = _missing_columns(sheet, columns, (COL_SCHOOL_ID, COL_GROUP, COL_RESPONDENT), Severity.FEJL)
+    absent = [s.id for s in instrument.statements if s.id not in columns]
+    if len(absent) == len(instrument.statements):
+        issue = Issue(
+            "Der er ingen kolonner med udsagn.", f"én kolonne pr. udsagn med id'et som overskrift, fx {ids}"
+        )
+        missing.append(sheet.problem(issue, sheet.header_row))
+    else:
+        issue = Issue("Udsagnet har ingen kolonne og tælles som ubesvaret.", "én kolonne pr. udsagn")
+        problems += [sheet.problem(issue, sheet.header_row, a, severity=Severity.ADVARSEL) for a in absent]
+    return (None if missing else columns), problems + missing
+
+
+def _read_respondents(
+    sheet: EntrySheet, columns: dict[str, int], instrument: Instrument, known_schools: dict[str, str]
+) -> tuple[list[_Respondent], list[Problem]]:
+    """Validated respondents; rows with an unusable school or group, or repeated, are left out."""
+    header = {name: sheet.header[index] for name, index in columns.items()}
+    statements = [(s.id, columns[s.id]) for s in instrument.statements if s.id in columns]
+    respondents: list[_Respondent] = []
+    problems: list[Problem] = []
+    first_row: dict[tuple[str, str, str], int] = {}
+    for number, cells in sheet.rows:
+        school, school_issue = _parse_school(cells[columns[COL_SCHOOL_ID]], known_schools)
+        group, group_issue = _parse_group(cells[columns[COL_GROUP]], instrument)
+        for issue, name in ((school_issue, COL_SCHOOL_ID), (group_issue, COL_GROUP)):
+            if issue:
+                problems.append(sheet.problem(issue, number, header[name], cells[columns[name]]))
+        ratings: dict[str, int] = {}
+        for statement_id, index in statements:
+            value, issue = _parse_rating(cells[index], instrument.scale)
+            if issue:
+                problems.append(sheet.problem(issue, number, header[statement_id], cells[index]))
+            elif value is not None:
+                ratings[statement_id] = value
+        label = cell_text(cells[columns[COL_RESPONDENT]])
+        if not label:
+            label = f"række {number}"
+            issue = Issue(
+                "Respondenten har ingen betegnelse; rækkenummeret bruges.", "et nummer eller fx »L3«"
+            )
+            problems.append(sheet.problem(issue, number, header[COL_RESPONDENT], severity=Severity.ADVARSEL))
+        if school is None or group is None:
+            continue
+        key = (school, group, normalise_key(label))
+        if key in first_row:
+            issue = Issue(
+                f"Respondenten står to gange for samme skole og gruppe (også i række {first_row[key]}).",
+                "én række pr. respondent: giv respondenterne forskellige betegnelser",
+            )
+            problems.append(sheet.problem(issue, number, header[COL_RESPONDENT], label))
+            continue
+        first_row[key] = number
+        if not ratings:
+            issue = Issue("Rækken har ingen vurderinger og tælles ikke med.", "mindst én vurdering")
+            problems.append(sheet.problem(issue, number, severity=Severity.ADVARSEL))
+            continue
+        respondents.append(_Respondent(school, group, label, ratings))
+    return respondents, problems
+
+
+# --- Noter ------------------------------------------------------------------------------------
+
+
+_NOTE_WITHOUT_TEXT = Issue("Noten har ingen tekst og springes over.", "noten eller citatet")
+_NOTE_GROUP_UNKNOWN = Issue(
+    "Respondentgruppen findes ikke; noten vises uden gruppe.", "en gruppe fra listen eller tom"
+)
+_NOTE_KIND_UNKNOWN = Issue("Typen findes ikke; noten vises som »Note«.", "Note eller Citat")
+
+
+def _read_note(
+    value: Callable[[str], object], instrument: Instrument, known_schools: dict[str, str]
+) -> tuple[dict[str, object] | None, list[tuple[Issue, str]]]:
+    """One note row as a record (None when it cannot be used) and its issues by column."""
+    text, group_text, kind_text = (cell_text(value(c)) for c in (COL_TEXT, COL_GROUP, COL_KIND))
+    school, school_issue = _parse_school(value(COL_SCHOOL_ID), known_schools)
+    dimension = instrument.dimension(value(COL_DIMENSION))
+    group = instrument.group(group_text)
+    kind = next((k for k in NOTE_KINDS if normalise_key(k) == normalise_key(kind_text or "Note")), None)
+    issues: list[tuple[Issue, str]] = []
+    if not text:
+        issues.append((_NOTE_WITHOUT_TEXT, COL_TEXT))
+    if school_issue:
+        issues.append((school_issue, COL_SCHOOL_ID))
+    if dimension is None:
+        names = ", ".join(d.name for d in instrument.dimensions)
+        issues.append(
+            (Issue("Dimensionen findes ikke; noten springes over.", f"en af {names}"), COL_DIMENSION)
+        )
+    if group_text and group is None:
+        issues.append((_NOTE_GROUP_UNKNOWN, COL_GROUP))
+    if kind is None:
+        issues.append((_NOTE_KIND_UNKNOWN, COL_KIND))
+    if not text or school is None or dimension is None:
+        return None, issues
+    group_id = group.id if group else ""
+    record = {"school_id": school, "group": group_id, "dimension": dimension.id, "kind": kind or "Note"}
+    return {**record, "text": text}, issues
+
+
+def _read_notes(
+    sheet: EntrySheet, instrument: Instrument, known_schools: dict[str, str]
+) -> tuple[list[dict[str, object]], list[Problem]]:
+    """Notes and quotes; a note problem never spoils the ratings, so all are warnings."""
+    warn = Severity.ADVARSEL
+    columns, _, problems = _map_columns(sheet, {normalise_key(h): h for h in NOTE_HEADERS}, warn)
+    missing = _missing_columns(sheet, columns, (COL_SCHOOL_ID, COL_DIMENSION, COL_TEXT), warn)
+    if missing:
+        return [], problems + missing
+    notes: list[dict[str, object]] = []
+    for number, cells in sheet.rows:
+
+        def value(name: str, cells: list[object] = cells) -> object:
+            return cells[columns[name]] if name in columns else None
+
+        note, issues = _read_note(value, instrument, known_schools)
+        for issue, name in issues:
+            problems.append(sheet.problem(issue, number, sheet.header[columns[name]], value(name), warn))
+        if note is not None:
+            notes.append({**note, "row": number})
+    return notes, problems
+
+
+def _notes_sheet(
+    file: str, title: str, raw: list[list[object]], instrument: Instrument, known_schools: dict[str, str]
+) -> tuple[list[dict[str, object]], list[Problem]]:
+    if all(is_blank_row(row) for row in raw):
+        return [], []  # no notes taken: nothing to report
+    sheet, problem = locate_table(file, title, raw)
+    if sheet is None:
+        assert problem is not None
+        return [], [replace(problem, severity=Severity.ADVARSEL)]
+    return _read_notes(sheet, instrument, known_schools)
+
+
+# --- aggregation ------------------------------------------------------------------------------
+
+
+def _answers_frame(respondents: list[_Respondent], instrument: Instrument) -> pd.DataFrame:
+    dimension_of = {s.id: s.dimension for s in instrument.statements}
+    records = [
+        (r.school_id, r.group, r.label, dimension_of[statement], statement, float(rating))
+        for r in respondents
+        for statement, rating in r.ratings.items()
+    ]
+    return pd.DataFrame(
+        records, columns=["school_id", "group", "respondent", "dimension", "statement", "rating"]
+    )
+
+
+def group_sizes(answers: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """Number of respondents with at least one answer, per (school_id, group)."""
+    sizes = answers.groupby(["school_id", "group"])["respondent"].nunique().reset_index()
+    return {(str(s), str(g)): int(n) for s, g, n in sizes.itertuples(index=False)}
+
+
+def build_profile(answers: pd.DataFrame, instrument: Instrument, min_group_size: int) -> pd.DataFrame:
+    """The profile table from one row per answer (school_id, group, respondent, dimension, statement, rating).
+
+    A dimension's mean is taken per respondent first, so a respondent who skipped a statement
+    weighs the same as the others. Means of small groups are removed here, not at display time.
+    """
+    keys = ["school_id", "group", "dimension"]
+    by_statement = answers.groupby([*keys, "statement"])["rating"].agg(mean="mean", sd="std", n="count")
+    per_respondent = answers.groupby([*keys, "respondent"])["rating"].mean()
+    by_dimension = per_respondent.groupby(level=keys).agg(mean="mean", sd="std", n="count")
+    stats = pd.concat([by_statement.reset_index(), by_dimension.reset_index().assign(statement="")])
+    sizes = group_sizes(answers)
+    grid = [
+        (school, group.id, dimension.id, statement)
+        for school in sorted({s for s, _ in sizes})
+        for group in instrument.groups
+        if (school, group.id) in sizes
+        for dimension in instrument.dimensions
+        for statement in ["", *(s.id for s in dimension.statements)]
+    ]
+    profile = pd.DataFrame(grid, columns=[*keys, "statement"]).merge(
+        stats, on=[*keys, "statement"], how="left"
+    )
+    profile["n"] = profile["n"].fillna(0).astype(int)
+    size = pd.Series([sizes[(s, g)] for s, g in zip(profile["school_id"], profile["group"])], dtype=int)
+    # Too few in the group, or too few answers to this one statement, could point out a person.
+    profile["suppressed"] = (size < min_group_size) | (profile["n"] < min_group_size)
+    profile.loc[profile["suppressed"], ["mean", "sd"]] = np.nan
+    return profile.astype({"mean": float, "sd": float})[PROFILE_COLUMNS]
+
+
+def _hide_small_groups(
+    notes: pd.DataFrame, sizes: dict[tuple[str, str], int], min_group_size: int
+) -> pd.DataFrame:
+    # A note tagged with a small group would tell the reader which few people said it.
+    small = [
+        bool(g) and sizes.get((s, g), 0) < min_group_size for s, g in zip(notes["school_id"], notes["group"])
+    ]
+    notes.loc[small, "group"] = ""
+    return notes
+
+
+def read_kapacitet_workbook(
+    path: Path, instrument: Instrument, known_schools: dict[str, str], min_group_size: int
+) -> tuple[KapacitetsData | None, list[Problem]]:
+    """Read a filled-in entry workbook (sheets »Vurderinger« and, if present, »Noter«).
+
+    Never raises for bad data: returns every problem at once. The data is None only when the
+    ratings cannot be read at all (not an .xlsx, no »Vurderinger«, no header, a required column
+    missing); otherwise cells and rows with a FEJL are left out of the profile.
+    """
+    file = display_name(path)
+    sheets, problem = read_entry_sheets(path, file)
+    if sheets is None:
+        return None, [problem] if problem else []
+    title, raw = sheets[normalise_key(SHEET_RATINGS)]
+    sheet, problem = locate_table(file, title, raw)
+    if sheet is None:
+        return None, [problem] if problem else []
+    columns, problems = _rating_columns(sheet, instrument)
+    if columns is None:
+        return None, problems
+    if not sheet.rows:
+        problems.append(
+            sheet.problem(
+                "Arket har overskrifter, men ingen respondenter.",
+                sheet.header_row,
+                severity=Severity.ADVARSEL,
+            )
+        )
+    respondents, found = _read_respondents(sheet, columns, instrument, known_schools)
+    answers = _answers_frame(respondents, instrument)
+    notes: list[dict[str, object]] = []
+    if normalise_key(SHEET_NOTES) in sheets:
+        notes, note_problems = _notes_sheet(
+            file, *sheets[normalise_key(SHEET_NOTES)], instrument, known_schools
+        )
+        found += note_problems
+    notes_frame = _hide_small_groups(
+        pd.DataFrame(notes, columns=NOTES_COLUMNS), group_sizes(answers), min_group_size
+    )
+    data = KapacitetsData(build_profile(answers, instrument, min_group_size), notes_frame, min_group_size)
+    return data, problems + found

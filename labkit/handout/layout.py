@@ -1,0 +1,152 @@
+"""The handout's layout template: title, logo, colours and which sections come in which order.
+
+The layout lives in `templates/uddelingsark/uddelingsark.yaml`; a consultant edits that file, never
+this one. Reading it needs only YAML, so `labkit render`'s workers read it without importing the
+figures and data that draw the sections (`labkit.handout.sections`).
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from labkit.data.templates import read_yaml, require
+from labkit.problems import LabkitError, display_name
+
+# The section types a layout may list; `labkit.handout.sections.SECTIONS` draws each of them.
+SECTION_KINDS = ("resume", "indikatoroversigt", "indikatorer", "tragt", "kapacitet", "indsatsomraader",
+                 "indsatsteori", "opfoelgning", "plf_spoergsmaal", "plf_modenhed")
+LAYOUT_FOLDER = "uddelingsark"
+LAYOUT_FILE = "uddelingsark.yaml"
+DEFAULT_COLOURS = {"primaer": "#1f4e79", "accent": "#c55a11", "tekst": "#222222", "baggrund_boks": "#eef4fb"}
+
+
+@dataclass(frozen=True)
+class Section:
+    kind: str
+    heading: str
+    intro: str = ""
+    indicators: tuple[str, ...] = ()
+    editions: tuple[str, ...] = ()  # the editions this section is in; empty: every edition
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A named selection of the sections, e.g. "foer" (the data, before the lab) or "efter"."""
+
+    id: str
+    name: str
+    subtitle: str = ""
+
+
+@dataclass(frozen=True)
+class HandoutLayout:
+    """What a consultant controls: texts, logo, colours and which sections come in which order."""
+
+    title: str
+    sections: tuple[Section, ...]
+    folder: Path
+    subtitle: str = ""
+    logo: Path | None = None
+    footer: str = ""
+    colours: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLOURS))
+    editions: dict[str, Edition] = field(default_factory=dict)
+    edition: Edition | None = None  # set by `for_edition`
+
+    def for_edition(self, edition_id: str) -> HandoutLayout:
+        """The layout with only the sections of one edition ("" or None: every section)."""
+        if not edition_id:
+            return self
+        if edition_id not in self.editions:
+            known = ", ".join(self.editions) or "ingen – skriv dem under »udgaver:« i layoutet"
+            raise LabkitError(f"Uddelingsarket har ingen udgave »{edition_id}«. Udgaverne er: {known}.")
+        edition = self.editions[edition_id]
+        return replace(self, sections=tuple(s for s in self.sections if not s.editions or edition_id in s.editions),
+                       subtitle=edition.subtitle or self.subtitle, edition=edition)
+
+    def logo_data_uri(self) -> str:
+        """The logo inlined as a data: URI, so the handout needs no file next to it."""
+        if self.logo is None:
+            return ""
+        kind = mimetypes.guess_type(self.logo.name)[0] or "image/png"
+        return f"data:{kind};base64," + base64.b64encode(self.logo.read_bytes()).decode("ascii")
+
+    def template_resources(self) -> dict[str, Any]:
+        """What the nbconvert template reads (as `resources.labkit`)."""
+        return {"titel": self.title, "undertitel": self.subtitle, "fodnote": self.footer,
+                "logo": self.logo_data_uri(), "farver": self.colours}
+
+
+def load_layout(templates_folder: Path) -> HandoutLayout:
+    """Read the handout layout template; mistakes raise a Danish message naming file and entry."""
+    folder = templates_folder / LAYOUT_FOLDER
+    path = folder / LAYOUT_FILE
+    name = display_name(path)
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise LabkitError(f"{name}: forventede nøglerne titel, sektioner m.fl.")
+    raw_sections = require(data, "sektioner", name)
+    if not isinstance(raw_sections, list) or not raw_sections:
+        raise LabkitError(f"{name}: »sektioner« skal være en liste med mindst én sektion.")
+    editions = _editions(data.get("udgaver"), name)
+    sections = []
+    for number, entry in enumerate(raw_sections, start=1):
+        where = f"{name}, sektion {number}"
+        kind = str(require(entry, "type", where))
+        if kind not in SECTION_KINDS:
+            known = ", ".join(SECTION_KINDS)
+            raise LabkitError(f"{where}: ukendt type »{kind}«. Brug en af: {known}.")
+        indicators = entry.get("indikatorer") or []
+        if not isinstance(indicators, list):
+            raise LabkitError(f"{where}: »indikatorer« skal være en liste af indikator-id'er.")
+        in_editions = entry.get("udgaver", [])
+        if not isinstance(in_editions, list):
+            raise LabkitError(f"{where}: »udgaver« skal være en liste, fx [foer, efter].")
+        if "udgaver" in entry and not in_editions:
+            raise LabkitError(f"{where}: »udgaver« er tom. Skriv mindst én udgave, eller fjern »udgaver«, "
+                              "så sektionen er med i alle udgaver.")
+        unknown = [str(e) for e in in_editions if str(e) not in editions]
+        if unknown:
+            raise LabkitError(f"{where}: udgaven »{unknown[0]}« står ikke under »udgaver:« øverst i filen. "
+                              f"Kendte udgaver: {', '.join(editions) or 'ingen'}.")
+        sections.append(Section(kind, str(require(entry, "overskrift", where)), str(entry.get("intro") or ""),
+                                tuple(str(i) for i in indicators), tuple(str(e) for e in in_editions)))
+    unused = [e for e in editions if not any(not s.editions or e in s.editions for s in sections)]
+    if unused:
+        raise LabkitError(f"{name}: ingen sektion er med i udgaven »{unused[0]}«. Skriv den under »udgaver« "
+                          "på de sektioner, den skal have.")
+    colours = dict(DEFAULT_COLOURS)
+    raw_colours = data.get("farver") or {}
+    if not isinstance(raw_colours, dict):
+        raise LabkitError(f"{name}: »farver« skal være nøgler med farvekoder, fx primaer: \"#1f4e79\".")
+    colours.update({str(k): str(v) for k, v in raw_colours.items()})
+    logo = None
+    if data.get("logo"):
+        logo = folder / str(data["logo"])
+        if not logo.is_file():
+            raise LabkitError(f"{name}: logoet »{data['logo']}« findes ikke i {folder}.")
+    return HandoutLayout(title=str(require(data, "titel", name)), sections=tuple(sections), folder=folder,
+                         subtitle=str(data.get("undertitel") or ""), logo=logo,
+                         footer=str(data.get("fodnote") or ""), colours=colours, editions=editions)
+
+
+def _editions(raw: Any, name: str) -> dict[str, Edition]:
+    """The `udgaver:` block: an id (used on the command line) with a name and a subtitle."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise LabkitError(f"{name}: »udgaver« skal være nøgler med navn og undertitel, fx foer: {{navn: Før}}.")
+    editions = {}
+    for key, entry in raw.items():
+        where = f"{name}, udgaven »{key}«"
+        if not isinstance(key, str) or not re.fullmatch(r"[a-z0-9_]+", key):
+            raise LabkitError(f"{where}: brug kun a–z, 0–9 og _ i udgavens id (den skrives på kommandolinjen).")
+        if entry is None:
+            raise LabkitError(f"{where}: mangler nøglen »navn«.")
+        editions[str(key)] = Edition(str(key), str(require(entry, "navn", where)),
+                                     str(entry.get("undertitel") or ""))
+    return editions

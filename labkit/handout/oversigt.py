@@ -1,0 +1,98 @@
+"""The consultants' overview: every lab school × indicator × group with its verdicts, as a spreadsheet.
+
+`labkit render LAB --format xlsx` writes `oversigt.xlsx` and `oversigt.csv` beside the handouts'
+index. One row per finding of the verdict engine; the columns and codes are documented in
+docs/statistik.md. A figure that is not published (or hidden by the privacy rule) has no value and
+no count here either.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from labkit.analysis.findings import DEVELOPMENT_CODES, LEVEL_CODES
+from labkit.analysis.verdicts import table_verdicts
+from labkit.data.lab import Lab
+from labkit.files import replace_with, write_atomically
+from labkit.numbers import format_number
+
+OVERVIEW_NAME = "oversigt"
+COLUMNS = ["Institutionsnummer", "Skole", "Indikator", "Gruppe", "Skoleår", "Værdi", "Antal", "Kommune", "Land",
+           "Niveau", "Udvikling", "Begrundelse"]
+NUMBER_COLUMNS = ("Værdi", "Kommune", "Land")
+
+
+def overview_table(lab: Lab) -> pd.DataFrame:
+    """The overview rows for the lab's schools, in lab and catalogue order (numbers as floats)."""
+    verdicts = table_verdicts(lab.kvalitet, lab.catalogue)
+    rows = []
+    for school in lab.config.schools:
+        for finding in verdicts.for_school(school.id):
+            shown = not math.isnan(finding.value)
+            assert finding.level.code in LEVEL_CODES and finding.development.code in DEVELOPMENT_CODES
+            rows.append({"Institutionsnummer": school.id, "Skole": school.name, "Indikator": finding.indicator.id,
+                         "Gruppe": finding.group, "Skoleår": finding.latest_year,
+                         "Værdi": finding.value if shown else math.nan,
+                         "Antal": finding.n if shown and math.isfinite(finding.n) else math.nan,
+                         "Kommune": finding.kommune, "Land": finding.land, "Niveau": finding.level.code,
+                         "Udvikling": finding.development.code, "Begrundelse": finding.sentences,
+                         "_decimals": finding.indicator.decimals})
+    return pd.DataFrame(rows, columns=[*COLUMNS, "_decimals"])
+
+
+def _csv_text(table: pd.DataFrame) -> str:
+    """Semicolons and decimal commas, as the kit reads its own data files back."""
+    lines = [";".join(COLUMNS)]
+    for row in table.itertuples(index=False):
+        cells = []
+        for column, value in zip(COLUMNS, row):
+            if column in NUMBER_COLUMNS:
+                text = format_number(float(value), int(row[-1])).replace(".", "") if math.isfinite(value) else ""
+            elif column == "Antal":
+                text = str(int(value)) if math.isfinite(value) else ""
+            else:
+                text = str(value)
+            cells.append(f'"{text}"' if any(ch in text for ch in ';"\n') and column == "Begrundelse" else text)
+        lines.append(";".join(cells))
+    return "\ufeff" + "\r\n".join(lines) + "\r\n"
+
+
+def _write_xlsx(table: pd.DataFrame, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Oversigt"
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in table.itertuples(index=False):
+        values = [None if isinstance(v, float) and math.isnan(v) else v for v in row[:-1]]
+        sheet.append(values)
+        decimals = int(row[-1])
+        for column in (*NUMBER_COLUMNS,):
+            cell = sheet.cell(sheet.max_row, COLUMNS.index(column) + 1)
+            cell.number_format = "0" if decimals == 0 else "0." + "0" * decimals
+    for letter, width in zip("ABCDEFGHIJKL", (16, 26, 26, 12, 11, 8, 8, 9, 9, 19, 19, 100)):
+        sheet.column_dimensions[letter].width = width
+    for cell in sheet["L"][1:]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    workbook.properties.creator = "labkit"
+    workbook.save(path)
+
+
+def write_overview(lab: Lab, folder: Path) -> list[Path]:
+    """Write oversigt.xlsx and oversigt.csv into `folder`; returns their paths."""
+    table = overview_table(lab)
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_path, xlsx_path = folder / f"{OVERVIEW_NAME}.csv", folder / f"{OVERVIEW_NAME}.xlsx"
+    write_atomically(csv_path, _csv_text(table))
+    replace_with(xlsx_path, lambda temporary: _write_xlsx(table, temporary))
+    return [xlsx_path, csv_path]
