@@ -56,8 +56,9 @@ def _time_change(widget: widgets.Widget, values: list[object], image: widgets.Im
 
 
 def widget_latency(lab: Path) -> dict[str, float]:
+    from labkit.views.indsatsomraader import rating_path, school_candidates
     from labkit.workshop.analysis import render_indicators
-    from labkit.workshop.indsatsomraader import rating_path, render_candidates, school_candidates
+    from labkit.workshop.indsatsomraader import render_candidates
     from labkit.workshop.indsatsteori import render_theories
     from labkit.workspace.session import open_session
 

@@ -111,7 +111,7 @@ NOTEBOOK_CELLS: dict[str, list[tuple[str, str]]] = {
         ("params", ('lab_mappe = ""  # laboratoriets mappe\n'
                    'skole = ""  # skolens institutionsnummer i anførselstegn, fx "061001"\n'
                    'udgave = ""  # fx "foer" eller "efter" (se udgaver i uddelingsark.yaml); tom: alle sektioner\n')),
-        ("code", "from labkit.workshop import notebook as lk\n\nlk.show_handout(lab_mappe, skole, udgave)"),
+        ("code", "from labkit.handout.sections import show_handout\n\nshow_handout(lab_mappe, skole, udgave)"),
     ],
 }
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from labkit.data.agenda import AGENDA_FILE, agenda_html, clock, load_agenda
+from labkit.data.agenda import AGENDA_FILE, clock, load_agenda
 from labkit.data.templates import BUNDLED_TEMPLATES
 from labkit.problems import LabkitError
+from labkit.views.agenda import agenda_html
 
 NOTEBOOKS = {"1_data_og_analyse", "2_indsatsomraader", "3_indsatsteori", "4_facilitator_overblik"}
 

@@ -351,7 +351,7 @@ def test_a_break_in_the_series_is_drawn_and_named(kbh: Lab) -> None:
 
 def test_a_school_missing_from_its_funnel_is_told_why(lab: Path) -> None:
     """Lille Mølle's grade 2025/2026 is not published: the funnel says so instead of a silent gap."""
-    from labkit.workshop.analysis import funnel_figure
+    from labkit.views.kvalitet import funnel_figure
     from labkit.workspace.session import open_session
 
     session = open_session(str(lab), "061003", interaktiv=False)

@@ -94,8 +94,8 @@ def test_the_document_holds_the_teams_work(lab: Lab, lab_folder: Path, tmp_path:
                     "Ressourcer", "Antagelser", "Kontekst", "Tegn på virkning", "Evaluering"):
         assert heading in paragraphs, heading
     assert ["Tegn", "Kilde", "Baseline", "Mål", "Hvornår", "Niveau"] in rows
-    assert ["Ro og orden, mellemtrin", "Kvalitetsrapport: Ro og orden – Mellemtrin", "3,4 (2024/2025)",
-            "3,8", "Foråret 2027", "Mellemlangt"] in rows
+    assert ["Ro og orden, mellemtrin", "Kvalitetsrapport: Ro og orden (mellemtrin)", "3,4 (2024/2025)",
+            "3,8", "Foråret 2027", "Mellemlang sigt"] in rows
     assert any(row[:3] == ["Antal afbrydelser pr. lektion", "Egen observation", "ca. 12"] for row in rows)
     assert OTHER_SCHOOL not in text + str(rows)
 

@@ -14,7 +14,7 @@ from labkit.cli import main
 from labkit.data.config import load_config
 from labkit.data.synthetic import generate_sample_lab
 from labkit.data.templates import BUNDLED_TEMPLATES
-from labkit.workshop.indsatsomraader import school_candidates
+from labkit.views.indsatsomraader import school_candidates
 from labkit.workspace.session import open_session
 from labkit.workspace.store import Workspace
 

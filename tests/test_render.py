@@ -26,7 +26,7 @@ from labkit.analysis.verdicts import table_verdicts
 from labkit.cli import main
 from labkit.data.config import load_config
 from labkit.data.lab import load_lab
-from labkit.workshop.analysis import verdict_text
+from labkit.views.kvalitet import verdict_text
 from labkit.workspace.store import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from labkit.workshop.frameworks import inclusion_frame_html, learning_circle_html
+from labkit.views.frameworks import inclusion_frame_html, learning_circle_html
 from labkit.workspace.session import open_session
 
 ROOT = Path(__file__).resolve().parent.parent

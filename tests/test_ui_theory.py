@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from labkit.data.indsatsteori import Tegn, indicator_source, prefill_baseline
-from labkit.workshop.indsatsteori import load_theory, source_options
+from labkit.views.indsatsteori import load_theory
+from labkit.workshop.indsatsteori import source_options
 from labkit.workspace.session import open_session
 
 
@@ -13,7 +14,7 @@ def test_trivsel_signs_can_name_the_klassetrin_group(lab: Path) -> None:
     session = open_session(str(lab), "061004", interaktiv=False)
     options = {value: label for label, value in source_options(session)}
     # Ro og orden is only published per Klassetringruppe, so each group is its own source.
-    assert options[indicator_source("ro_orden", "Mellemtrin")] == "Kvalitetsrapport: Ro og orden – Mellemtrin"
+    assert options[indicator_source("ro_orden", "Mellemtrin")] == "Kvalitetsrapport: Ro og orden (mellemtrin)"
     assert indicator_source("ro_orden", "Udskoling") in options
     assert indicator_source("ro_orden") not in options
     assert options[indicator_source("fravaer")].startswith("Kvalitetsrapport: ")

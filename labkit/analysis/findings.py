@@ -17,14 +17,9 @@ from labkit.data.catalogue import Indicator
 from labkit.numbers import format_number
 
 
-def label(indicator: Indicator, group: str) -> str:
-    """The indicator's name with its Klassetrin group, as every table, figure and sentence writes it."""
-    return f"{indicator.name} ({group.lower()})" if group else indicator.name
-
-
 def describe_value(value: float, indicator: Indicator) -> str:
     text = format_number(value, indicator.decimals)
-    return f"{text} %" if indicator.unit == "%" else text
+    return f"{text} %" if indicator.unit == "%" and text != "–" else text
 
 
 def describe_change(change: float, indicator: Indicator) -> str:
@@ -146,7 +141,7 @@ class Finding:
 
     @property
     def label(self) -> str:
-        return label(self.indicator, self.group)
+        return self.indicator.label(self.group)
 
     @property
     def sentences(self) -> str:

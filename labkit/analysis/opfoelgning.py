@@ -28,12 +28,21 @@ from labkit.analysis.findings import (
     BaselineChange,
     describe_change,
     describe_value,
-    label,
 )
 from labkit.analysis.statistics import holm
 from labkit.analysis.verdicts import baseline_change
 from labkit.data.catalogue import Catalogue, Indicator
-from labkit.data.indsatsteori import LINK_NAMES, LINKS, Indsatsteori, Tegn
+from labkit.data.indsatsteori import (
+    DATA_BASIS,
+    EVALUATION,
+    EVALUATION_LABEL,
+    FIELDS,
+    LINK_NAMES,
+    LINKS,
+    SIGN_LABELS,
+    Indsatsteori,
+    Tegn,
+)
 from labkit.data.kvalitet import LEVEL_SCHOOL, STATUS_PUBLISHED, STATUS_TOO_FEW
 from labkit.numbers import format_number
 
@@ -170,7 +179,7 @@ def follow_up_sign(index: int, sign: Tegn, kvalitet: pd.DataFrame, catalogue: Ca
     if indicator is None:
         return _own_assessment(index, sign, f"Indikatoren »{indicator_id}« findes ikke i laboratoriets katalog, "
                                             "så tegnet kan ikke følges med tal. Skriv jeres egen vurdering.")
-    name = label(indicator, group)
+    name = indicator.label(group)
     target = parse_danish_number(sign.maal)
     base = SignFollowUp(index, sign, "", "", indicator_id=indicator_id, group=group, target=target)
     rows = _school_rows(kvalitet, school_id, indicator_id, group)
@@ -214,7 +223,7 @@ def follow_up_sign(index: int, sign: Tegn, kvalitet: pd.DataFrame, catalogue: Ca
 def _judged(item: SignFollowUp, indicator: Indicator, baseline: float | None, baseline_text: str,
             measured: BaselineChange, holds: bool, signs: int = 1) -> SignFollowUp:
     """The verdict and text of a measured sign; `holds`: the change survived the correction over `signs`."""
-    name, sign = label(indicator, item.group), item.sign
+    name, sign = indicator.label(item.group), item.sign
     latest, latest_year, baseline_year = item.latest, item.latest_year, item.baseline_year
     n_text = _n_text(item.n)
     if baseline is None:
@@ -300,16 +309,11 @@ def follow_up(theory: Indsatsteori, kvalitet: pd.DataFrame, catalogue: Catalogue
 
 # --- what changed in the theory --------------------------------------------------------------
 
-TEXT_FIELDS = (("problem", "Problem"), ("maalgruppe", "Målgruppe"), ("langsigtet_maal", "Langsigtet mål"),
-               ("kontekst", "Kontekst"))
-LIST_FIELDS = (("data_grundlag", "Datagrundlag"), ("langsigtede_resultater", "Langsigtede resultater"),
-               ("mellemlange_resultater", "Mellemlange resultater"),
-               ("kortsigtede_resultater", "Kortsigtede resultater"), ("aktiviteter", "Aktiviteter"),
-               ("ressourcer", "Ressourcer"))
-EVALUATION_FIELDS = (("hvordan", "Evaluering: hvordan"), ("hvornaar", "Evaluering: hvornår"),
-                     ("hvem", "Evaluering: hvem"))
-SIGN_FIELDS = (("kilde", "kilde"), ("baseline", "baseline"), ("baseline_aar", "baseline-år"), ("maal", "mål"),
-               ("hvornaar", "hvornår"), ("resultat_niveau", "resultatniveau"))
+TEXT_FIELDS = tuple((f.key, f.label) for f in FIELDS if not f.lines)
+LIST_FIELDS = tuple((f.key, f.label) for f in (DATA_BASIS, *FIELDS) if f.lines)
+EVALUATION_FIELDS = tuple((key, f"{EVALUATION_LABEL}: {label.lower()}") for key, label in EVALUATION)
+SIGN_FIELDS = tuple((key, SIGN_LABELS[key].lower()) for key in ("kilde", "baseline", "baseline_aar", "maal", "hvornaar",
+                                                               "resultat_niveau"))
 QUOTE_LENGTH = 120
 
 

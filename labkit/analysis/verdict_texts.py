@@ -31,7 +31,6 @@ from labkit.analysis.findings import (
     Level,
     describe_change,
     describe_value,
-    label,
 )
 from labkit.data.catalogue import CONTEXT, PUBLISHED_VERDICT, Indicator
 
@@ -77,7 +76,7 @@ def finding(school_id: str, indicator: Indicator, group: str, facts: dict[str, A
 
 
 def _development(indicator: Indicator, group: str, facts: dict[str, Any], holds: bool, p: float) -> Development:
-    name, latest, starts, values = label(indicator, group), facts["latest"], facts["starts"], facts["values"]
+    name, latest, starts, values = indicator.label(group), facts["latest"], facts["starts"], facts["values"]
     hidden = _hidden_sentence(facts)
     if latest < 0:
         why = ", fordi for få elever har svaret" if facts["too_few"] else ""
@@ -195,7 +194,7 @@ def _context_history(indicator: Indicator, name: str, facts: dict[str, Any]) -> 
 
 
 def _level(indicator: Indicator, group: str, facts: dict[str, Any], holds: bool, p: float) -> Level:
-    name, latest, starts, values = label(indicator, group), facts["latest"], facts["starts"], facts["values"]
+    name, latest, starts, values = indicator.label(group), facts["latest"], facts["starts"], facts["values"]
     if latest < 0:
         return Level(IKKE_OFFENTLIGGJORT, f"{name}: der er intet offentliggjort tal for skolen at sammenligne med.")
     year = _year(int(starts[latest]))

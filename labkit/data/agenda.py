@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -114,24 +113,3 @@ def load_agenda(path: Path, notebooks: Collection[str] | None = None) -> Agenda:
     return Agenda(tuple(blocks))
 
 
-def agenda_html(agenda: Agenda, current_notebook: str | None = None) -> str:
-    """The agenda as an HTML table with the total; blocks using `current_notebook` are highlighted."""
-    rows = []
-    for block in agenda.blocks:
-        current = current_notebook is not None and block.notebook == current_notebook.removesuffix(".ipynb")
-        notebook = f"📓 {escape(block.notebook)}" if block.notebook else "–"
-        description = f"<br><small>{escape(block.description)}</small>" if block.description else ""
-        style = ' style="background:#fff3c4;font-weight:bold"' if current else ""
-        rows.append(
-            f"<tr{style}><td>{clock(block.start)}–{clock(block.end)}</td><td>{block.minutes}</td>"
-            f"<td>{escape(block.title)}{description}</td><td>{notebook}</td></tr>"
-        )
-    span = f"{clock(agenda.blocks[0].start)}–{clock(agenda.blocks[-1].end)}" if agenda.blocks else ""
-    return (
-        '<table class="labkit-dagsorden">'
-        "<thead><tr><th>Tid</th><th>Minutter</th><th>Indhold</th><th>Notesbog</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody>"
-        f"<tfoot><tr><th>{span}</th>"
-        f"<th colspan=\"3\">I alt: {duration(agenda.total_minutes)}</th></tr></tfoot>"
-        "</table>"
-    )

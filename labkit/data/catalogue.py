@@ -45,6 +45,10 @@ class Indicator:
     published_verdict: str | None = None  # id of the indicator holding the ministry's verdict on this one
     see_also: str | None = None  # an indicator whose published verdict belongs beside this one's statements
 
+    def label(self, group: str = "") -> str:
+        """The name with its Klassetrin group, as every table, figure, form and sentence writes it."""
+        return f"{self.name} ({group.lower()})" if group else self.name
+
     @property
     def is_categorical(self) -> bool:
         return bool(self.categories)

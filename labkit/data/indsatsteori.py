@@ -9,21 +9,44 @@ from __future__ import annotations
 import math
 import uuid
 from dataclasses import asdict, dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
+from labkit.data.catalogue import Catalogue
+from labkit.data.instrument import Instrument
 from labkit.data.kvalitet import LEVEL_SCHOOL, STATUS_PUBLISHED
 from labkit.numbers import format_number
-
-if TYPE_CHECKING:
-    from labkit.data.catalogue import Catalogue
-    from labkit.data.instrument import Instrument
 
 INDICATOR_SOURCE = "kvalitetsrapport:"
 DIMENSION_SOURCE = "kapacitet:"
 OWN_OBSERVATION = "egen observation"
 RESULT_LEVELS = ("kortsigtede", "mellemlange", "langsigtede")
+# --- the theory's fields: the one definition every form, text, Word file and message uses ---------
+
+@dataclass(frozen=True)
+class Field:
+    """One field of the indsatsteori: its key in the workspace, its Danish label and the hint in the form.
+    `lines`: one item per line (a list), else one text."""
+
+    key: str
+    label: str
+    placeholder: str
+    lines: bool = False
+
+
+FIELDS = (
+    Field("problem", "Problem", "Hvad er udfordringen, og hvad i jeres data viser den?"),
+    Field("maalgruppe", "Målgruppe", "Hvilke elever, klasser eller medarbejdere handler det om?"),
+    Field("langsigtet_maal", "Langsigtet mål", "Hvad skal være anderledes for eleverne om 2–3 år?"),
+    Field("langsigtede_resultater", "Langsigtede resultater", "Én pr. linje", lines=True),
+    Field("mellemlange_resultater", "Mellemlange resultater", "Én pr. linje – fx om et år", lines=True),
+    Field("kortsigtede_resultater", "Kortsigtede resultater", "Én pr. linje – fx efter 3 måneder", lines=True),
+    Field("aktiviteter", "Aktiviteter", "Hvad gør I? Én aktivitet pr. linje", lines=True),
+    Field("ressourcer", "Ressourcer", "Tid, personer, kompetencer … Én pr. linje", lines=True),
+    Field("kontekst", "Kontekst", "Hvad i skolens situation kan hjælpe eller stå i vejen?"),
+)
+DATA_BASIS = Field("data_grundlag", "Datagrundlag", "Hvilke tal peger på problemet?", lines=True)
 # One assumption per link between result boxes, keyed like this in `antagelser`.
 LINKS = ("aktiviteter_til_kortsigtede", "kortsigtede_til_mellemlange", "mellemlange_til_langsigtede")
 LINK_NAMES = {
@@ -31,6 +54,14 @@ LINK_NAMES = {
     "kortsigtede_til_mellemlange": "kortsigtede → mellemlange resultater",
     "mellemlange_til_langsigtede": "mellemlange → langsigtede resultater",
 }
+ASSUMPTIONS = tuple((link, f"Antagelse: {LINK_NAMES[link]}") for link in LINKS)
+EVALUATION = (("hvordan", "Hvordan evaluerer I"), ("hvornaar", "Hvornår"), ("hvem", "Hvem gør det"))
+SIGN_LABELS = {"beskrivelse": "Tegn", "kilde": "Kilde", "baseline": "Baseline", "baseline_aar": "Baseline-år",
+               "maal": "Mål", "hvornaar": "Hvornår", "resultat_niveau": "Niveau"}
+RESULT_LEVEL_NAMES = {"kortsigtede": "Kort sigt", "mellemlange": "Mellemlang sigt", "langsigtede": "Lang sigt"}
+SIGNS_LABEL = "Tegn på virkning"
+ASSUMPTIONS_LABEL = "Antagelser"
+EVALUATION_LABEL = "Evaluering"
 
 
 def _text(value: Any) -> str:
@@ -129,16 +160,16 @@ class Tegn:
 
 
 def source_label(tegn: Tegn, catalogue: Catalogue | None = None, instrument: Instrument | None = None) -> str:
-    """A sign's `kilde` in readable Danish, e.g. »Kvalitetsrapport: Ro og orden – Mellemtrin«.
+    """A sign's `kilde` in readable Danish, e.g. »Kvalitetsrapport: Ro og orden (mellemtrin)«.
 
     The same words label the sources in the notebook form, the handout and the Word document.
     """
     if tegn.kilde.startswith(INDICATOR_SOURCE):
         indicator_id = tegn.indicator_id or ""
         indicator = catalogue.get(indicator_id) if catalogue and indicator_id else None
-        name = indicator.name if indicator else indicator_id
         group = tegn.indicator_group
-        return "Kvalitetsrapport" + (f": {name}" if name else "") + (f" – {group}" if group else "")
+        name = indicator.label(group) if indicator else indicator_id + (f" ({group.lower()})" if group else "")
+        return "Kvalitetsrapport" + (f": {name}" if name else "")
     if tegn.dimension_id:
         dimension = instrument.dimension(tegn.dimension_id) if instrument else None
         return f"Kapacitetsinterview: {dimension.name if dimension else tegn.dimension_id}"
@@ -319,4 +350,3 @@ def new_sign_id() -> str:
     """An id for a new sign. Random, never counted: an id counted from the others could be one a
     removed sign had, and that sign's observations would then show up under the new one."""
     return f"t{uuid.uuid4().hex[:8]}"
-

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from labkit.data.instrument import DEFAULT_INSTRUMENT, Instrument, load_instrument
+from labkit.data.kapacitet_workbook import write_entry_workbook
 
 _UU = "Overgang til UU fra 9. og 10. kl. sept året efter"
 _COMPARED = (
@@ -604,8 +605,6 @@ def _stabilise_workbook(path: Path) -> None:
 
 def generate_sample_lab(folder: Path, seed: int = 2026) -> None:
     """Write the sample lab (lab.yaml, data/*.csv, data/kapacitetsinterview.xlsx) into `folder`."""
-    from labkit.data.kapacitet_workbook import write_entry_workbook  # heavy (openpyxl): only when writing
-
     data = Path(folder) / "data"
     data.mkdir(parents=True, exist_ok=True)
     (Path(folder) / "lab.yaml").write_text(_lab_yaml(), encoding="utf-8")

@@ -20,8 +20,14 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from labkit.data.config import load_config
+from labkit.data.lab import load_lab, load_lab_cached
 from labkit.files import write_atomically
-from labkit.numbers import format_number
+from labkit.handout.layout import load_layout
+from labkit.handout.oversigt import write_overview
+from labkit.handout.pdf import html_to_pdf
+from labkit.handout.word import write_indsatsteori_docx
+from labkit.numbers import format_date, format_number
 from labkit.problems import LabkitError
 from labkit.resources import bundled_folder
 
@@ -108,7 +114,7 @@ def _warm_kernel(lab_folder: str = "") -> Any:
         Finalize(None, _stop_kernel, exitpriority=10)
         # Start the kernel now and let it import labkit while this process imports papermill and
         # nbconvert: the two start-ups overlap instead of adding up.
-        warm_up = ["import labkit.data.lab, labkit.workshop.notebook, labkit.handout.sections"]
+        warm_up = ["import labkit.data.lab, labkit.handout.sections"]
         if _warm_up_lab:
             warm_up.append(f"labkit.data.lab.load_lab_cached({_warm_up_lab!r})")
         run_sync(_kernel.start_kernel)(extra_arguments=[f"--IPKernelApp.exec_lines={warm_up!r}"])
@@ -300,9 +306,6 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
         result.files["html"] = out / f"{stem}.html"
     if "docx" in formats:
         try:
-            from labkit.data.lab import load_lab_cached
-            from labkit.handout.word import write_indsatsteori_docx
-
             result.files["docx"] = write_indsatsteori_docx(load_lab_cached(Path(lab_folder)), school_id,
                                                            out / f"{stem}_indsatsteori.docx")
         except (LabkitError, OSError) as error:
@@ -314,9 +317,6 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
 def handout_html(notebook: Any, lab_folder: Path, title: str, stamp: str = "", edition: str = "") -> str:
     """The executed handout notebook as one self-contained HTML page, through the layout template.
     `stamp` (a date, only when the facilitator asks for one) goes under the title and in the footer."""
-    from labkit.data.config import load_config
-    from labkit.handout.layout import load_layout
-
     layout = load_layout(load_config(lab_folder).templates_folder).for_edition(edition)
     # The title again as a CSS string, for the running footer on every printed page.
     footer = " · ".join(part for part in (title, layout.edition.name if layout.edition else "", stamp) if part)
@@ -353,10 +353,6 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
     folder. Handouts carry no date unless `dated`: the same data then give the same files, byte for byte.
     """
     from tqdm import tqdm
-
-    from labkit.data.config import load_config
-    from labkit.handout.layout import load_layout
-    from labkit.numbers import format_date
 
     started = time.monotonic()
     unknown_formats = [f for f in formats if f not in FORMATS]
@@ -417,14 +413,10 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
 
 def _write_overview(lab_folder: Path, out: Path) -> list[Path]:
     """oversigt.xlsx and oversigt.csv for the consultants, from the same verdicts as the handouts."""
-    from labkit.data.lab import load_lab
-    from labkit.handout.oversigt import write_overview
-
     return write_overview(load_lab(lab_folder), out)
 
 
 def _add_pdfs(results: Sequence[SchoolResult], out: Path) -> None:
-    from labkit.handout.pdf import html_to_pdf
 
     jobs = [(r.files["html"], out / f"{r.files['html'].stem}.pdf") for r in results if "html" in r.files]
     if not jobs:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from IPython.display import HTML, display
 
+from labkit.data.frameworks import PLF_QUESTIONS_FILE, load_plf_questions
 from labkit.handout.layout import SECTION_KINDS, Section, load_layout
 from labkit.problems import LabkitError, Severity
 from labkit.views.display import (
@@ -17,55 +18,36 @@ from labkit.views.display import (
     callout_html,
     escape,
     numbered_figures,
+    quiet_library_notes,
     show_callout,
     show_figure,
 )
-from labkit.workspace.session import Session
+from labkit.views.frameworks import plf_choice_html
+from labkit.views.indsatsomraader import choice_html, chosen_areas
+from labkit.views.indsatsteori import render_theory_static
+from labkit.views.kapacitet import render_kapacitet
+from labkit.views.kvalitet import (
+    funnel_figure,
+    overview_table_html,
+    school_indicators,
+    summary_html,
+    trend_figure,
+)
+from labkit.views.opfoelgning import render_followup_handout
+from labkit.workspace.session import Session, open_session
 
 # --- sections ---------------------------------------------------------------------------------
 
 
 def _summary(session: Session, section: Section) -> None:
-    from labkit.workshop.analysis import render_summary
-
-    render_summary(session)
+    display(HTML(summary_html(session)))
 
 
 def _overview_table(session: Session, section: Section) -> None:
-    """Every indicator the school has: latest figure, kommune, land, level and development, in one table."""
-    from labkit.analysis.findings import development_word, level_word
-    from labkit.analysis.verdicts import table_verdicts
-    from labkit.numbers import format_number
-
-    findings = table_verdicts(session.lab.kvalitet, session.lab.catalogue).for_school(session.school_id or "")
-    rows = []
-    for found in findings:
-        indicator = found.indicator
-        if indicator.is_categorical:
-            continue
-        unit = " %" if indicator.unit == "%" else ""
-
-        def shown(value: float, unit: str = unit, decimals: int = indicator.decimals) -> str:
-            text = format_number(value, decimals)
-            return text + unit if text != "–" else text
-
-        numbers = [shown(found.value) if found.latest_year else "ikke offentliggjort", shown(found.kommune),
-                   shown(found.land)]
-        rows.append(f"<tr><td>{escape(found.label)}</td><td>{escape(found.latest_year or '–')}</td>"
-                    + "".join(f"<td class='tal'>{escape(number)}</td>" for number in numbers)
-                    + f"<td>{escape(level_word(found.level))}</td>"
-                    + f"<td>{escape(development_word(found.development))}</td></tr>")
-    if not rows:
-        show_callout("Der er ingen kvalitetsrapport-tal for skolen.", "advarsel")
-        return
-    display(HTML("<table class='labkit-tabel'><thead><tr><th>Indikator</th><th>Seneste år</th><th>Skolen</th>"
-                 "<th>Kommunen</th><th>Landet</th><th>Niveau</th><th>Udvikling</th></tr></thead><tbody>"
-                 + "".join(rows) + "</tbody></table>"))
+    display(HTML(overview_table_html(session)))
 
 
 def _indicator_figures(session: Session, section: Section) -> None:
-    from labkit.workshop.analysis import school_indicators, trend_figure
-
     wanted = section.indicators or tuple(i.id for i in session.lab.catalogue.indicators)
     unknown = [i for i in wanted if i not in {x.id for x in session.lab.catalogue.indicators}]
     if unknown:
@@ -81,8 +63,6 @@ def _indicator_figures(session: Session, section: Section) -> None:
 
 
 def _funnel(session: Session, section: Section) -> None:
-    from labkit.workshop.analysis import funnel_figure, school_indicators
-
     present = school_indicators(session)
     for wanted_id in section.indicators:
         for indicator_id, group in present:
@@ -91,44 +71,32 @@ def _funnel(session: Session, section: Section) -> None:
 
 
 def _kapacitet(session: Session, section: Section) -> None:
-    from labkit.workshop.analysis import render_kapacitet
-
     render_kapacitet(session)
 
 
 def _focus_areas(session: Session, section: Section) -> None:
-    from labkit.workshop.indsatsomraader import render_choice
-
-    render_choice(session)
+    display(HTML(choice_html(session)))
 
 
 def _theories(session: Session, section: Section) -> None:
-    from labkit.workshop.indsatsteori import chosen_areas, render_theory_static
-
     areas = chosen_areas(session)
     if not areas:
         show_callout("Teamet har endnu ikke skrevet en indsatsteori.", "info")
-    for area_id, label in areas:
-        render_theory_static(session, area_id, label)
+    for area in areas:
+        render_theory_static(session, area.id, area.title)
 
 
 def _follow_up(session: Session, section: Section) -> None:
-    from labkit.workshop.opfoelgning import render_followup_handout
-
     render_followup_handout(session)
 
 
 def _plf_questions(session: Session, section: Section) -> None:
-    from labkit.data.frameworks import PLF_QUESTIONS_FILE, load_plf_questions
-
     questions = load_plf_questions(session.lab.config.templates_folder / PLF_QUESTIONS_FILE)
     display(HTML(bullet_html([q.text for q in questions])))
 
 
 def _plf_maturity(session: Session, section: Section) -> None:
-    from labkit.workshop.frameworks import render_plf_maturity
-
-    render_plf_maturity(session)
+    display(HTML(plf_choice_html(session)))
 
 
 SECTIONS: dict[str, Callable[[Session, Section], None]] = {
@@ -179,3 +147,15 @@ def render_handout(session: Session, edition: str = "") -> None:
                 SECTIONS[section.kind](session, section)
             except LabkitError as error:
                 display(HTML(callout_html(str(error), "fejl", "Kan ikke vises")))
+
+
+def show_handout(lab_mappe: str, skole: str, udgave: str = "") -> None:
+    """The handout notebook: the layout template's sections (of edition `udgave`, e.g. "foer"; empty:
+    all) for one school, without widgets.
+
+    A lab or school that cannot be opened raises, so `labkit render` reports that school as failed.
+    """
+    quiet_library_notes()
+    if not str(skole).strip():
+        raise LabkitError("Uddelingsarket kræver parameteren »skole« (skolens institutionsnummer).")
+    render_handout(open_session(lab_mappe, str(skole), interaktiv=False), str(udgave or ""))

@@ -13,7 +13,6 @@ import zipfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import docx
 from docx.document import Document
@@ -21,13 +20,24 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, RGBColor
 from docx.text.paragraph import Paragraph
 
+from labkit.analysis.candidates import ChosenArea, chosen_areas, lab_candidate_titles
 from labkit.data.catalogue import Catalogue
-from labkit.data.frameworks import FOCUS_AREAS_FILE, load_focus_areas
-from labkit.data.indsatsteori import LINK_NAMES, LINKS, Indsatsteori, Tegn, source_label
+from labkit.data.indsatsteori import (
+    ASSUMPTIONS,
+    ASSUMPTIONS_LABEL,
+    EVALUATION,
+    EVALUATION_LABEL,
+    FIELDS,
+    RESULT_LEVEL_NAMES,
+    SIGN_LABELS,
+    SIGNS_LABEL,
+    Indsatsteori,
+    Tegn,
+    source_label,
+)
 from labkit.data.instrument import Instrument
 from labkit.data.lab import Lab
 from labkit.files import write_atomically
-from labkit.problems import LabkitError
 from labkit.workspace.store import read_workspace
 
 EMPTY = "(ikke udfyldt)"
@@ -37,12 +47,11 @@ FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 # XML 1.0 forbids these characters; python-docx would raise on them, so team text loses them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-LEVEL_NAMES = {"kortsigtede": "Kortsigtet", "mellemlange": "Mellemlangt", "langsigtede": "Langsigtet"}
-SIGN_COLUMNS = ("Tegn", "Kilde", "Baseline", "Mål", "Hvornår", "Niveau")
+SIGN_COLUMNS = tuple(SIGN_LABELS[key] for key in ("beskrivelse", "kilde", "baseline", "maal", "hvornaar",
+                                                  "resultat_niveau"))
 NO_FOCUS_AREAS = ("Teamet har endnu ingen indsatsområder valgt, så der er ingen indsatsteori at vise. "
                   "Vælg 1–3 indsatsområder i notesbog 2, og skriv indsatsteorien i notesbog 3.")
 
-FocusAreaWork = tuple[str, str, Indsatsteori]  # (title, begrundelse, theory) of one chosen area
 
 
 def clean_text(text: str) -> str:
@@ -82,7 +91,7 @@ def _labelled(document: Document, label: str, text: str) -> None:
 
 def _signs(document: Document, signs: Sequence[Tegn], catalogue: Catalogue | None,
            instrument: Instrument | None) -> None:
-    document.add_heading("Tegn på virkning", level=2)
+    document.add_heading(SIGNS_LABEL, level=2)
     table = document.add_table(rows=1, cols=len(SIGN_COLUMNS), style="Table Grid")
     for cell, name in zip(table.rows[0].cells, SIGN_COLUMNS):
         cell.paragraphs[0].add_run(name).bold = True
@@ -90,7 +99,7 @@ def _signs(document: Document, signs: Sequence[Tegn], catalogue: Catalogue | Non
         year = f" ({tegn.baseline_aar})" if tegn.baseline and tegn.baseline_aar else ""
         values = (tegn.beskrivelse, source_label(tegn, catalogue, instrument) if signs else "",
                   tegn.baseline + year, tegn.maal, tegn.hvornaar,
-                  LEVEL_NAMES.get(tegn.resultat_niveau, tegn.resultat_niveau) if signs else "")
+                  RESULT_LEVEL_NAMES.get(tegn.resultat_niveau, tegn.resultat_niveau) if signs else "")
         for cell, value in zip(table.add_row().cells, values):
             _write(cell.paragraphs[0], value)
 
@@ -100,24 +109,18 @@ def _theory(document: Document, title: str, reason: str, theory: Indsatsteori,
     """One focus area, its fields in the order the Danish guides work through them."""
     document.add_heading(clean_text(title) or EMPTY, level=1)
     _field(document, "Begrundelse", reason)
-    _field(document, "Problem", theory.problem)
-    _field(document, "Målgruppe", theory.maalgruppe)
-    _field(document, "Langsigtet mål", theory.langsigtet_maal)
-    _bullets(document, "Langsigtede resultater", theory.langsigtede_resultater)
-    _bullets(document, "Mellemlange resultater", theory.mellemlange_resultater)
-    _bullets(document, "Kortsigtede resultater", theory.kortsigtede_resultater)
-    _bullets(document, "Aktiviteter", theory.aktiviteter)
-    _bullets(document, "Ressourcer", theory.ressourcer)
-    document.add_heading("Antagelser", level=2)
-    for link in LINKS:
-        name = LINK_NAMES[link]
-        _labelled(document, name[:1].upper() + name[1:], theory.antagelser.get(link, ""))
-    _field(document, "Kontekst", theory.kontekst)
+    for field in FIELDS[:-1]:  # kontekst comes after the assumptions, as in the form
+        value = getattr(theory, field.key)
+        (_bullets if field.lines else _field)(document, field.label, value)
+    document.add_heading(ASSUMPTIONS_LABEL, level=2)
+    for link, label in ASSUMPTIONS:
+        _labelled(document, label, theory.antagelser.get(link, ""))
+    last = FIELDS[-1]
+    _field(document, last.label, getattr(theory, last.key))
     _signs(document, theory.indikatorer, catalogue, instrument)
-    document.add_heading("Evaluering", level=2)
-    _labelled(document, "Hvordan", theory.evaluering.hvordan)
-    _labelled(document, "Hvornår", theory.evaluering.hvornaar)
-    _labelled(document, "Hvem", theory.evaluering.hvem)
+    document.add_heading(EVALUATION_LABEL, level=2)
+    for key, label in EVALUATION:
+        _labelled(document, label, getattr(theory.evaluering, key))
 
 
 def _set_up(document: Document, title: str, timestamp: datetime) -> None:
@@ -134,12 +137,12 @@ def _set_up(document: Document, title: str, timestamp: datetime) -> None:
     properties.created = properties.modified = properties.last_printed = timestamp
 
 
-def indsatsteori_document(school_name: str, lab_title_line: str, areas: Sequence[FocusAreaWork],
+def indsatsteori_document(school_name: str, lab_title_line: str, areas: Sequence[ChosenArea],
                           catalogue: Catalogue | None = None, instrument: Instrument | None = None,
                           timestamp: datetime = FIXED_TIME) -> Document:
     """The Word document for one school: a title, the lab line, then each chosen focus area.
 
-    `areas` holds (title, begrundelse, theory) in the team's order; none gives a document saying
+    `areas` are the chosen areas in the team's order; none gives a document saying
     so. `catalogue`/`instrument` turn sign sources into names (ids are shown without them).
     """
     document = docx.Document()
@@ -149,8 +152,8 @@ def indsatsteori_document(school_name: str, lab_title_line: str, areas: Sequence
     document.add_paragraph(clean_text(lab_title_line))
     if not areas:
         document.add_paragraph(NO_FOCUS_AREAS)
-    for area_title, reason, theory in areas:
-        _theory(document, area_title, reason, theory, catalogue, instrument)
+    for area in areas:
+        _theory(document, area.title, area.reason, area.theory, catalogue, instrument)
     return document
 
 
@@ -169,37 +172,6 @@ def docx_bytes(document: Document) -> bytes:
 # --- from the lab folder -----------------------------------------------------------------------
 
 
-def focus_area_titles(lab: Lab) -> dict[str, str]:
-    """Candidate id → title, for theories saved without one: framework areas and data candidates."""
-    titles = {f"data-indikator-{i.id}": i.name for i in lab.catalogue.indicators}
-    titles |= {f"data-dimension-{d.id}": d.name for d in lab.instrument.dimensions}
-    try:
-        framework = lab.config.templates_folder / FOCUS_AREAS_FILE
-        areas = load_focus_areas(framework, lab.catalogue, lab.instrument)
-    except LabkitError:  # a broken framework file should not cost the team its document
-        return titles
-    return titles | {area.id: area.name for area in areas}
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def chosen_areas(data: dict[str, Any], titles: dict[str, str]) -> list[FocusAreaWork]:
-    """The team's chosen focus areas from workspace `data`, in their order; tolerates odd files."""
-    section = _mapping(data.get("indsatsomraader"))
-    chosen = section.get("valgte")
-    chosen = chosen if isinstance(chosen, list) else []
-    reasons, theories = _mapping(section.get("begrundelser")), _mapping(data.get("indsatsteorier"))
-    areas = []
-    for area_id in dict.fromkeys(str(item) for item in chosen if item):
-        theory = Indsatsteori.from_dict(theories.get(area_id))
-        title = theory.focus_area.title or titles.get(area_id, area_id)
-        reason = reasons.get(area_id)
-        areas.append((title, reason if isinstance(reason, str) else "", theory))
-    return areas
-
-
 def write_indsatsteori_docx(lab: Lab, school_id: str, path: Path) -> Path:
     """Write the school's indsatsteori as an editable .docx at `path` and return the path.
 
@@ -207,7 +179,7 @@ def write_indsatsteori_docx(lab: Lab, school_id: str, path: Path) -> Path:
     """
     config = lab.config
     school = config.school(school_id)
-    areas = chosen_areas(read_workspace(config.folder, school_id), focus_area_titles(lab))
+    areas = chosen_areas(read_workspace(config.folder, school_id), lab_candidate_titles(lab))
     line = " · ".join(part for part in (config.lab_name, config.municipality,
                                         f"Skoleår {config.school_year}") if part)
     document = indsatsteori_document(school.name, line, areas, lab.catalogue, lab.instrument)

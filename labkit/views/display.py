@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -107,3 +108,12 @@ def show_callout(text: str, kind: str = "info", title: str = "") -> None:
 
 def bullet_html(items: list[str]) -> str:
     return "<ul>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"
+
+
+def quiet_library_notes() -> None:
+    """Keep libraries' deprecation notes (English, for developers) out of a notebook's output.
+
+    Only those categories: any other warning is a real problem and still shows (and the test suite,
+    which runs the same code, turns every warning into an error)."""
+    for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning):
+        warnings.filterwarnings("ignore", category=category)

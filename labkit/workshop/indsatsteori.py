@@ -7,79 +7,40 @@ backwards through results to activities, with assumptions on each link and signs
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import ipywidgets as widgets
 from IPython.display import HTML, display
 
 from labkit.data.indsatsteori import (
+    ASSUMPTIONS,
+    ASSUMPTIONS_LABEL,
     DIMENSION_SOURCE,
+    EVALUATION,
+    EVALUATION_LABEL,
+    FIELDS,
     OWN_OBSERVATION,
+    RESULT_LEVEL_NAMES,
     RESULT_LEVELS,
-    FocusArea,
+    SIGN_LABELS,
+    SIGNS_LABEL,
     Tegn,
+    completeness,
     indicator_source,
+    new_sign_id,
+    prefill_baseline,
     source_label,
+    with_sign_ids,
 )
 from labkit.data.kvalitet import LEVEL_SCHOOL
-from labkit.views.display import callout_html, escape, figure_png, show_figure
+from labkit.figures.indsatsteori import draw_indsatsteori
+from labkit.views.display import callout_html, figure_png
+from labkit.views.indsatsomraader import chosen_areas
+from labkit.views.indsatsteori import load_theory, render_theory_static, theory_path
 from labkit.workspace.session import Session
 
-LINES = "linjer"  # a field holding one item per line
-
-
-@dataclass(frozen=True)
-class Field:
-    key: str
-    label: str
-    placeholder: str
-    kind: str = "tekst"
-    height: str = "60px"
-
-
-FIELDS = (
-    Field("problem", "Problem", "Hvad er udfordringen, og hvad i jeres data viser den?", height="80px"),
-    Field("maalgruppe", "Målgruppe", "Hvilke elever, klasser eller medarbejdere handler det om?"),
-    Field("langsigtet_maal", "Langsigtet mål", "Hvad skal være anderledes for eleverne om 2–3 år?"),
-    Field("langsigtede_resultater", "Langsigtede resultater", "Én pr. linje", LINES),
-    Field("mellemlange_resultater", "Mellemlange resultater", "Én pr. linje – fx om et år", LINES),
-    Field("kortsigtede_resultater", "Kortsigtede resultater", "Én pr. linje – fx efter 3 måneder", LINES),
-    Field("aktiviteter", "Aktiviteter", "Hvad gør I? Én aktivitet pr. linje", LINES, "80px"),
-    Field("ressourcer", "Ressourcer", "Tid, personer, kompetencer … Én pr. linje", LINES),
-    Field("kontekst", "Kontekst", "Hvad i skolens situation kan hjælpe eller stå i vejen?"),
-)
-ASSUMPTIONS = (
-    ("aktiviteter_til_kortsigtede", "Antagelse: aktiviteter → kortsigtede resultater"),
-    ("kortsigtede_til_mellemlange", "Antagelse: kortsigtede → mellemlange resultater"),
-    ("mellemlange_til_langsigtede", "Antagelse: mellemlange → langsigtede resultater"),
-)
-EVALUATION = (("hvordan", "Hvordan evaluerer I?"), ("hvornaar", "Hvornår?"), ("hvem", "Hvem gør det?"))
-SIGN_COLUMNS = (("beskrivelse", "Tegn", "220px"), ("baseline", "Baseline", "110px"),
-                ("maal", "Mål", "90px"), ("hvornaar", "Hvornår", "110px"))
-RESULT_LEVEL_NAMES = {"kortsigtede": "Kort sigt", "mellemlange": "Mellemlang sigt", "langsigtede": "Lang sigt"}
-
-
-def theory_path(area_id: str, *keys: str) -> str:
-    return "/".join(("indsatsteorier", area_id, *keys))
-
-
-def chosen_areas(session: Session) -> list[tuple[str, str]]:
-    """(id, label) of the focus areas the team chose in notebook 2."""
-    from labkit.workshop.indsatsomraader import school_candidates
-
-    chosen = session.workspace.get("indsatsomraader/valgte", []) if session.workspace else []
-    labels = {c.id: c.label for c in school_candidates(session)}
-    return [(area_id, labels.get(area_id, area_id)) for area_id in chosen]
-
-
-def load_theory(session: Session, area_id: str, label: str):  # -> Indsatsteori
-    from labkit.data.indsatsteori import Indsatsteori
-
-    stored = session.workspace.get(theory_path(area_id), {}) if session.workspace else {}
-    theory = Indsatsteori.from_dict(stored or {})
-    if not theory.focus_area:
-        theory.focus_area = FocusArea(area_id, label)
-    return theory
+# Taller boxes where teams write more; the rest get the default.
+FIELD_HEIGHTS = {"problem": "80px", "aktiviteter": "80px"}
+SIGN_WIDTHS = (("beskrivelse", "220px"), ("baseline", "110px"), ("maal", "90px"), ("hvornaar", "110px"))
 
 
 def source_options(session: Session) -> list[tuple[str, str]]:
@@ -117,7 +78,6 @@ def _text_widget(session: Session, path: str, label: str, placeholder: str, line
 
 
 def _signs_editor(session: Session, area_id: str, changed: Callable[[str | None], None]) -> widgets.Widget:
-    from labkit.data.indsatsteori import new_sign_id, prefill_baseline, with_sign_ids
 
     path = theory_path(area_id, "indikatorer")
     # Ids before any change: a removed sign must not pass its observations on to the next one.
@@ -140,7 +100,8 @@ def _signs_editor(session: Session, area_id: str, changed: Callable[[str | None]
                                  value=sign.get("resultat_niveau") or "kortsigtede",
                                  layout=widgets.Layout(width="140px"))
         texts = {key: widgets.Text(value=str(sign.get(key) or ""), placeholder=label,
-                                   layout=widgets.Layout(width=width)) for key, label, width in SIGN_COLUMNS}
+                                   layout=widgets.Layout(width=width)) for key, width in SIGN_WIDTHS
+                 for label in (SIGN_LABELS[key],)}
         remove = widgets.Button(description="Fjern", layout=widgets.Layout(width="70px"))
 
         def source_changed(change: dict) -> None:
@@ -182,7 +143,7 @@ def _signs_editor(session: Session, area_id: str, changed: Callable[[str | None]
         redraw()
 
     def redraw() -> None:
-        box.children = [widgets.HTML("<strong>Tegn på, at det virker</strong> (indikatorer: kilde, "
+        box.children = [widgets.HTML(f"<strong>{SIGNS_LABEL}</strong> (kilde, "
                                      "baseline, mål og hvornår)"), *[row(i) for i in range(len(signs))], add]
 
     add.on_click(added)
@@ -192,9 +153,6 @@ def _signs_editor(session: Session, area_id: str, changed: Callable[[str | None]
 
 def theory_form(session: Session, area_id: str, label: str) -> widgets.Widget:
     """The form for one focus area's indsatsteori (notebooks 3 and 5); every change is saved at once."""
-    from labkit.data.indsatsteori import completeness
-    from labkit.figures.indsatsteori import draw_indsatsteori
-
     message = widgets.HTML()
     hints = widgets.HTML()
     diagram = widgets.Image(format="png")
@@ -206,8 +164,8 @@ def theory_form(session: Session, area_id: str, label: str) -> widgets.Widget:
         hints.value = callout_html("\n".join(missing[:3]), "info", "Næste skridt") if missing else ""
         message.value = callout_html(problem, "advarsel") if problem else ""
 
-    fields = [_text_widget(session, theory_path(area_id, f.key), f.label, f.placeholder, f.kind == LINES,
-                           f.height, refresh) for f in FIELDS]
+    fields = [_text_widget(session, theory_path(area_id, f.key), f.label, f.placeholder, f.lines,
+                           FIELD_HEIGHTS.get(f.key, "60px"), refresh) for f in FIELDS]
     assumptions = [_text_widget(session, theory_path(area_id, "antagelser", key), text,
                                 "Hvorfor fører det ene til det andet?", False, "50px", refresh)
                    for key, text in ASSUMPTIONS]
@@ -215,8 +173,8 @@ def theory_form(session: Session, area_id: str, label: str) -> widgets.Widget:
                   for key, text in EVALUATION]
     refresh()
     return widgets.VBox([
-        message, hints, *fields, widgets.HTML("<strong>Antagelser</strong>"), *assumptions,
-        _signs_editor(session, area_id, refresh), widgets.HTML("<strong>Evaluering</strong>"), *evaluation,
+        message, hints, *fields, widgets.HTML(f"<strong>{ASSUMPTIONS_LABEL}</strong>"), *assumptions,
+        _signs_editor(session, area_id, refresh), widgets.HTML(f"<strong>{EVALUATION_LABEL}</strong>"), *evaluation,
         widgets.HTML("<strong>Diagram</strong> (opdateres, mens I skriver)"), diagram,
     ])
 
@@ -228,43 +186,12 @@ def render_theories(session: Session) -> None:
                                   "notesbog igen.", "info")))
         return
     if not session.interactive:
-        for area_id, label in areas:
-            render_theory_static(session, area_id, label)
+        for area in areas:
+            render_theory_static(session, area.id, area.title)
         return
-    tabs = widgets.Tab(children=[theory_form(session, area_id, label) for area_id, label in areas])
-    for index, (_, label) in enumerate(areas):
-        tabs.set_title(index, label)
+    tabs = widgets.Tab(children=[theory_form(session, area.id, area.title) for area in areas])
+    for index, area in enumerate(areas):
+        tabs.set_title(index, area.title)
     display(tabs)
 
 
-def render_theory_static(session: Session, area_id: str, label: str) -> None:
-    """The theory as text, signs table and diagram (for handouts and papermill runs)."""
-    from labkit.figures.indsatsteori import draw_indsatsteori
-
-    theory = load_theory(session, area_id, label)
-    stored = session.workspace.get(theory_path(area_id), {}) if session.workspace else {}
-    stored = stored if isinstance(stored, dict) else {}
-
-    def paragraph(title: str, value: object) -> str:
-        text = "\n".join(str(v) for v in value) if isinstance(value, list) else str(value or "")
-        shown = escape(text).replace(chr(10), "<br>") if text.strip() else "<em class='tom'>(ikke udfyldt)</em>"
-        return f"<p><strong>{escape(title)}:</strong> {shown}</p>"
-
-    parts = [f"<h3>{escape(label)}</h3>"]
-    parts += [paragraph(field.label, stored.get(field.key)) for field in FIELDS]
-    assumptions = stored["antagelser"] if isinstance(stored.get("antagelser"), dict) else {}
-    parts += [paragraph(text, assumptions.get(key)) for key, text in ASSUMPTIONS]
-    if theory.indikatorer:
-        rows = "".join(
-            f"<tr><td>{escape(sign.beskrivelse)}</td><td>{escape(source_label(sign, session.lab.catalogue, session.lab.instrument))}</td>"
-            f"<td>{escape(sign.baseline)}{escape(f' ({sign.baseline_aar})' if sign.baseline_aar else '')}</td>"
-            f"<td>{escape(sign.maal)}</td><td>{escape(sign.hvornaar)}</td>"
-            f"<td>{escape(RESULT_LEVEL_NAMES.get(sign.resultat_niveau, sign.resultat_niveau))}</td></tr>"
-            for sign in theory.indikatorer)
-        parts.append("<h4>Tegn på, at det virker</h4><table class='labkit-tabel'><thead><tr><th>Tegn</th>"
-                     "<th>Kilde</th><th>Baseline</th><th>Mål</th><th>Hvornår</th><th>Niveau</th></tr></thead>"
-                     f"<tbody>{rows}</tbody></table>")
-    evaluation = stored["evaluering"] if isinstance(stored.get("evaluering"), dict) else {}
-    parts += [paragraph(text, evaluation.get(key)) for key, text in EVALUATION]
-    display(HTML("".join(parts)))
-    show_figure(draw_indsatsteori(theory))

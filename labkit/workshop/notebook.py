@@ -10,15 +10,34 @@ from __future__ import annotations
 
 import logging
 import traceback
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import ipywidgets as widgets
 from IPython.display import HTML, display
 
+from labkit.data.agenda import AGENDA_FILE, load_agenda
+from labkit.data.frameworks import PLF_QUESTIONS_FILE, load_plf_questions
 from labkit.problems import LabkitError
-from labkit.views.display import bullet_html, callout_html, escape, show_callout
+from labkit.views.agenda import agenda_html
+from labkit.views.display import bullet_html, callout_html, escape, quiet_library_notes, show_callout
+from labkit.views.frameworks import render_inclusion_frame, render_learning_circle
+from labkit.views.indsatsomraader import render_candidates_static
+from labkit.views.kapacitet import render_kapacitet
+from labkit.views.kvalitet import render_overview
+from labkit.workshop.analysis import (
+    render_funnel,
+    render_indicators,
+    render_summary,
+)
+from labkit.workshop.frameworks import render_plf_maturity
+from labkit.workshop.indsatsomraader import (
+    render_bubble_chart,
+    render_candidates,
+    render_choice,
+)
+from labkit.workshop.indsatsteori import render_theories
+from labkit.workshop.opfoelgning import render_followup
 from labkit.workspace.session import Session, data_warnings, open_session
 
 log = logging.getLogger(__name__)
@@ -72,7 +91,7 @@ def section(session: Session | None, render: Callable[[Session], None], needs_sc
         if not session.school_id:
             with output:
                 show_callout("Vælg jeres skole i listen øverst, så kommer indholdet her.")
-        session.on_school(redraw)
+        session.on_school(redraw, key=f"{render.__module__}.{render.__qualname__}")
     else:
         redraw()
 
@@ -106,8 +125,7 @@ def _school_picker(session: Session) -> widgets.Widget:
 def start(lab_mappe: str = "", skole: str = "", interaktiv: bool = True,
           pick_school: bool = True) -> Session | None:
     """Open the lab (and school) for a notebook; shows a Danish message instead of failing."""
-    # Library deprecation notes are for developers (the test suite turns them into errors).
-    warnings.simplefilter("ignore")
+    quiet_library_notes()
     try:
         session = open_session(lab_mappe, skole if pick_school else "", interaktiv)
     except LabkitError as error:
@@ -130,8 +148,6 @@ def start(lab_mappe: str = "", skole: str = "", interaktiv: bool = True,
 
 def show_plf_questions(session: Session | None) -> None:
     """The PLF guiding questions from the template, as prompts for the discussion."""
-    from labkit.data.frameworks import PLF_QUESTIONS_FILE, load_plf_questions
-
     def render(s: Session) -> None:
         questions = load_plf_questions(s.lab.config.templates_folder / PLF_QUESTIONS_FILE)
         display(HTML(bullet_html([q.text for q in questions])))
@@ -141,36 +157,26 @@ def show_plf_questions(session: Session | None) -> None:
 
 def show_summary(session: Session | None) -> None:
     """Notebook 1: the data summary, each statement with enig/uenig saved to the workspace."""
-    from labkit.workshop.analysis import render_summary
-
     section(session, render_summary)
 
 
 def show_indicators(session: Session | None) -> None:
     """Notebook 1: the school's indicators over the years against kommune and land."""
-    from labkit.workshop.analysis import render_indicators
-
     section(session, render_indicators)
 
 
 def show_funnel(session: Session | None) -> None:
     """Notebook 1: the school among the municipality's schools (funnel plot, others anonymous)."""
-    from labkit.workshop.analysis import render_funnel
-
     section(session, render_funnel)
 
 
 def show_kapacitet(session: Session | None) -> None:
     """Notebook 1: kapacitet profile, gaps between groups, the interview notes."""
-    from labkit.workshop.analysis import render_kapacitet
-
     section(session, render_kapacitet)
 
 
 def show_candidates(session: Session | None) -> None:
     """Notebook 2: candidate focus areas with the team's ratings."""
-    from labkit.workshop.indsatsomraader import render_candidates, render_candidates_static
-
     def render(s: Session) -> None:
         (render_candidates if s.interactive else render_candidates_static)(s)
 
@@ -179,57 +185,31 @@ def show_candidates(session: Session | None) -> None:
 
 def show_bubble_chart(session: Session | None) -> None:
     """Notebook 2: the boblediagram of the rated candidates."""
-    from labkit.workshop.indsatsomraader import render_bubble_chart
-
     section(session, render_bubble_chart)
 
 
 def show_choice(session: Session | None) -> None:
     """Notebook 2: the chosen focus areas and why."""
-    from labkit.workshop.indsatsomraader import render_choice
-
     section(session, render_choice)
 
 
 def show_indsatsteori(session: Session | None) -> None:
     """Notebook 3: an indsatsteori per chosen focus area, with its diagram."""
-    from labkit.workshop.indsatsteori import render_theories
-
     section(session, render_theories)
 
 
 def show_followup(session: Session | None) -> None:
     """Notebook 5: follow-up on each saved indsatsteori against new data, observations and revision."""
-    from labkit.workshop.opfoelgning import render_followup
-
     section(session, render_followup)
 
 
 def show_overview(session: Session | None) -> None:
     """Notebook 4: the facilitator's anonymised overview of the lab's schools."""
-    from labkit.workshop.analysis import render_overview
-
     section(session, render_overview, needs_school=False)
-
-
-def show_handout(lab_mappe: str, skole: str, udgave: str = "") -> None:
-    """The handout notebook: the layout template's sections (of edition `udgave`, e.g. "foer"; empty:
-    all) for one school, without widgets.
-
-    A lab or school that cannot be opened raises, so `labkit render` reports that school as failed.
-    """
-    from labkit.handout.sections import render_handout
-
-    warnings.simplefilter("ignore")
-    if not str(skole).strip():
-        raise LabkitError("Uddelingsarket kræver parameteren »skole« (skolens institutionsnummer).")
-    render_handout(open_session(lab_mappe, str(skole), interaktiv=False), str(udgave or ""))
 
 
 def show_agenda(session: Session | None, current_notebook: str = "") -> None:
     """The day's programme from the agenda template, with this notebook's blocks marked."""
-    from labkit.data.agenda import AGENDA_FILE, agenda_html, load_agenda
-
     def render(s: Session) -> None:
         path = s.lab.config.templates_folder / AGENDA_FILE
         if path.is_file():
@@ -240,20 +220,14 @@ def show_agenda(session: Session | None, current_notebook: str = "") -> None:
 
 def show_inclusion_frame(session: Session | None) -> None:
     """Notebook 1/2: the analysis frame for inclusive learning environments, with where to look in data."""
-    from labkit.workshop.frameworks import render_inclusion_frame
-
     section(session, render_inclusion_frame, needs_school=False)
 
 
 def show_learning_circle(session: Session | None) -> None:
     """Notebook 3: Læringscirklen's phases and questions, to check the theory against."""
-    from labkit.workshop.frameworks import render_learning_circle
-
     section(session, render_learning_circle, needs_school=False)
 
 
 def show_plf_maturity(session: Session | None) -> None:
     """Notebook 2: where the team places the school on the PLF maturity levels, and why."""
-    from labkit.workshop.frameworks import render_plf_maturity
-
     section(session, render_plf_maturity)

@@ -75,7 +75,9 @@ class Session:
     workspace: Workspace | None = None
     # Widgets one section makes and another shows (e.g. the bubble chart that follows the ratings).
     shared_widgets: dict[str, object] = field(default_factory=dict)
-    _listeners: list[Callable[[], None]] = field(default_factory=list)
+    # One redraw per section, keyed by the section: re-running a cell replaces its listener instead of
+    # adding one for an output that is no longer on the page.
+    _listeners: dict[str, Callable[[], None]] = field(default_factory=dict)
     # Results that depend only on the lab's data and the school (e.g. the data summary), computed once.
     _memo: dict[str, object] = field(default_factory=dict)
 
@@ -85,6 +87,11 @@ class Session:
         if full_key not in self._memo:
             self._memo[full_key] = compute()
         return self._memo[full_key]  # type: ignore[return-value]
+
+    @property
+    def listener_count(self) -> int:
+        """How many sections redraw when the school changes."""
+        return len(self._listeners)
 
     @property
     def school_name(self) -> str:
@@ -101,12 +108,13 @@ class Session:
             self.lab.config.folder, school_id, self.lab.config.lab_name)
         if self.interactive:
             remember_school(self.lab, school_id)
-        for listener in list(self._listeners):
+        for listener in list(self._listeners.values()):
             listener()
 
-    def on_school(self, listener: Callable[[], None]) -> None:
-        """Call `listener` now if a school is chosen, and again every time the school changes."""
-        self._listeners.append(listener)
+    def on_school(self, listener: Callable[[], None], key: str = "") -> None:
+        """Call `listener` now if a school is chosen, and again every time the school changes. A second
+        listener with the same `key` (the same section shown again) replaces the first."""
+        self._listeners[key or f"listener-{len(self._listeners)}"] = listener
         if self.school_id:
             listener()
 

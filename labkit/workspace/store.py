@@ -21,6 +21,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from labkit.data.indsatsteori import (
+    ASSUMPTIONS,
+    ASSUMPTIONS_LABEL,
+    DATA_BASIS,
+    EVALUATION,
+    EVALUATION_LABEL,
+    FIELDS,
+    SIGNS_LABEL,
+)
 from labkit.files import write_atomically
 from labkit.problems import LabkitError
 
@@ -30,19 +39,12 @@ VERSIONS_FOLDER = ".versioner"
 FORMAT = "labkit-arbejdsfil"
 FORMAT_VERSION = 1
 KEEP_VERSIONS = 50
-SECTIONS = ("indsatsomraader", "indsatsteorier", "datasummary", "noter")
 
-# Danish names of well-known fields, for messages that name the field two people changed.
+# Danish names of the theory's fields, for messages that name the field two people changed.
 FIELD_LABELS = {
-    "problem": "Problem", "data_grundlag": "Datagrundlag", "maalgruppe": "Målgruppe",
-    "langsigtet_maal": "Langsigtet mål", "aktiviteter": "Aktiviteter", "ressourcer": "Ressourcer",
-    "kortsigtede_resultater": "Kortsigtede resultater", "mellemlange_resultater": "Mellemlange resultater",
-    "langsigtede_resultater": "Langsigtede resultater", "antagelser": "Antagelser",
-    "aktiviteter_til_kortsigtede": "Antagelse: aktiviteter → kortsigtede resultater",
-    "kortsigtede_til_mellemlange": "Antagelse: kortsigtede → mellemlange resultater",
-    "mellemlange_til_langsigtede": "Antagelse: mellemlange → langsigtede resultater",
-    "kontekst": "Kontekst", "indikatorer": "Tegn på virkning", "evaluering": "Evaluering",
-    "hvordan": "Evaluering: hvordan", "hvornaar": "Evaluering: hvornår", "hvem": "Evaluering: hvem",
+    **{field.key: field.label for field in (*FIELDS, DATA_BASIS)},
+    "antagelser": ASSUMPTIONS_LABEL, **dict(ASSUMPTIONS), "indikatorer": SIGNS_LABEL,
+    "evaluering": EVALUATION_LABEL, **{key: f"{EVALUATION_LABEL}: {label.lower()}" for key, label in EVALUATION},
     "valgte": "Valgte indsatsområder", "begrundelser": "Begrundelse", "vigtighed": "Vigtighed",
     "data": "Data", "indflydelse": "Indflydelse", "enig": "Enig/uenig", "kommentar": "Kommentar",
 }
