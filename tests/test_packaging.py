@@ -96,3 +96,17 @@ def test_every_shipped_folder_is_in_the_wheel_mapping() -> None:
         wanted.add(mapping[top] + ("." + rest.replace("/", ".") if rest else ""))
     assert wanted <= set(setuptools["packages"]), wanted - set(setuptools["packages"])
     assert set(setuptools["package-data"]) == wanted
+
+
+def test_the_render_engine_is_registered_through_papermills_entry_point() -> None:
+    """`labkit render` names its engine; papermill finds it through the installed entry point, so the
+    engine is a plain module-level class and nothing registers it by hand."""
+    import papermill.engines
+
+    from labkit.handout.engine import KeptClientEngine
+    from labkit.handout.render import ENGINE_NAME
+
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert setuptools["project"]["entry-points"]["papermill.engine"] == {
+        ENGINE_NAME: "labkit.handout.engine:KeptClientEngine"}
+    assert papermill.engines.papermill_engines.get_engine(ENGINE_NAME) is KeptClientEngine

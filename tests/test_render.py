@@ -290,15 +290,15 @@ def worker(lab: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
     from labkit.handout import render
 
-    monkeypatch.setattr(render, "_kernel", None)
-    monkeypatch.setattr(render, "_kernel_client", None)
+    render.worker_kernel.cache_clear()  # a kernel of its own, not one an earlier test left
     monkeypatch.setitem(sys.modules, "rfc3987_syntax", sys.modules.get("rfc3987_syntax"))  # restored after
     (tmp_path / "ud" / ".notesboeger").mkdir(parents=True)
     render._start_worker(str(lab))
     try:
         yield render, tmp_path / "ud"
     finally:
-        render._stop_kernel()
+        render.worker_kernel().stop()
+        render.worker_kernel.cache_clear()
 
 
 def test_a_worker_goes_on_after_its_kernel_dies(worker, lab: Path) -> None:
@@ -312,20 +312,21 @@ def test_a_worker_goes_on_after_its_kernel_dies(worker, lab: Path) -> None:
     render, out = worker
     names = school_names(lab)
     first, second, third, fourth = list(names)[:4]
-    client = render._kernel_client
+    kernel = render.worker_kernel()
+    client = kernel.client
     assert client is not None  # opened while the worker started, before any school
     assert render.render_school(str(lab), first, names[first], str(out), ("html",)).ok
-    assert render._kernel_client is client
+    assert kernel.client is client
     assert render.render_school(str(lab), second, names[second], str(out), ("html",)).ok
-    assert render._kernel_client is client  # kept open from one school to the next
-    run_sync(render._kernel.signal_kernel)(signal.SIGKILL)
+    assert kernel.client is client  # kept open from one school to the next
+    run_sync(kernel.manager.signal_kernel)(signal.SIGKILL)
     for _ in range(100):  # until the process is gone, as it is when it died while the worker waited
-        if not run_sync(render._kernel.is_alive)():
+        if not run_sync(kernel.manager.is_alive)():
             break
         time.sleep(0.05)
     # Noticed before the next school starts: that school gets a fresh kernel and is not lost.
     assert render.render_school(str(lab), third, names[third], str(out), ("html",)).ok
-    assert render._kernel_client is not client
+    assert kernel.client is not client
     after = render.render_school(str(lab), fourth, names[fourth], str(out), ("html",))
     assert after.ok, after.errors
     assert names[fourth] in after.files["html"].read_text(encoding="utf-8")
@@ -438,3 +439,32 @@ def test_the_consultants_overview_has_every_verdict_and_no_hidden_figure(rendere
     assert alone.exit_code == 0, alone.output
     assert sorted(p.name for p in (tmp_path / "ud").iterdir()) == ["oversigt.csv", "oversigt.xlsx"]
     assert "Lavede oversigten på" in alone.output and "." not in alone.output.split("på ")[1].split(" s")[0]
+
+
+def test_the_index_page_is_a_template_a_consultant_can_change(lab: Path) -> None:
+    """The index lists every school with its files, escaped; a lab's own `indeks.html.j2` replaces the
+    bundled one, and a broken one is a Danish message naming the file and line."""
+    from labkit.data.config import load_config
+    from labkit.data.templates import BUNDLED_TEMPLATES
+    from labkit.handout import export
+    from labkit.problems import LabkitError
+
+    rows = [export.IndexRow("061001", "Engskolen <b>", {"pdf": Path("a.pdf"), "html": Path("a.html")}),
+            export.IndexRow("061002", "Bøgekilde Skole", {}, ["Skolens data har fejl."])]
+    page = export.index_html(load_config(lab), rows, "Før", [Path("oversigt.xlsx")])
+    assert page.count('class="ok"') == 1 and page.count('class="fejl"') == 1
+    assert "Engskolen &lt;b&gt;" in page and "<b>" not in page
+    assert page.index('href="a.html"') < page.index('href="a.pdf"')  # HTML, PDF, Word: always that order
+    assert "Fejl: Skolens data har fejl." in page and '<a href="oversigt.xlsx">oversigt.xlsx</a>' in page
+    assert "(Før)" in page
+
+    shutil.copytree(BUNDLED_TEMPLATES, lab / "skabeloner")
+    (lab / "lab.yaml").write_text((lab / "lab.yaml").read_text(encoding="utf-8") + "skabeloner: skabeloner\n",
+                                  encoding="utf-8")
+    own = lab / "skabeloner" / "uddelingsark" / "indeks.html.j2"
+    own.write_text("<h1>{{ heading }}</h1>{% for s in schools %}<p>{{ s.name }}</p>{% endfor %}", encoding="utf-8")
+    assert export.index_html(load_config(lab), rows).startswith("<h1>Uddelingsark – ")
+    own.write_text("<h1>{{ heading }</h1>", encoding="utf-8")
+    export._index_template.cache_clear()
+    with pytest.raises(LabkitError, match=r"indeks\.html\.j2.*linje 1"):
+        export.index_html(load_config(lab), rows)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy.special import stdtr, stdtrit  # Student t; scipy.stats gives the same numbers at 3× the import time
 
 MIN_PAIRS = 6  # fewer pairs at a lag than this: the variogram there comes from the fitted curve
 MIN_DF = 3.0
@@ -142,14 +142,14 @@ def slope_weights(years: np.ndarray) -> np.ndarray:
 def two_sided_p(estimate: float, variance: float, df: float) -> float:
     if not variance > 0 or math.isnan(estimate):
         return math.nan
-    return float(2 * stats.t.sf(abs(estimate) / math.sqrt(variance), df))
+    return float(2 * stdtr(df, -abs(estimate) / math.sqrt(variance)))
 
 
 def two_sided_p_array(estimates: np.ndarray, variances: np.ndarray, df: float) -> np.ndarray:
     """`two_sided_p` for many estimates at once (one t distribution call)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.abs(estimates) / np.sqrt(variances)
-    return np.where(variances > 0, 2 * stats.t.sf(t, df), np.nan)
+    return np.where(variances > 0, 2 * stdtr(df, -t), np.nan)
 
 
 @dataclass(frozen=True)
@@ -247,9 +247,9 @@ def welch_p(difference: float, groups: Sequence[tuple[float, int]]) -> float:
     if len(parts) < 2 or not sum(parts) > 0:
         return math.nan
     df = sum(parts) ** 2 / sum(part * part / (n - 1) for part, (_, n) in zip(parts, groups))
-    return float(2 * stats.t.sf(abs(difference) / math.sqrt(sum(parts)), df))
+    return float(2 * stdtr(df, -abs(difference) / math.sqrt(sum(parts))))
 
 
 def quantile(df: float, level: float = 0.95) -> float:
     """The two-sided t quantile for an interval of `level`."""
-    return float(stats.t.ppf(0.5 + level / 2, df))
+    return float(stdtrit(df, 0.5 + level / 2))

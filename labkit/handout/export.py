@@ -1,0 +1,87 @@
+"""From an executed handout notebook to files: the HTML page through the layout template, and the
+facilitator's index page (`indeks.html.j2` in the layout folder) listing every school's files."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from labkit.data.config import LabConfig, load_config
+from labkit.data.templates import BUNDLED_TEMPLATES
+from labkit.handout.layout import LAYOUT_FOLDER, load_layout
+from labkit.problems import LabkitError
+
+INDEX_TEMPLATE = "indeks.html.j2"
+FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "docx": "Word (indsatsteori)"}
+
+
+def handout_html(notebook: Any, lab_folder: Path, title: str, stamp: str = "", edition: str = "") -> str:
+    """The executed handout notebook as one self-contained HTML page, through the layout template.
+    `stamp` (a date, only when the facilitator asks for one) goes under the title and in the footer."""
+    layout = load_layout(load_config(lab_folder).templates_folder).for_edition(edition)
+    # The title again as a CSS string, for the running footer on every printed page.
+    footer = " · ".join(part for part in (title, layout.edition.name if layout.edition else "", stamp) if part)
+    resources = {**layout.template_resources(), "dato": stamp, "sidefod_css": css_string(footer)}
+    body, _ = _exporter(layout.folder).from_notebook_node(
+        notebook, resources={"labkit": resources, "metadata": {"name": title}})
+    return body
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string that cannot end the string or the <style> element early."""
+    escaped = "".join(ch if ch.isalnum() or ch in " -–.,:·/()" else f"\\{ord(ch):x} " for ch in text)
+    return f'"{escaped}"'
+
+
+@functools.cache
+def _exporter(template_folder: Path) -> Any:
+    """One HTML exporter per layout folder and process: building it (Jinja environment) costs ~0.3 s.
+    nbconvert is imported here, in the render workers, after they have kept jsonschema from loading
+    a slow checker (`labkit.handout.render._skip_slow_iri_checker`)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(extra_template_basedirs=[str(template_folder)], template_name="html")
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """One school on the index page: its files by format (in `FORMAT_NAMES` order) and its errors."""
+
+    school_id: str
+    school_name: str
+    files: dict[str, Path]
+    errors: Sequence[str] = ()
+
+
+def index_html(config: LabConfig, rows: Sequence[IndexRow], edition_name: str = "",
+               overview: Sequence[Path] = ()) -> str:
+    """The index page: every school, its files and whether it was rendered (no timestamps: stable), and
+    the consultants' overview of every verdict when it was written. The lab's own layout folder may
+    hold its own `indeks.html.j2`; otherwise the bundled one is used."""
+    heading = f"Uddelingsark – {config.lab_name}, {config.municipality}" + (f" ({edition_name})" if edition_name else "")
+    schools = [{
+        "id": row.school_id, "name": row.school_name, "ok": not row.errors,
+        "status": "OK" if not row.errors else "Fejl: " + " ".join(row.errors),
+        "files": [{"name": FORMAT_NAMES[kind], "href": path.name}
+                  for kind, path in sorted(row.files.items(), key=lambda item: list(FORMAT_NAMES).index(item[0]))],
+    } for row in rows]
+    return _index_template(config.templates_folder / LAYOUT_FOLDER).render(
+        heading=heading, school_year=config.school_year, schools=schools, done=sum(s["ok"] for s in schools),
+        overview=[{"name": path.name, "href": path.name} for path in overview]) + "\n"
+
+
+@functools.cache
+def _index_template(layout_folder: Path) -> jinja2.Template:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(layout_folder), str(BUNDLED_TEMPLATES / LAYOUT_FOLDER)]),
+        autoescape=True, keep_trailing_newline=False, undefined=jinja2.StrictUndefined)
+    try:
+        return environment.get_template(INDEX_TEMPLATE)
+    except jinja2.TemplateSyntaxError as error:
+        raise LabkitError(f"Skabelonen til oversigtssiden ({error.filename or INDEX_TEMPLATE}) har en fejl i linje "
+                          f"{error.lineno}: {error.message}. Ret filen, eller slet den for at bruge standarden.") from error
