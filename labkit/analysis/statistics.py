@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import stdtr, stdtrit  # Student t; scipy.stats gives the same numbers at 3× the import time
+from scipy.special import stdtr, stdtrit  # Student t: as scipy.stats, at a third of the import time
 
 MIN_PAIRS = 6  # fewer pairs at a lag than this: the variogram there comes from the fitted curve
 MIN_DF = 3.0
