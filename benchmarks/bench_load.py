@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from labkit.data.catalogue import load_catalogue
-from labkit.data.synthetic import format_dk, synthetic_skoleoverblik
+from labkit.data.synthetic import format_dk
+from labkit.data.synthetic_national import synthetic_skoleoverblik
 from labkit.data.templates import BUNDLED_TEMPLATES
 
 TRIVSEL = ["Social trivsel", "Faglig trivsel", "Støtte og inspiration", "Ro og orden", "Generel trivsel"]

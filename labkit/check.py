@@ -8,7 +8,7 @@ import pandas as pd
 
 from labkit.analysis.statistics import MIN_SCHOOLS
 from labkit.data.config import CONFIG_NAME
-from labkit.data.kvalitet import LEVEL_SCHOOL, STATUS_NOT_PUBLISHED, STATUS_TOO_FEW
+from labkit.data.kvalitet_schema import LEVEL_SCHOOL, STATUS_NOT_PUBLISHED, STATUS_TOO_FEW
 from labkit.data.lab import Lab
 from labkit.problems import Problem, Severity, display_name
 

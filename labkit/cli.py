@@ -113,10 +113,11 @@ def lab(lab_folder: Path, port: int | None, ingen_browser: bool, opdater_notesbo
               help="Skriv dagens dato på arkene. Uden den er to kørsler på de samme data helt ens.")
 def render(lab_folder: Path, schools: tuple[str, ...], formats: tuple[str, ...], out_folder: Path | None,
            workers: int | None, stille: bool, edition: str, dato: bool) -> None:
+    from labkit.data.config import with_leading_zeros
     from labkit.handout.render import FORMATS, render_lab
 
     try:
-        report = render_lab(lab_folder, out_folder, [s.zfill(6) if s.isdigit() else s for s in schools] or None,
+        report = render_lab(lab_folder, out_folder, [with_leading_zeros(s) for s in schools] or None,
                             formats or FORMATS, workers, progress=not stille, dated=dato,
                             edition=edition)
     except LabkitError as error:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from labkit.data.synthetic import generate_sample_lab
+from labkit.data.sample_lab import generate_sample_lab
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "sample_data"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from labkit.data.kvalitet import STATUS_NOT_PUBLISHED, STATUS_PUBLISHED, STATUS_TOO_FEW
+from labkit.data.kvalitet_schema import STATUS_NOT_PUBLISHED, STATUS_PUBLISHED, STATUS_TOO_FEW
 from labkit.data.lab import Lab, load_lab
 
 # The published skoleoverblik header, exactly as in examples/kobenhavn/data/skoleoverblik_kbh.csv.

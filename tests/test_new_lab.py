@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from labkit.cli import main
 from labkit.data.config import load_config
-from labkit.data.synthetic import generate_sample_lab
+from labkit.data.sample_lab import generate_sample_lab
 from labkit.data.templates import BUNDLED_TEMPLATES
 from labkit.views.indsatsomraader import school_candidates
 from labkit.workspace.session import open_session

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from labkit.data.kvalitet import STATUS_NOT_PUBLISHED, STATUS_PUBLISHED
+from labkit.data.kvalitet_schema import STATUS_NOT_PUBLISHED, STATUS_PUBLISHED
 from labkit.data.lab import Lab, load_lab
 
 KBH = Path(__file__).resolve().parent.parent / "examples" / "kobenhavn"

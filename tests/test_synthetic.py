@@ -10,14 +10,14 @@ import pytest
 import yaml
 
 from labkit.data.instrument import load_instrument
+from labkit.data.sample_lab import generate_sample_lab
 from labkit.data.synthetic import (
     OTHER_SCHOOLS,
     SAMPLE_SCHOOLS,
     SMALL,
-    generate_sample_lab,
-    synthetic_kapacitet,
-    synthetic_skoleoverblik,
 )
+from labkit.data.synthetic_kapacitet import synthetic_kapacitet
+from labkit.data.synthetic_national import synthetic_skoleoverblik
 
 REPO = Path(__file__).resolve().parent.parent
 CSV_FILES = ("skoleoverblik.csv", "trivsel.csv", "kvalitet_supplement.csv")
@@ -196,7 +196,7 @@ def test_bundled_sample_data_is_up_to_date(lab: Path) -> None:
 
 def test_kapacitet_ratings_and_notes() -> None:
     instrument = load_instrument()
-    ratings, notes = synthetic_kapacitet(instrument, [(s.nr, s.navn) for s in SAMPLE_SCHOOLS], seed=2026)
+    ratings, notes = synthetic_kapacitet(instrument, [(s.nr, s.navn) for s in SAMPLE_SCHOOLS], seed=2026, small_school=SMALL)
     assert list(ratings.columns) == ["school_id", "group", "respondent", "statement", "rating"]
     assert list(notes.columns) == ["school_id", "group", "dimension", "kind", "text"]
     assert ratings["rating"].between(instrument.scale.min, instrument.scale.max).all()

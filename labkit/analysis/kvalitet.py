@@ -19,7 +19,7 @@ from labkit.analysis.statistics import quantile
 from labkit.analysis.verdicts import SIZE_INDICATOR, Verdicts, table_verdicts
 from labkit.data.catalogue import Catalogue, Indicator
 from labkit.data.config import LabConfig
-from labkit.data.kvalitet import LEVEL_KOMMUNE, LEVEL_LAND, LEVEL_SCHOOL
+from labkit.data.kvalitet_schema import LEVEL_KOMMUNE, LEVEL_LAND, LEVEL_SCHOOL
 from labkit.data.lab import Lab
 
 BAND_LEVEL, OUTER_LEVEL = 0.95, 0.998

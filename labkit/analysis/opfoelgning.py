@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from labkit.analysis.baseline import baseline_change
 from labkit.analysis.findings import (
     BRUD,
     REFERENCE_NAMES,
@@ -30,7 +31,6 @@ from labkit.analysis.findings import (
     describe_value,
 )
 from labkit.analysis.statistics import holm
-from labkit.analysis.verdicts import baseline_change
 from labkit.data.catalogue import Catalogue, Indicator
 from labkit.data.indsatsteori import (
     DATA_BASIS,
@@ -43,7 +43,7 @@ from labkit.data.indsatsteori import (
     Indsatsteori,
     Tegn,
 )
-from labkit.data.kvalitet import LEVEL_SCHOOL, STATUS_PUBLISHED, STATUS_TOO_FEW
+from labkit.data.kvalitet_schema import LEVEL_SCHOOL, STATUS_PUBLISHED, STATUS_TOO_FEW
 from labkit.numbers import format_number
 
 FOLLOW_UP_SECTION = "opfoelgning"

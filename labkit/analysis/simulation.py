@@ -22,7 +22,13 @@ import pandas as pd
 from labkit.analysis.findings import BEDRE, DAARLIGERE
 from labkit.analysis.verdicts import compute_verdicts
 from labkit.data.catalogue import Catalogue
-from labkit.data.kvalitet import KVALITET_COLUMNS, LEVEL_KOMMUNE, LEVEL_LAND, LEVEL_SCHOOL, STATUS_PUBLISHED
+from labkit.data.kvalitet_schema import (
+    KVALITET_COLUMNS,
+    LEVEL_KOMMUNE,
+    LEVEL_LAND,
+    LEVEL_SCHOOL,
+    STATUS_PUBLISHED,
+)
 
 
 @dataclass(frozen=True)

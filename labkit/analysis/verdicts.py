@@ -29,17 +29,13 @@ import pandas as pd
 
 from labkit.analysis import verdict_texts as texts
 from labkit.analysis.findings import (
-    BRUD,
     FAMILY_ALPHA,
-    FOR_FAA_AAR,
     ROBUST_P,
-    BaselineChange,
     Noise,
     Verdicts,
     size_factor,
 )
 from labkit.analysis.statistics import (
-    change_since,
     holm,
     latest_surprise,
     quantile,
@@ -53,7 +49,13 @@ from labkit.data.catalogue import (
     Catalogue,
     Indicator,
 )
-from labkit.data.kvalitet import LEVEL_KOMMUNE, LEVEL_LAND, LEVEL_SCHOOL, STATUS_PUBLISHED, STATUS_TOO_FEW
+from labkit.data.kvalitet_schema import (
+    LEVEL_KOMMUNE,
+    LEVEL_LAND,
+    LEVEL_SCHOOL,
+    STATUS_PUBLISHED,
+    STATUS_TOO_FEW,
+)
 
 MIN_YEARS, MAX_YEARS = 3, 8
 MEDIAN_REFERENCE_SCHOOLS = 5  # without kommune/land figures, the median of at least this many schools
@@ -75,7 +77,7 @@ class _Raw:
     development_p: float = math.nan
 
 
-def _start(year: str) -> int:
+def start_year(year: str) -> int:
     return int(year[:4])
 
 
@@ -89,7 +91,7 @@ def _reference(rows: pd.DataFrame, values: np.ndarray, starts: np.ndarray) -> tu
     by_level = {}
     for level in (LEVEL_KOMMUNE, LEVEL_LAND):
         part = rows.loc[(rows["level"] == level) & rows["value"].notna()]
-        found = dict(zip(part["school_year"].map(_start), part["value"].astype(float)))
+        found = dict(zip(part["school_year"].map(start_year), part["value"].astype(float)))
         by_level[level] = np.array([found.get(int(s), math.nan) for s in starts])
     for level, kind in ((LEVEL_KOMMUNE, "kommune"), (LEVEL_LAND, "land")):
         if np.isfinite(by_level[level]).any():
@@ -135,7 +137,7 @@ def _sampling_share(indicator: Indicator, values: np.ndarray, typical: float, si
     return min(1.0, sampling / sill) if sampling > 0 else 1.0
 
 
-def _comparable(starts: np.ndarray, indicator: Indicator, catalogue: Catalogue) -> tuple[np.ndarray, str, int]:
+def comparable_years(starts: np.ndarray, indicator: Indicator, catalogue: Catalogue) -> tuple[np.ndarray, str, int]:
     """(mask of comparable years, the latest break's description, the year the series restarts)."""
     breaks = catalogue.breaks_of(indicator.id)
     latest = int(starts.max()) if len(starts) else 0
@@ -176,14 +178,14 @@ def _indicator_raws(rows: pd.DataFrame, indicator: Indicator, group: str, catalo
     if school_rows.empty:
         return [], None
     schools = sorted(set(school_rows["school_id"]))
-    starts = np.array(sorted({_start(y) for y in rows["school_year"]}), dtype=int)
+    starts = np.array(sorted({start_year(y) for y in rows["school_year"]}), dtype=int)
     column = {int(s): i for i, s in enumerate(starts)}
     index = {s: i for i, s in enumerate(schools)}
     shape = (len(schools), len(starts))
     values, n = np.full(shape, math.nan), np.full(shape, math.nan)
     status = np.full(shape, "", dtype=object)
     r = np.fromiter((index[s] for s in school_rows["school_id"]), dtype=int, count=len(school_rows))
-    c = np.fromiter((column[_start(y)] for y in school_rows["school_year"]), dtype=int, count=len(school_rows))
+    c = np.fromiter((column[start_year(y)] for y in school_rows["school_year"]), dtype=int, count=len(school_rows))
     status[r, c] = school_rows["status"].to_numpy(dtype=object)
     published = (school_rows["status"] == STATUS_PUBLISHED).to_numpy() & school_rows["value"].notna().to_numpy()
     values[r[published], c[published]] = school_rows["value"].to_numpy(dtype=float, na_value=math.nan)[published]
@@ -194,7 +196,7 @@ def _indicator_raws(rows: pd.DataFrame, indicator: Indicator, group: str, catalo
     sizes, size_kind = _sizes(indicator, schools, n, elevtal)
     finite_sizes = sizes[np.isfinite(sizes) & (sizes > 0)]
     typical = float(finite_sizes.mean()) if len(finite_sizes) else math.nan
-    comparable, break_note, restart = _comparable(starts, indicator, catalogue)
+    comparable, break_note, restart = comparable_years(starts, indicator, catalogue)
     step = 10.0 ** -indicator.decimals
     rounding = step * step / 12 * (2 if reference_kind in ("kommune", "land") else 1)  # school and reference
     relative = values - reference
@@ -231,8 +233,8 @@ def _ministry_verdicts(verdict_rows: pd.DataFrame, schools: list[str], column: d
     part = verdict_rows.loc[(verdict_rows["level"] == LEVEL_SCHOOL) & verdict_rows["value"].notna()
                             & (verdict_rows["status"] == STATUS_PUBLISHED)]
     for school, year, value in zip(part["school_id"], part["school_year"], part["value"].astype(float)):
-        if school in index and _start(year) in column:
-            found[index[school], column[_start(year)]] = value
+        if school in index and start_year(year) in column:
+            found[index[school], column[start_year(year)]] = value
     return found
 
 
@@ -356,54 +358,8 @@ def compute_verdicts(kvalitet: pd.DataFrame, catalogue: Catalogue, alpha: float 
     return verdicts
 
 
-def baseline_change(kvalitet: pd.DataFrame, catalogue: Catalogue, school_id: str, indicator: Indicator,
-                    group: str, baseline_year: str) -> BaselineChange:
-    """How the school's figure moved from `baseline_year` to the published years after it, against the
-    reference, with the indicator's noise (the follow-up's one test per sign; no trend from before)."""
-    verdicts = table_verdicts(kvalitet, catalogue)
-    noise, found = verdicts.noise.get((indicator.id, group)), verdicts.get(school_id, indicator.id, group)
-    if noise is None or found is None or not noise.vario.usable:
-        return BaselineChange(FOR_FAA_AAR)
-    rows = kvalitet.loc[(kvalitet["indicator"] == indicator.id) & (kvalitet["group"] == group)]
-    starts = np.array(sorted({_start(y) for y in rows["school_year"]}), dtype=int)
-    comparable, break_note, restart = _comparable(starts, indicator, catalogue)
-    base = _start(baseline_year)
-    if restart > base or not comparable[starts == base].all():
-        return BaselineChange(BRUD, break_note=break_note)
-    own = rows.loc[(rows["level"] == LEVEL_SCHOOL) & (rows["school_id"] == school_id)
-                   & (rows["status"] == STATUS_PUBLISHED) & rows["value"].notna()]
-    values = dict(zip(own["school_year"].map(_start), own["value"].astype(float)))
-    school = np.array([values.get(int(y), math.nan) for y in starts])
-    # The same reference as every other verdict: the kommune's, else land's, else the median school's.
-    reference = np.array([noise.reference.get(int(y), math.nan) for y in starts])
-    used = comparable & (starts >= base) & np.isfinite(school)
-    against_reference = bool(noise.reference_kind) and bool(np.isfinite(reference[used]).all())
-    if not against_reference:  # no reference, or missing in a year: the school's own change, said so
-        reference = np.zeros(len(starts))
-    if not used[starts == base].any() or used.sum() < 2:
-        return BaselineChange(FOR_FAA_AAR)
-    years, relative_values = starts[used].astype(float), (school - reference)[used]
-    relative, se, p = change_since(years, relative_values, base, noise.vario, found.noise_factor)
-    own_change = change_since(years, school[used], base, noise.vario, found.noise_factor)[0]
-    return BaselineChange("", tuple(f"{int(y)}/{int(y) + 1}" for y in years[1:]), own_change, relative,
-                          own_change - relative if against_reference else math.nan, se, p, break_note,
-                          against_reference, _robust_since(years, relative_values, base, noise, found.noise_factor,
-                                                           relative),
-                          noise.reference_kind if against_reference else "")
 
 
-def _robust_since(years: np.ndarray, values: np.ndarray, base: int, noise: Noise, factor: float,
-                  change: float) -> bool:
-    """With two or more years after the baseline, leaving any one out keeps the direction and p ≤ 5 %."""
-    after = np.flatnonzero(years > base)
-    if len(after) < 2:
-        return True
-    for left_out in after:
-        keep = np.arange(len(years)) != left_out
-        sub_change, _, sub_p = change_since(years[keep], values[keep], base, noise.vario, factor)
-        if sub_change * change <= 0 or not sub_p <= ROBUST_P:
-            return False
-    return True
 
 
 _CACHE: dict[int, tuple[weakref.ref, int, Verdicts]] = {}

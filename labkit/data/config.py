@@ -12,8 +12,15 @@ from labkit.problems import LabkitError, display_name
 
 CONFIG_NAME = "lab.yaml"
 DEFAULT_MIN_GROUP_SIZE = 5
-INSTITUTION_NUMBER = re.compile(r"^\d{6}$")
+SCHOOL_ID_DIGITS = 6
+INSTITUTION_NUMBER = re.compile(rf"^\d{{{SCHOOL_ID_DIGITS}}}$")
 SCHOOL_YEAR = re.compile(r"^(\d{4})/(\d{4})$")
+
+
+def with_leading_zeros(text: str) -> str:
+    """An institution number whose leading zeros were lost (Excel's number format, papermill's -p
+    turning "061001" into 61001) padded back to six digits; anything else as it is."""
+    return text.zfill(SCHOOL_ID_DIGITS) if text.isdigit() and len(text) < SCHOOL_ID_DIGITS else text
 
 
 @dataclass(frozen=True)

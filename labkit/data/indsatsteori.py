@@ -15,7 +15,7 @@ import pandas as pd
 
 from labkit.data.catalogue import Catalogue
 from labkit.data.instrument import Instrument
-from labkit.data.kvalitet import LEVEL_SCHOOL, STATUS_PUBLISHED
+from labkit.data.kvalitet_schema import LEVEL_SCHOOL, STATUS_PUBLISHED
 from labkit.numbers import format_number
 
 INDICATOR_SOURCE = "kvalitetsrapport:"

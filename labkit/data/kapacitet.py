@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from labkit.data.instrument import RESERVED_COLUMNS, Instrument, Scale, load_instrument, normalise_key
+from labkit.data.config import with_leading_zeros
+from labkit.data.instrument import RESERVED_COLUMNS, Instrument, Scale, normalise_key
 from labkit.data.kapacitet_entry import (
     COL_DIMENSION,
     COL_GROUP,
@@ -34,20 +34,11 @@ from labkit.data.kapacitet_entry import (
     locate_table,
     read_entry_sheets,
 )
+from labkit.data.kapacitet_profile import build_profile, group_sizes, hide_small_groups
 from labkit.numbers import DecimalMark, looks_like_point_decimal, parse_number
 from labkit.problems import Problem, Severity, display_name
 
-__all__ = [
-    "Instrument",
-    "KapacitetsData",
-    "build_profile",
-    "load_instrument",
-    "read_kapacitet_workbook",
-]
-
-PROFILE_COLUMNS = ["school_id", "group", "dimension", "statement", "mean", "sd", "n", "suppressed"]
 NOTES_COLUMNS = ["school_id", "group", "dimension", "kind", "text", "row"]
-SCHOOL_ID_DIGITS = 6
 
 
 @dataclass(frozen=True)
@@ -139,8 +130,8 @@ def _parse_school(cell: object, known_schools: dict[str, str]) -> tuple[str | No
     text = cell_text(cell)
     if not text:
         return None, Issue("Institutionsnummeret mangler.", "skolens 6-cifrede institutionsnummer")
-    if text.isdigit() and len(text) < SCHOOL_ID_DIGITS:
-        padded = text.zfill(SCHOOL_ID_DIGITS)
+    padded = with_leading_zeros(text)
+    if padded != text:
         guess = f" Mente du »{padded}«?" if padded in known_schools else ""
         return None, Issue(
             f"Institutionsnummeret har kun {len(text)} cifre. Excel fjerner måske et foranstillet 0, "
@@ -343,52 +334,10 @@ def _answers_frame(respondents: list[_Respondent], instrument: Instrument) -> pd
     )
 
 
-def group_sizes(answers: pd.DataFrame) -> dict[tuple[str, str], int]:
-    """Number of respondents with at least one answer, per (school_id, group)."""
-    sizes = answers.groupby(["school_id", "group"])["respondent"].nunique().reset_index()
-    return {(str(s), str(g)): int(n) for s, g, n in sizes.itertuples(index=False)}
 
 
-def build_profile(answers: pd.DataFrame, instrument: Instrument, min_group_size: int) -> pd.DataFrame:
-    """The profile table from one row per answer (school_id, group, respondent, dimension, statement, rating).
-
-    A dimension's mean is taken per respondent first, so a respondent who skipped a statement
-    weighs the same as the others. Means of small groups are removed here, not at display time.
-    """
-    keys = ["school_id", "group", "dimension"]
-    by_statement = answers.groupby([*keys, "statement"])["rating"].agg(mean="mean", sd="std", n="count")
-    per_respondent = answers.groupby([*keys, "respondent"])["rating"].mean()
-    by_dimension = per_respondent.groupby(level=keys).agg(mean="mean", sd="std", n="count")
-    stats = pd.concat([by_statement.reset_index(), by_dimension.reset_index().assign(statement="")])
-    sizes = group_sizes(answers)
-    grid = [
-        (school, group.id, dimension.id, statement)
-        for school in sorted({s for s, _ in sizes})
-        for group in instrument.groups
-        if (school, group.id) in sizes
-        for dimension in instrument.dimensions
-        for statement in ["", *(s.id for s in dimension.statements)]
-    ]
-    profile = pd.DataFrame(grid, columns=[*keys, "statement"]).merge(
-        stats, on=[*keys, "statement"], how="left"
-    )
-    profile["n"] = profile["n"].fillna(0).astype(int)
-    size = pd.Series([sizes[(s, g)] for s, g in zip(profile["school_id"], profile["group"])], dtype=int)
-    # Too few in the group, or too few answers to this one statement, could point out a person.
-    profile["suppressed"] = (size < min_group_size) | (profile["n"] < min_group_size)
-    profile.loc[profile["suppressed"], ["mean", "sd"]] = np.nan
-    return profile.astype({"mean": float, "sd": float})[PROFILE_COLUMNS]
 
 
-def _hide_small_groups(
-    notes: pd.DataFrame, sizes: dict[tuple[str, str], int], min_group_size: int
-) -> pd.DataFrame:
-    # A note tagged with a small group would tell the reader which few people said it.
-    small = [
-        bool(g) and sizes.get((s, g), 0) < min_group_size for s, g in zip(notes["school_id"], notes["group"])
-    ]
-    notes.loc[small, "group"] = ""
-    return notes
 
 
 def read_kapacitet_workbook(
@@ -427,7 +376,7 @@ def read_kapacitet_workbook(
             file, *sheets[normalise_key(SHEET_NOTES)], instrument, known_schools
         )
         found += note_problems
-    notes_frame = _hide_small_groups(
+    notes_frame = hide_small_groups(
         pd.DataFrame(notes, columns=NOTES_COLUMNS), group_sizes(answers), min_group_size
     )
     data = KapacitetsData(build_profile(answers, instrument, min_group_size), notes_frame, min_group_size)

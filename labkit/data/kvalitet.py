@@ -21,7 +21,21 @@ import pandas as pd
 
 from labkit.data.catalogue import Catalogue, Indicator
 from labkit.data.config import INSTITUTION_NUMBER, is_school_year
-from labkit.data.tables import TextTable, duplicate_headers, normalise_header, read_table
+from labkit.data.kvalitet_layouts import LAYOUTS, as_text, detect_layout, texts_of
+from labkit.data.kvalitet_schema import (
+    HEADER_MARKERS,
+    ID_COLUMN,
+    KVALITET_COLUMNS,
+    LEVEL_KOMMUNE,
+    LEVEL_LAND,
+    LEVEL_SCHOOL,
+    NUMBER_EXAMPLE,
+    STATUS_NOT_PUBLISHED,
+    STATUS_PUBLISHED,
+    STATUS_TOO_FEW,
+    YEAR_COLUMN,
+)
+from labkit.data.tables import duplicate_headers, normalise_header, read_table
 from labkit.numbers import (
     DecimalMark,
     detect_decimal_mark,
@@ -31,32 +45,6 @@ from labkit.numbers import (
 )
 from labkit.problems import Problem, Severity
 
-# Column names of the tidy table every later step uses.
-KVALITET_COLUMNS = [
-    "school_id",
-    "school_name",
-    "level",
-    "school_year",
-    "indicator",
-    "group",
-    "value",
-    "n",
-    "status",
-    "source",
-    "row",
-    "column",
-]
-LEVEL_SCHOOL, LEVEL_KOMMUNE, LEVEL_LAND = "skole", "kommune", "land"
-STATUS_PUBLISHED = "offentliggjort"
-STATUS_NOT_PUBLISHED = "ikke offentliggjort"
-STATUS_TOO_FEW = "for få besvarelser"
-
-_ID, _NAME, _YEAR = "Institutionsnummer", "Institution", "Skoleår"
-_LEVEL_SUFFIXES = {" kommune": LEVEL_KOMMUNE, " land": LEVEL_LAND}
-_LEVEL_WORDS = {"skole": LEVEL_SCHOOL, "kommune": LEVEL_KOMMUNE, "land": LEVEL_LAND, "": LEVEL_SCHOOL}
-HEADER_MARKERS = (_ID, "Skoleår", "Indikator", "Trivselsindikator")
-NUMBER_EXAMPLE = "et tal som 7,3 eller 2.351, eller tomt/»-« hvis tallet ikke er offentliggjort"
-
 
 @dataclass(frozen=True)
 class FileRead:
@@ -65,148 +53,6 @@ class FileRead:
     layout: str
     table: pd.DataFrame
     problems: list[Problem]
-
-
-def _cells(table: TextTable, index: int | None) -> np.ndarray:
-    if index is None:
-        return np.full(table.row_count, None, dtype=object)
-    return table.cells[:, index]
-
-
-def _as_text(cell: object) -> str:
-    """A cell as text; Excel's whole-number floats lose their `.0`."""
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
-
-
-def _raw_frame(table: TextTable, **columns: object) -> pd.DataFrame:
-    frame = pd.DataFrame({k: v for k, v in columns.items()}, dtype=object)
-    frame["row"] = table.row_numbers
-    return frame
-
-
-def _wide_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, list[Problem]]:
-    problems: list[Problem] = []
-    ids, names, years = (_cells(table, table.column(c)) for c in (_ID, _NAME, _YEAR))
-    parts = []
-    for index, header in enumerate(table.header):
-        key = normalise_header(header)
-        if key in {normalise_header(c) for c in (_ID, _NAME, _YEAR)} or not key:
-            continue
-        level, base = LEVEL_SCHOOL, header
-        indicator = catalogue.get(header)
-        for suffix, suffix_level in _LEVEL_SUFFIXES.items():
-            if indicator is None and key.endswith(suffix):
-                level, base = suffix_level, header[: -len(suffix)]
-                indicator = catalogue.get(base)
-        if indicator is None:
-            problems.append(
-                Problem(
-                    table.file,
-                    "Kolonnen kendes ikke af indikatorkataloget og springes over.",
-                    row=table.header_row,
-                    column=header,
-                    expected="et kolonnenavn fra templates/indikatorer.yaml",
-                    severity=Severity.ADVARSEL,
-                )
-            )
-            continue
-        parts.append(
-            _raw_frame(
-                table,
-                school_id=ids if level == LEVEL_SCHOOL else [""] * len(ids),
-                school_name=names,
-                level=level,
-                school_year=years,
-                indicator=indicator.id,
-                group="",
-                raw=_cells(table, index),
-                raw_n=None,
-                column=header,
-                n_column=None,
-                id_cell=ids,
-            )
-        )
-    if not parts:
-        return pd.DataFrame(), problems
-    return pd.concat(parts, ignore_index=True), problems
-
-
-def _indicator_ids(names: list[str], catalogue: Catalogue) -> list[str | None]:
-    """The catalogue id of each published name (None when unknown), looked up once per name."""
-    ids = {name: (i.id if (i := catalogue.get(name)) else None) for name in set(names)}
-    return [ids[name] for name in names]
-
-
-def _trivsel_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, list[Problem]]:
-    ids = _cells(table, table.column(_ID))
-    names = list(_texts(_cells(table, table.column("Trivselsindikator"))))
-    n_index = table.column("Antal besvarelser")
-    frame = _raw_frame(
-        table,
-        school_id=ids,
-        school_name=_cells(table, table.column(_NAME)),
-        level=LEVEL_SCHOOL,
-        school_year=_cells(table, table.column(_YEAR)),
-        indicator=_indicator_ids(names, catalogue),
-        indicator_text=names,
-        group=list(_texts(_cells(table, table.column("Klassetringruppe")))),
-        raw=_cells(table, table.column("Indikatorsvar")),
-        raw_n=_cells(table, n_index),
-        column="Indikatorsvar",
-        n_column="Antal besvarelser",
-        id_cell=ids,
-        indicator_column="Trivselsindikator",
-    )
-    return frame, []
-
-
-def _long_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, list[Problem]]:
-    ids = _cells(table, table.column(_ID))
-    names = list(_texts(_cells(table, table.column("Indikator"))))
-    levels = list(_texts(_cells(table, table.column("Niveau"))))
-    frame = _raw_frame(
-        table,
-        school_id=ids,
-        school_name=_cells(table, table.column(_NAME)),
-        level=[_LEVEL_WORDS.get(v.casefold(), v or LEVEL_SCHOOL) for v in levels],
-        school_year=_cells(table, table.column(_YEAR)),
-        indicator=_indicator_ids(names, catalogue),
-        indicator_text=names,
-        group=list(_texts(_cells(table, table.column("Gruppe")))),
-        raw=_cells(table, table.column("Værdi")),
-        raw_n=_cells(table, table.column("Antal")),
-        column="Værdi",
-        n_column="Antal",
-        id_cell=ids,
-        indicator_column="Indikator",
-    )
-    return frame, []
-
-
-LAYOUTS = {
-    "trivsel": (("Trivselsindikator", "Indikatorsvar", _ID, _YEAR), _trivsel_raw),
-    "lang": (("Indikator", "Værdi", _YEAR), _long_raw),
-    "skoleoverblik": ((_ID, _YEAR), _wide_raw),
-}
-
-
-def detect_layout(table: TextTable) -> tuple[str | None, list[str]]:
-    """The layout whose required columns are most nearly present, and which of them are missing."""
-    best: tuple[str | None, list[str]] = (None, [])
-    best_key: tuple[int, int] | None = None
-    for name, (required, _) in LAYOUTS.items():
-        missing = [c for c in required if table.column(c) is None]
-        if not missing:
-            return name, []
-        # Fewest missing columns first, so the message names only what this file lacks.
-        key = (len(missing), -(len(required) - len(missing)))
-        if best_key is None or key < best_key:
-            best, best_key = (name, missing), key
-    return best
 
 
 def _parse_unique(cells: pd.Series, decimal_mark: DecimalMark) -> tuple[np.ndarray, np.ndarray, list]:
@@ -219,16 +65,11 @@ def _parse_unique(cells: pd.Series, decimal_mark: DecimalMark) -> tuple[np.ndarr
     return values, suppressed, list(errors)
 
 
-def _texts(cells: pd.Series | np.ndarray) -> np.ndarray:
-    """`_as_text` of every cell, computed once per distinct cell (national files repeat a lot)."""
-    codes, uniques = pd.factorize(np.asarray(cells, dtype=object), use_na_sentinel=True)
-    texts = np.array([_as_text(u) for u in uniques] + [""], dtype=object)
-    return texts[codes]  # code -1 (missing) picks the trailing ""
 
 
 def _check_ids_and_years(raw: pd.DataFrame, file: str) -> tuple[np.ndarray, list[Problem]]:
     """Rows whose institution number or school year is unusable are dropped with a FEJL."""
-    ids, years = _texts(raw["id_cell"]), _texts(raw["school_year"])
+    ids, years = texts_of(raw["id_cell"]), texts_of(raw["school_year"])
     valid_id = {i: bool(INSTITUTION_NUMBER.match(i)) for i in set(ids)}
     valid_year = {y: is_school_year(y) for y in set(years)}
     bad_id = (raw["level"] == LEVEL_SCHOOL).to_numpy() & ~np.array([valid_id[i] for i in ids], dtype=bool)
@@ -244,13 +85,13 @@ def _check_ids_and_years(raw: pd.DataFrame, file: str) -> tuple[np.ndarray, list
         hint = (" Excel har måske fjernet et foranstillet nul; formatér kolonnen som tekst."
                 if school_id.isdigit() and len(school_id) < 6 else "")
         problems.append(Problem(file, "Ugyldigt institutionsnummer." + hint, row=int(rows[position]),
-                                column=_ID, value=school_id, expected="6 cifre, fx 061001"))
+                                column=ID_COLUMN, value=school_id, expected="6 cifre, fx 061001"))
     reported.clear()
     for position in np.flatnonzero(bad_year):
         if rows[position] in reported:
             continue
         reported.add(rows[position])
-        problems.append(Problem(file, "Ugyldigt skoleår.", row=int(rows[position]), column=_YEAR,
+        problems.append(Problem(file, "Ugyldigt skoleår.", row=int(rows[position]), column=YEAR_COLUMN,
                                 value=years[position], expected="et skoleår skrevet som 2024/2025"))
     return ~(bad_id | bad_year), problems
 
@@ -380,7 +221,7 @@ def _finish(
                     what,
                     row=int(record["row"]),
                     column=str(record["column"]),
-                    value=_as_text(record["raw"]),
+                    value=as_text(record["raw"]),
                     expected=expected,
                     school_id=str(record["school_id"]) or None,
                 )
@@ -392,7 +233,7 @@ def _finish(
                     "Antallet kan ikke læses som et helt tal.",
                     row=int(record["row"]),
                     column=str(record["n_column"]),
-                    value=_as_text(record["raw_n"]),
+                    value=as_text(record["raw_n"]),
                     expected="et helt tal (antal elever eller besvarelser)",
                     school_id=str(record["school_id"]) or None,
                 )
@@ -411,15 +252,15 @@ def _finish(
     )
     value = np.where(too_few, np.nan, value)
 
-    school_id = pd.Series(_texts(raw["id_cell"])).where(raw["level"] == LEVEL_SCHOOL, "")
-    data_name = _texts(raw["school_name"])
+    school_id = pd.Series(texts_of(raw["id_cell"])).where(raw["level"] == LEVEL_SCHOOL, "")
+    data_name = texts_of(raw["school_name"])
     school_name = np.where(school_id.isin(list(known_schools)), school_id.map(known_schools), data_name)
     table = pd.DataFrame(
         {
             "school_id": school_id.astype(str),
             "school_name": school_name,
             "level": raw["level"],
-            "school_year": _texts(raw["school_year"]),
+            "school_year": texts_of(raw["school_year"]),
             "indicator": raw["indicator"],
             "group": raw["group"].fillna(""),
             "value": value,
@@ -442,7 +283,7 @@ def _comparisons_from_lab_schools(raw: pd.DataFrame, known_schools: dict[str, st
     if raw.empty or not known_schools:
         return raw
     is_comparison = (raw["level"] != LEVEL_SCHOOL).to_numpy()
-    of_lab_school = np.isin(_texts(raw["id_cell"]), list(known_schools))
+    of_lab_school = np.isin(texts_of(raw["id_cell"]), list(known_schools))
     if not (is_comparison & of_lab_school).any():
         return raw
     return raw.loc[~is_comparison | of_lab_school].reset_index(drop=True)

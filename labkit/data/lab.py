@@ -14,13 +14,10 @@ import pandas as pd
 
 from labkit.data.catalogue import Catalogue, load_catalogue
 from labkit.data.config import CONFIG_NAME, LabConfig, load_config
-from labkit.data.kapacitet import Instrument, KapacitetsData, load_instrument, read_kapacitet_workbook
-from labkit.data.kvalitet import (
-    KVALITET_COLUMNS,
-    LEVEL_SCHOOL,
-    FileRead,
-    read_kvalitet_file,
-)
+from labkit.data.instrument import Instrument, load_instrument
+from labkit.data.kapacitet import KapacitetsData, read_kapacitet_workbook
+from labkit.data.kvalitet import FileRead, read_kvalitet_file
+from labkit.data.kvalitet_schema import KVALITET_COLUMNS, LEVEL_SCHOOL
 from labkit.problems import Problem, Severity, display_name, has_errors
 
 DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")

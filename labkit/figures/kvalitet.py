@@ -24,7 +24,7 @@ from matplotlib.ticker import MaxNLocator
 
 from labkit.analysis.findings import BEDRE, DAARLIGERE
 from labkit.data.catalogue import Break, Indicator
-from labkit.data.kvalitet import (
+from labkit.data.kvalitet_schema import (
     LEVEL_KOMMUNE,
     LEVEL_LAND,
     LEVEL_SCHOOL,

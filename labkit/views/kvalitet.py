@@ -13,7 +13,7 @@ from labkit.analysis.findings import Finding, describe_value, development_word, 
 from labkit.analysis.kvalitet import facilitator_overview, funnel_data, indicator_series
 from labkit.analysis.summary import Summary, data_summary
 from labkit.analysis.verdicts import table_verdicts
-from labkit.data.kvalitet import LEVEL_SCHOOL
+from labkit.data.kvalitet_schema import LEVEL_SCHOOL
 from labkit.figures.common import message_figure
 from labkit.figures.kvalitet import funnel_plot, indicator_trend, overview_heatmap
 from labkit.views.display import bullet_html, callout_html, escape, show_callout, show_figure

@@ -31,7 +31,7 @@ from labkit.data.indsatsteori import (
     source_label,
     with_sign_ids,
 )
-from labkit.data.kvalitet import LEVEL_SCHOOL
+from labkit.data.kvalitet_schema import LEVEL_SCHOOL
 from labkit.figures.indsatsteori import draw_indsatsteori
 from labkit.views.display import callout_html, figure_png
 from labkit.views.indsatsomraader import chosen_areas

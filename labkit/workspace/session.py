@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from labkit.data.config import CONFIG_NAME
+from labkit.data.config import CONFIG_NAME, with_leading_zeros
 from labkit.data.lab import Lab, load_lab_cached
 from labkit.files import write_atomically
 from labkit.problems import LabkitError, Severity
@@ -134,8 +134,8 @@ def open_session(lab_mappe: str = "", skole: str = "", interaktiv: bool = True) 
     school = str(skole).strip() if skole else (remembered_school(lab) if interaktiv else None)
     if school:
         # papermill's -p turns "061001" into the int 61001; restore the zeros when that names a lab school.
-        if school.isdigit() and school.zfill(6) in lab.config.school_names:
-            school = school.zfill(6)
+        if with_leading_zeros(school) in lab.config.school_names:
+            school = with_leading_zeros(school)
         session.choose(school)
     return session
 

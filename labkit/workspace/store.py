@@ -11,46 +11,41 @@ from __future__ import annotations
 
 import copy
 import fcntl
-import json
 import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from labkit.data.indsatsteori import (
-    ASSUMPTIONS,
-    ASSUMPTIONS_LABEL,
-    DATA_BASIS,
-    EVALUATION,
-    EVALUATION_LABEL,
-    FIELDS,
-    SIGNS_LABEL,
-)
 from labkit.files import write_atomically
 from labkit.problems import LabkitError
+from labkit.workspace.document import (
+    FORMAT_VERSION,
+    MISSING,
+    KeyPath,
+    clock_text,
+    document_text,
+    empty_document,
+    field_label,
+    get_path,
+    json_value,
+    merge_three_way,
+    now_iso,
+    or_none,
+    parse_document,
+    set_path,
+    split_path,
+)
 
 PRIVATE = 0o600  # a team's texts: readable by the account that runs the lab, not by other users
 WORKSPACE_FOLDER = "arbejde"
 VERSIONS_FOLDER = ".versioner"
-FORMAT = "labkit-arbejdsfil"
-FORMAT_VERSION = 1
 KEEP_VERSIONS = 50
 
-# Danish names of the theory's fields, for messages that name the field two people changed.
-FIELD_LABELS = {
-    **{field.key: field.label for field in (*FIELDS, DATA_BASIS)},
-    "antagelser": ASSUMPTIONS_LABEL, **dict(ASSUMPTIONS), "indikatorer": SIGNS_LABEL,
-    "evaluering": EVALUATION_LABEL, **{key: f"{EVALUATION_LABEL}: {label.lower()}" for key, label in EVALUATION},
-    "valgte": "Valgte indsatsområder", "begrundelser": "Begrundelse", "vigtighed": "Vigtighed",
-    "data": "Data", "indflydelse": "Indflydelse", "enig": "Enig/uenig", "kommentar": "Kommentar",
-}
 
-KeyPath = str | tuple[str, ...]
-_MISSING: Any = object()
 
 
 @dataclass(frozen=True)
@@ -65,145 +60,38 @@ class SaveResult:
 # --- pure helpers: key paths, merging, the document -------------------------------------------
 
 
-def split_path(path: KeyPath) -> tuple[str, ...]:
-    """`"indsatsteorier/trivsel/problem"` or a tuple → the keys; a tuple allows keys holding "/"."""
-    keys = tuple(path.split("/")) if isinstance(path, str) else tuple(path)
-    if not keys or any(not isinstance(k, str) or not k for k in keys):
-        raise ValueError(f"ugyldig sti i arbejdsfilen: {path!r}")
-    return keys
 
 
-def get_path(data: Any, keys: tuple[str, ...], default: Any = _MISSING) -> Any:
-    node = data
-    for key in keys:
-        if not isinstance(node, dict) or key not in node:
-            return default
-        node = node[key]
-    return node
 
 
-def set_path(data: dict[str, Any], keys: tuple[str, ...], value: Any) -> None:
-    """Set a value, creating sections on the way; a TypeError rather than overwrite a value with a section."""
-    node = data
-    for depth, key in enumerate(keys[:-1]):
-        child = node.setdefault(key, {})
-        if not isinstance(child, dict):
-            raise TypeError(f"»{'/'.join(keys[:depth + 1])}« i arbejdsfilen er en værdi, ikke en sektion")
-        node = child
-    node[keys[-1]] = value
 
 
-def field_label(keys: tuple[str, ...]) -> str:
-    """The Danish name of a field for messages, e.g. »Problem« for indsatsteorier/trivsel/problem."""
-    for key in reversed(keys[-2:]):
-        if key in FIELD_LABELS:
-            return FIELD_LABELS[key]
-    return keys[-1]
 
 
-Collision = tuple[tuple[str, ...], Any, Any]  # (keys, theirs, ours)
 
 
-def _blank(value: Any) -> bool:
-    return value is _MISSING or value is None or value in ("", [], {})
 
 
-def _same(a: Any, b: Any) -> bool:
-    """Equal, counting an absent field as equal to an empty one (a widget shows both as empty)."""
-    return a == b or (_blank(a) and _blank(b))
 
 
-def merge_three_way(base: Any, ours: Any, theirs: Any, keys: tuple[str, ...]) -> tuple[Any, list[Collision]]:
-    """Merge our new value at `keys` with what is on disk (theirs), leaf by leaf, against our base.
-
-    Sections (dicts) are merged key by key: a leaf we did not change takes theirs. The value we
-    are setting is ours, so on a leaf both changed, ours wins and the pair is reported as a
-    collision for the caller to keep. Lists are leaves. `_MISSING` stands for an absent key.
-    """
-    if isinstance(ours, dict) and isinstance(theirs, dict):
-        base_dict = base if isinstance(base, dict) else {}
-        merged: dict[str, Any] = {}
-        collisions: list[Collision] = []
-        for key in [*ours, *(k for k in theirs if k not in ours)]:
-            b, o, t = base_dict.get(key, _MISSING), ours.get(key, _MISSING), theirs.get(key, _MISSING)
-            found: list[Collision] = []
-            if _same(o, b):  # a leaf we did not change: theirs, unless they have nothing there
-                value = o if t is _MISSING else t
-            else:
-                value, found = merge_three_way(b, o, t, (*keys, key))
-            if value is not _MISSING:
-                merged[key] = value
-            collisions += found
-        return merged, collisions
-    if _same(theirs, base) or _same(theirs, ours):
-        return ours, []
-    return ours, [(keys, theirs, ours)]
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def empty_document(school_id: str, lab_name: str, revision: int = 0) -> dict[str, Any]:
-    return {"format": FORMAT, "formatversion": FORMAT_VERSION, "school_id": school_id, "lab": lab_name,
-            "revision": revision, "saved_at": None, "data": {}, "conflicts": []}
 
 
-def is_valid_document(document: Any) -> bool:
-    return (isinstance(document, dict) and document.get("format") == FORMAT
-            and isinstance(document.get("formatversion"), int)
-            and isinstance(document.get("revision"), int) and not isinstance(document.get("revision"), bool)
-            and isinstance(document.get("data"), dict) and isinstance(document.get("conflicts", []), list))
 
 
-def _sorted(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _sorted(value[key]) for key in sorted(value)}
-    if isinstance(value, list):
-        return [_sorted(item) for item in value]
-    return value
 
 
-def document_text(document: dict[str, Any]) -> str:
-    """The file's text: top-level keys in the documented order, `data` sorted, UTF-8 letters kept."""
-    ordered = {key: document.get(key) for key in empty_document("", "")}
-    ordered["data"] = _sorted(ordered["data"])
-    ordered["conflicts"] = document.get("conflicts") or []
-    ordered.update((key, value) for key, value in document.items() if key not in ordered)  # kept, not dropped
-    return json.dumps(ordered, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
-def _parse(text: str) -> dict[str, Any] | None:
-    try:
-        document = json.loads(text)
-    except ValueError:
-        return None
-    if not is_valid_document(document):
-        return None
-    document.setdefault("conflicts", [])
-    return document
 
 
-def _clock(iso: str | None) -> str:
-    """`kl. 10.42` (today) or `kl. 10.42 den 21.11.2026`, in local time."""
-    try:
-        moment = datetime.fromisoformat(iso or "").astimezone()
-    except ValueError:
-        return "et tidligere tidspunkt"
-    today = datetime.now().astimezone().date()
-    return f"kl. {moment:%H.%M}" + ("" if moment.date() == today else f" den {moment:%d.%m.%Y}")
 
 
-def _or_none(value: Any) -> Any:
-    return None if value is _MISSING else value
 
 
-def _json_value(value: Any) -> Any:
-    """A copy of the value as the file will hold it (tuples become lists); refuses NaN and objects."""
-    try:
-        return json.loads(json.dumps(value, ensure_ascii=False, allow_nan=False))
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"kan ikke gemme {value!r} i arbejdsfilen: {error}") from None
 
 
 # --- the workspace -----------------------------------------------------------------------------
@@ -269,7 +157,7 @@ class Workspace:
     def get(self, path: KeyPath, default: Any = None) -> Any:
         """The saved value at a key path (a copy), or `default`."""
         value = get_path(self._document["data"], split_path(path))
-        return default if value is _MISSING else copy.deepcopy(value)
+        return default if value is MISSING else copy.deepcopy(value)
 
     def refresh(self) -> bool:
         """Pull in what others have saved; True when something changed. Redraw widgets afterwards."""
@@ -283,17 +171,17 @@ class Workspace:
     def set(self, path: KeyPath, value: Any) -> SaveResult:
         """Save one value now. If someone else changed the same field meanwhile, both texts are kept."""
         keys = split_path(path)
-        ours = _json_value(value)
+        ours = json_value(value)
         with self._locked():
             disk, text = self._read()
             theirs = get_path(disk["data"], keys)
             merged, collisions = merge_three_way(get_path(self._base, keys), ours, theirs, keys)
             if merged != theirs or collisions:
                 set_path(disk["data"], keys, merged)
-                moment = _now()
+                moment = now_iso()
                 for where, their_value, our_value in collisions:
-                    entry = {"path": "/".join(where), "theirs": _or_none(their_value),
-                             "ours": _or_none(our_value), "saved_at": moment, "session": self.session}
+                    entry = {"path": "/".join(where), "theirs": or_none(their_value),
+                             "ours": or_none(our_value), "saved_at": moment, "session": self.session}
                     if entry not in disk["conflicts"]:
                         disk["conflicts"].append(entry)
                 self._save(disk, text)
@@ -324,9 +212,9 @@ class Workspace:
                 return SaveResult(disk["revision"], False, "Konflikten er allerede afgjort af en anden.")
             disk["conflicts"].remove(conflict)
             current = get_path(disk["data"], keys)
-            if current is not _MISSING and current not in (conflict["ours"], conflict["theirs"], chosen):
+            if current is not MISSING and current not in (conflict["ours"], conflict["theirs"], chosen):
                 disk["conflicts"].append({"path": conflict["path"], "theirs": current, "ours": chosen,
-                                          "saved_at": _now(), "session": self.session})
+                                          "saved_at": now_iso(), "session": self.session})
             set_path(disk["data"], keys, chosen)
             self._save(disk, text)
         self._document = disk
@@ -364,7 +252,7 @@ class Workspace:
             raise RuntimeError("arbejdsfilen er åbnet skrivebeskyttet (til uddelingsark)")
         if previous_text is not None:
             self._keep_version(document["revision"], previous_text)
-        document.update(revision=document["revision"] + 1, saved_at=_now(), school_id=self.school_id,
+        document.update(revision=document["revision"] + 1, saved_at=now_iso(), school_id=self.school_id,
                         lab=self.lab_name or document.get("lab") or "")
         write_atomically(self.path, document_text(document), PRIVATE)
 
@@ -401,7 +289,7 @@ class Workspace:
             # Go on counting after any kept versions, so old versions never look newer than new ones.
             versions = self._versions()
             return empty_document(self.school_id, self.lab_name, versions[-1][0] + 1 if versions else 0), None
-        document = _parse(text)
+        document = parse_document(text)
         if document is not None:
             if document["formatversion"] > FORMAT_VERSION:
                 raise LabkitError(f"Arbejdsfilen {self.path.name} er skrevet af en nyere udgave af labkit. "
@@ -414,7 +302,7 @@ class Workspace:
                                      "version, så teamets valg og tekster mangler her. Filen er ikke ændret.")
                 return empty_document(self.school_id, self.lab_name), None
             self.messages.append(f"Teamets arbejdsfil {self.path.name} er beskadiget, så her vises den seneste gode "
-                                 f"version fra {_clock(good[0].get('saved_at'))}. Filen er ikke ændret.")
+                                 f"version fra {clock_text(good[0].get('saved_at'))}. Filen er ikke ændret.")
             return good
         return self._recover()
 
@@ -425,7 +313,7 @@ class Workspace:
                 text = (self.versions_folder / name).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            document = _parse(text)
+            document = parse_document(text)
             if document is not None:
                 document["revision"] = max(document["revision"], revision)
                 return document, document_text(document)
@@ -445,7 +333,7 @@ class Workspace:
             write_atomically(self.path, text, PRIVATE)
             self.messages.append(
                 f"Arbejdsfilen var beskadiget. Vi har hentet den seneste gode version fra "
-                f"{_clock(document.get('saved_at'))}. Den beskadigede fil er gemt som {aside.name}.")
+                f"{clock_text(document.get('saved_at'))}. Den beskadigede fil er gemt som {aside.name}.")
             return document, text
         self.messages.append(
             f"Arbejdsfilen var beskadiget, og der var ingen tidligere version at hente. Den beskadigede fil "
