@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 import sysconfig
 import tarfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -80,3 +87,61 @@ def test_the_sdist_holds_what_its_tests_need(tmp_path: Path) -> None:
             "notebooks/uddelingsark.ipynb", "examples/kobenhavn/lab.yaml", "docs/statistik.md",
             "labkit/analysis/verdicts.py", "pyproject.toml"} <= names
     assert not [name for name in names if "__pycache__" in name or name.startswith("sample_data/uddelingsark")]
+
+    # The sdist's own tests run from the unpacked sdist (a few files that need no git checkout).
+    with tarfile.open(archive) as sdist:
+        sdist.extractall(tmp_path / "udpakket", filter="data")
+    unpacked = next((tmp_path / "udpakket").iterdir())
+    tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_numbers.py",
+                 "tests/test_verdicts.py", "tests/test_layers.py", "tests/test_real_data.py"], unpacked)
+    assert tests.returncode == 0, tests.stdout[-3000:]
+    assert " passed" in tests.stdout and "failed" not in tests.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_labkit_lab_serves_the_labs_notebooks_from_the_wheel(installed: Path, tmp_path: Path) -> None:
+    """`labkit lab` from the installed wheel: JupyterLab answers and the lab holds every bundled notebook
+    (a wheel without its notebooks opened "0 notesbøger")."""
+    labkit = installed / "bin" / "labkit"
+    assert run([str(labkit), "new", "demo", "--eksempel"], tmp_path).returncode == 0
+    port, token = free_port(), "labkit-test-token"
+    shared = Path(sys.prefix) / "share" / "jupyter"
+    environment = {**os.environ, "JUPYTER_TOKEN": token, "JUPYTER_PATH": str(shared),
+                   "JUPYTERLAB_DIR": str(shared / "lab")}
+    environment.pop("PYTHONPATH", None)
+    server = subprocess.Popen([str(labkit), "lab", "demo", "--ingen-browser", "--port", str(port)], cwd=tmp_path,
+                              env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              start_new_session=True)
+    try:
+        page = answer = ""
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token={token}", timeout=5) as response:
+                    assert response.status == 200
+                    page = response.read().decode("utf-8")
+                contents = f"http://127.0.0.1:{port}/api/contents/{urllib.parse.quote('notesbøger')}?token={token}"
+                with urllib.request.urlopen(contents, timeout=5) as response:
+                    answer = response.read().decode("utf-8")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.5)
+        assert page, f"JupyterLab svarede ikke: {server.stdout.read() if server.poll() is not None else ''}"
+        assert "JupyterLab" in page
+        listed = {item["name"] for item in json.loads(answer)["content"]}
+        bundled = {p.name for p in (ROOT / "notebooks").glob("*.ipynb")} - {"uddelingsark.ipynb"}
+        assert bundled <= listed, listed
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)
+        if server.stdout is not None:
+            server.stdout.close()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
 
+from labkit.files import write_atomically
 from labkit.resources import bundled_folder
 
 BUNDLED_NOTEBOOKS = bundled_folder("notesboeger")
@@ -47,7 +49,7 @@ def write_workshop_settings(lab_folder: Path) -> Path:
         plugin, file = name.split("/", 1)
         path = settings / plugin / file
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values, indent=2), encoding="utf-8")
+        write_atomically(path, json.dumps(values, indent=2))
     return settings
 
 
@@ -61,4 +63,7 @@ def jupyterlab_command(lab_folder: Path, port: int | None = None, open_browser: 
     ]
     if port is not None:
         command.append(f"--ServerApp.port={port}")
+    if getattr(os, "geteuid", lambda: -1)() == 0:
+        # Containers and servers often run as root; JupyterLab would otherwise refuse to start.
+        command.append("--ServerApp.allow_root=True")
     return command
