@@ -148,3 +148,20 @@ def format_date(day: date) -> str:
     """`2. december 2026`: a date the Danish way."""
     return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
 
+
+# A number inside a team's free text: "3,8", "85 %", "ca. 2.351", "mindst 95%".
+_NUMBER_IN_TEXT = re.compile(r"[-+\u2212]?(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)")
+
+
+def first_number_in(text: str) -> float | None:
+    """The first number in a text the team wrote, read by `parse_number` (a decimal point as in "3.8"
+    is accepted too: a team's target is not a published table); None if there is none."""
+    found = _NUMBER_IN_TEXT.search(str(text or ""))
+    if not found:
+        return None
+    token = found.group()
+    for mark in (DecimalMark.COMMA, DecimalMark.POINT):
+        parsed = parse_number(token, mark)
+        if parsed.value is not None:
+            return parsed.value
+    return None

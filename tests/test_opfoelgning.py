@@ -26,7 +26,6 @@ from labkit.analysis.opfoelgning import (
     follow_up,
     follow_up_sign,
     observation_path,
-    parse_danish_number,
     snapshot_path,
     theory_changes,
 )
@@ -41,6 +40,7 @@ from labkit.data.indsatsteori import (
     with_sign_ids,
 )
 from labkit.data.lab import Lab, load_lab
+from labkit.numbers import first_number_in
 from labkit.workshop.opfoelgning import ensure_snapshot
 from labkit.workspace.store import Workspace
 
@@ -225,7 +225,7 @@ def test_theory_changes_names_fields_and_signs() -> None:
     ("mindst 95%", 95.0), ("3.8", 3.8), ("\u22120,5", -0.5), ("under 5 % i 2027", 5.0), ("flere", None), ("", None),
 ])
 def test_danish_target_parsing(text: str, expected: float | None) -> None:
-    assert parse_danish_number(text) == expected
+    assert first_number_in(text) == expected
 
 
 @pytest.mark.slow

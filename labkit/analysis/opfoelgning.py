@@ -17,7 +17,6 @@ may hold any character but "/" is the path separator:
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -44,7 +43,7 @@ from labkit.data.indsatsteori import (
     Tegn,
 )
 from labkit.data.kvalitet_schema import LEVEL_SCHOOL, STATUS_PUBLISHED, STATUS_TOO_FEW
-from labkit.numbers import format_number
+from labkit.numbers import first_number_in, format_number
 
 FOLLOW_UP_SECTION = "opfoelgning"
 HISTORY_SECTION = "historik"
@@ -65,22 +64,6 @@ VERDICT_WORDS = {
 }
 
 # A number inside free text: Danish thousands (2.351 / 1.000,5) first, then a plain decimal (3,8 or 3.8).
-_NUMBER = re.compile(r"[-+\u2212]?(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)")
-
-
-def parse_danish_number(text: str) -> float | None:
-    """The first number in a team's text such as "3,8", "85 %", "ca. 2.351" or "mindst 95%"; None if none."""
-    found = _NUMBER.search(str(text or ""))
-    if not found:
-        return None
-    token = found.group().replace("\u2212", "-")
-    if "," in token:
-        token = token.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"[-+]?\d{1,3}(?:\.\d{3})+", token):
-        token = token.replace(".", "")
-    return float(token)
-
-
 def observation_path(lab_name: str, area_id: str, sign_key: str) -> tuple[str, ...]:
     """Where the team's observations of one sign are saved; `sign_key` is `SignFollowUp.key`."""
     return (FOLLOW_UP_SECTION, lab_name, area_id, "observationer", sign_key)
@@ -180,11 +163,11 @@ def follow_up_sign(index: int, sign: Tegn, kvalitet: pd.DataFrame, catalogue: Ca
         return _own_assessment(index, sign, f"Indikatoren »{indicator_id}« findes ikke i laboratoriets katalog, "
                                             "så tegnet kan ikke følges med tal. Skriv jeres egen vurdering.")
     name = indicator.label(group)
-    target = parse_danish_number(sign.maal)
+    target = first_number_in(sign.maal)
     base = SignFollowUp(index, sign, "", "", indicator_id=indicator_id, group=group, target=target)
     rows = _school_rows(kvalitet, school_id, indicator_id, group)
     baseline_year = sign.baseline_aar
-    baseline = parse_danish_number(sign.baseline)
+    baseline = first_number_in(sign.baseline)
     if not baseline_year:
         return replace(base, verdict=NO_BASELINE, codes=(NO_BASELINE,),
                        text=f"{name}: tegnet har ingen baseline med skoleår, så det kan ikke siges, hvad der er "

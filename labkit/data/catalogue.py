@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from labkit.data.config import is_school_year
+from labkit.data.tables import normalise_key
 from labkit.data.templates import read_yaml, require, require_list
 from labkit.problems import LabkitError, display_name
 
@@ -95,13 +96,13 @@ class Catalogue:
         lookup: dict[str, Indicator] = {}
         for indicator in self.indicators:
             for key in (indicator.id, indicator.name, *indicator.columns):
-                lookup[_key(key)] = indicator
+                lookup[normalise_key(key)] = indicator
         object.__setattr__(self, "_lookup", lookup)
 
     def get(self, id_or_name: str) -> Indicator | None:
         """The indicator with this id, Danish name or published column name (case-insensitive)."""
         lookup: dict[str, Indicator] = getattr(self, "_lookup")  # noqa: B009 - set in __post_init__
-        return lookup.get(_key(id_or_name))
+        return lookup.get(normalise_key(id_or_name))
 
     def __getitem__(self, indicator_id: str) -> Indicator:
         found = self.get(indicator_id)
@@ -112,10 +113,6 @@ class Catalogue:
     @property
     def ids(self) -> list[str]:
         return [i.id for i in self.indicators]
-
-
-def _key(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
 
 
 def _refuse_unknown_keys(entry: Any, known: tuple[str, ...], where: str) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from labkit.data.tables import normalise_key
 from labkit.data.templates import BUNDLED_TEMPLATES, read_yaml, require, require_list
 from labkit.problems import LabkitError, display_name
 
@@ -85,11 +86,6 @@ class Instrument:
         """The statement with this id (case- and whitespace-insensitive)."""
         wanted = normalise_key(statement_id)
         return next((s for s in self.statements if normalise_key(s.id) == wanted), None)
-
-
-def normalise_key(value: object) -> str:
-    """A key for comparing ids, names and headers: case and extra spaces do not matter."""
-    return " ".join(str(value).split()).casefold() if value is not None else ""
 
 
 def _find(items: tuple[Any, ...], id_or_name: object) -> Any:

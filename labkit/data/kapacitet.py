@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from labkit.data.config import with_leading_zeros
-from labkit.data.instrument import RESERVED_COLUMNS, Instrument, Scale, normalise_key
+from labkit.data.instrument import RESERVED_COLUMNS, Instrument, Scale
 from labkit.data.kapacitet_entry import (
     COL_DIMENSION,
     COL_GROUP,
@@ -35,6 +35,7 @@ from labkit.data.kapacitet_entry import (
     read_entry_sheets,
 )
 from labkit.data.kapacitet_profile import build_profile, group_sizes, hide_small_groups
+from labkit.data.tables import normalise_key
 from labkit.numbers import DecimalMark, looks_like_point_decimal, parse_number
 from labkit.problems import Problem, Severity, display_name
 

@@ -11,7 +11,8 @@ from typing import NamedTuple
 
 from python_calamine import CalamineWorkbook
 
-from labkit.data.instrument import RESERVED_COLUMNS, normalise_key
+from labkit.data.instrument import RESERVED_COLUMNS
+from labkit.data.tables import normalise_key
 from labkit.problems import Problem, Severity
 
 SHEET_GUIDE, SHEET_RATINGS, SHEET_NOTES = "Vejledning", "Vurderinger", "Noter"

@@ -35,7 +35,7 @@ from labkit.data.kvalitet_schema import (
     STATUS_TOO_FEW,
     YEAR_COLUMN,
 )
-from labkit.data.tables import duplicate_headers, normalise_header, read_table
+from labkit.data.tables import duplicate_headers, normalise_key, read_table
 from labkit.numbers import (
     DecimalMark,
     detect_decimal_mark,
@@ -130,11 +130,11 @@ def _check_rows(raw: pd.DataFrame, file: str, catalogue: Catalogue) -> tuple[np.
 
 
 def _category_values(raw: pd.Series, indicator: Indicator) -> tuple[np.ndarray, list[str | None]]:
-    lookup = {normalise_header(k): v for k, v in indicator.categories.items()}
+    lookup = {normalise_key(k): v for k, v in indicator.categories.items()}
     values: list[float] = []
     errors: list[str | None] = []
     for cell in raw:
-        text = normalise_header(cell)
+        text = normalise_key(cell)
         if text in ("", "-", "..", "*"):
             values.append(np.nan)
             errors.append(None)

@@ -15,7 +15,7 @@ from labkit.data.kvalitet_schema import (
     NAME_COLUMN,
     YEAR_COLUMN,
 )
-from labkit.data.tables import TextTable, normalise_header
+from labkit.data.tables import TextTable, normalise_key
 from labkit.problems import Problem, Severity
 
 
@@ -52,8 +52,8 @@ def wide_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, list
     ids, names, years = (cells(table, table.column(c)) for c in (ID_COLUMN, NAME_COLUMN, YEAR_COLUMN))
     parts = []
     for index, header in enumerate(table.header):
-        key = normalise_header(header)
-        if key in {normalise_header(c) for c in (ID_COLUMN, NAME_COLUMN, YEAR_COLUMN)} or not key:
+        key = normalise_key(header)
+        if key in {normalise_key(c) for c in (ID_COLUMN, NAME_COLUMN, YEAR_COLUMN)} or not key:
             continue
         level, base = LEVEL_SCHOOL, header
         indicator = catalogue.get(header)

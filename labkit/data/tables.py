@@ -44,15 +44,17 @@ class TextTable:
 
     def column(self, name: str) -> int | None:
         """Index of a column, matched case- and whitespace-insensitively; None when absent."""
-        wanted = normalise_header(name)
+        wanted = normalise_key(name)
         for index, header in enumerate(self.header):
-            if normalise_header(header) == wanted:
+            if normalise_key(header) == wanted:
                 return index
         return None
 
 
-def normalise_header(text: object) -> str:
-    return " ".join(str(text if text is not None else "").replace("\ufeff", "").split()).casefold()
+def normalise_key(value: object) -> str:
+    """The one key for comparing ids, names, headers and sheet names: case, extra spaces and a
+    byte-order mark do not matter."""
+    return " ".join(str(value if value is not None else "").replace("\ufeff", "").split()).casefold()
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -121,10 +123,10 @@ def _table_from_rows(
     file: str, raw_rows: Sequence[Sequence[object]], header_markers: tuple[str, ...], check_short_rows: bool = False
 ) -> tuple[TextTable | None, list[Problem]]:
     """Find the header among the first rows (a title row above it is common in Excel exports)."""
-    markers = {normalise_header(m) for m in header_markers}
+    markers = {normalise_key(m) for m in header_markers}
     header_index = None
     for index, row in enumerate(raw_rows[:HEADER_SEARCH_ROWS]):
-        if markers & {normalise_header(cell) for cell in row}:
+        if markers & {normalise_key(cell) for cell in row}:
             header_index = index
             break
     if header_index is None:
@@ -262,7 +264,7 @@ def duplicate_headers(table: TextTable) -> list[Problem]:
     seen: dict[str, int] = {}
     problems = []
     for index, name in enumerate(table.header):
-        key = normalise_header(name)
+        key = normalise_key(name)
         if not key:
             continue
         if key in seen:

@@ -267,7 +267,7 @@ class Workspace:
     def _keep_version(self, revision: int, text: str) -> None:
         folder = self.versions_folder
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{revision:06d}.json").write_text(text, encoding="utf-8")
+        write_atomically(folder / f"{revision:06d}.json", text, mode=PRIVATE)  # the team's texts: owner only
         for _, old in self._versions()[:-KEEP_VERSIONS]:
             (folder / old).unlink(missing_ok=True)
 
