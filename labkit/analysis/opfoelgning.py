@@ -23,7 +23,12 @@ import pandas as pd
 
 from labkit.analysis.baseline import baseline_change
 from labkit.analysis.findings import (
+    BEDRE,
     BRUD,
+    DAARLIGERE,
+    FOR_FAA_AAR,
+    IKKE_OFFENTLIGGJORT,
+    NORMAL,
     REFERENCE_NAMES,
     BaselineChange,
     describe_change,
@@ -48,9 +53,10 @@ from labkit.numbers import first_number_in, format_number
 FOLLOW_UP_SECTION = "opfoelgning"
 HISTORY_SECTION = "historik"
 
-IMPROVED, WORSENED, CHANGED = "forbedret", "forvaerret", "aendret"
-NORMAL_VARIATION, TOO_FEW_YEARS = "normal_variation", "for_faa_data"
-NOT_PUBLISHED, NO_NEW_FIGURES = "ikke_offentliggjort", "ingen_nye_tal"
+# The engine's verdict codes where they mean the same (one vocabulary), and the follow-up's own.
+IMPROVED, WORSENED, NORMAL_VARIATION = BEDRE, DAARLIGERE, NORMAL
+TOO_FEW_YEARS, NOT_PUBLISHED = FOR_FAA_AAR, IKKE_OFFENTLIGGJORT
+CHANGED, NO_NEW_FIGURES = "aendret", "ingen_nye_tal"
 NO_BASELINE, OWN_ASSESSMENT = "ingen_baseline", "egen_vurdering"
 TARGET_REACHED = "maal_naaet"  # an addition to the verdict, never a verdict on its own
 SIGN_ALPHA = 0.05  # family-wise over the signs of one theory; a lone sign's one year after baseline: 5 %
@@ -63,7 +69,6 @@ VERDICT_WORDS = {
     NO_BASELINE: "Mangler baseline-år", OWN_ASSESSMENT: "Teamets egen vurdering",
 }
 
-# A number inside free text: Danish thousands (2.351 / 1.000,5) first, then a plain decimal (3,8 or 3.8).
 def observation_path(lab_name: str, area_id: str, sign_key: str) -> tuple[str, ...]:
     """Where the team's observations of one sign are saved; `sign_key` is `SignFollowUp.key`."""
     return (FOLLOW_UP_SECTION, lab_name, area_id, "observationer", sign_key)
