@@ -229,10 +229,10 @@ def test_heatmap_writes_skjult_and_no_number_for_a_hidden_group(sample: Lab) -> 
     figure = kapacitet_heatmap(means, counts, (1, 5), "Kapacitet", min_group_size=5)
     columns: dict[int, list[str]] = {}
     cells: dict[tuple[int, int], list[str]] = {}
-    for text in figure.axes[0].texts:
+    for text in figure.axes[0].texts:  # cell (i, j) spans x j…j+1 and y i…i+1 (seaborn's heatmap)
         x, y = text.get_position()
-        columns.setdefault(round(x), []).append(" ".join(text.get_text().split()))
-        cells.setdefault((math.floor(y + 0.5), round(x)), []).append(" ".join(text.get_text().split()))
+        columns.setdefault(math.floor(x), []).append(" ".join(text.get_text().split()))
+        cells.setdefault((math.floor(y), math.floor(x)), []).append(" ".join(text.get_text().split()))
     for row, column in hidden:
         column_hidden = all((r, column) in hidden for r in range(len(means)))
         assert "skjult (under 5)" in (columns[column] if column_hidden else cells[(row, column)])

@@ -12,6 +12,7 @@ import textwrap
 
 import numpy as np
 import pandas as pd
+import seaborn
 from matplotlib import colormaps
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
@@ -47,10 +48,10 @@ def _left_margin(labels: list[str], fontsize: float) -> float:
 
 
 def _hidden_block(axes: Axes, column: int, top: float, rows: int, text: str) -> None:
-    """Grey hatched cells with the reason they are empty, and no number."""
-    axes.add_patch(Rectangle((column - 0.5, top), 1, rows, facecolor=THEME["hidden_fill"], hatch="///",
+    """Grey hatched cells with the reason they are empty, and no number (seaborn's cell j spans j…j+1)."""
+    axes.add_patch(Rectangle((column, top), 1, rows, facecolor=THEME["hidden_fill"], hatch="///",
                              edgecolor="#d2d2d2", linewidth=0, zorder=2.5))  # over the white cell lines
-    axes.text(column, top + rows / 2, text, ha="center", va="center", fontsize=FONT["note"] + 0.5,
+    axes.text(column + 0.5, top + rows / 2, text, ha="center", va="center", fontsize=FONT["note"] + 0.5,
               color=THEME["hidden"], style="italic", linespacing=1.2, zorder=3,
               bbox={"boxstyle": "round,pad=0.3", "facecolor": THEME["hidden_fill"], "edgecolor": "none"})
 
@@ -70,34 +71,34 @@ def kapacitet_heatmap(matrix: pd.DataFrame, n: pd.DataFrame, scale: tuple[float,
     height = 1.45 + 0.2 * sum(r.count("\n") + 1 for r in rows) + 0.2 * len(rows)
     figure, axes = new_figure(height, left=_left_margin(rows, FONT["tick"]), right=0.2, top=0.85, bottom=0.4)
     add_title(figure, title)
-    axes.imshow(np.ma.masked_invalid(means), cmap=CELL_COLOURS, vmin=scale[0], vmax=scale[1],
-                        aspect="auto", interpolation="nearest")
+    # seaborn draws the cells, masks the hidden ones and the white grid; the numbers are ours, in Danish.
+    seaborn.heatmap(pd.DataFrame(means), mask=np.isnan(means), cmap=CELL_COLOURS, vmin=scale[0], vmax=scale[1],
+                    cbar=False, linewidths=2, linecolor="white", annot=False, xticklabels=False,
+                    yticklabels=False, ax=axes)
     hidden_text = f"skjult\n(under {min_group_size})"
     whole_columns = {j for j in range(means.shape[1]) if np.isnan(means[:, j]).all()}
     for j in sorted(whole_columns):  # a hidden group: one hatched column, one label
-        _hidden_block(axes, j, -0.5, means.shape[0], hidden_text)
+        _hidden_block(axes, j, 0, means.shape[0], hidden_text)
     for (i, j), mean in np.ndenumerate(means):
         if math.isnan(mean):
             if j not in whole_columns:
-                _hidden_block(axes, j, i - 0.5, 1, hidden_text)
+                _hidden_block(axes, j, i, 1, hidden_text)
             continue
         colour = text_colour_on(CELL_COLOURS((mean - scale[0]) / (scale[1] - scale[0])))
-        axes.text(j, i - 0.1, format_number(mean, 1), ha="center", va="center", fontsize=FONT["label"] + 1,
+        axes.text(j + 0.5, i + 0.4, format_number(mean, 1), ha="center", va="center", fontsize=FONT["label"] + 1,
                   fontweight="bold", color=colour)
         if not math.isnan(counts[i, j]):
-            axes.text(j, i + 0.25, f"n={int(counts[i, j])}", ha="center", va="center", fontsize=FONT["note"] - 0.5,
-                      color=colour)
+            axes.text(j + 0.5, i + 0.75, f"n={int(counts[i, j])}", ha="center", va="center",
+                      fontsize=FONT["note"] - 0.5, color=colour)
     cell = axes.get_position().width * figure.get_figwidth() / max(means.shape[1], 1)
     headers = [str(c) for c in matrix.columns]
     header_size = FONT["label"]
     while header_size > 6.5 and max(text_size(h, header_size)[0] for h in headers) / 72 > 0.95 * cell:
         header_size -= 0.5
-    axes.set_xticks(range(means.shape[1]), headers, fontsize=header_size)
-    axes.set_yticks(range(means.shape[0]), rows, fontsize=FONT["tick"])
+    axes.set_xticks(np.arange(means.shape[1]) + 0.5, headers, fontsize=header_size, rotation=0)
+    axes.set_yticks(np.arange(means.shape[0]) + 0.5, rows, fontsize=FONT["tick"], rotation=0)
     axes.xaxis.tick_top()
     axes.tick_params(length=0)
-    axes.vlines(np.arange(1, means.shape[1]) - 0.5, -0.5, means.shape[0] - 0.5, color="white", linewidth=2)
-    axes.hlines(np.arange(1, means.shape[0]) - 0.5, -0.5, means.shape[1] - 0.5, color="white", linewidth=2)
     for spine in axes.spines.values():
         spine.set_visible(False)
     # Each cell carries its number, so no colour bar: the colour only helps the eye find high and low.
