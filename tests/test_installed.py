@@ -83,7 +83,7 @@ def test_the_sdist_holds_what_its_tests_need(tmp_path: Path) -> None:
     archive = tmp_path / built.stdout.strip().splitlines()[-1]
     with tarfile.open(archive) as sdist:
         names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
-    assert {"tests/conftest.py", "tests/test_verdicts.py", "templates/indikatorer.yaml", "sample_data/lab.yaml",
+    assert {"tests/conftest.py", "tests/analysis/test_verdicts.py", "templates/indikatorer.yaml", "sample_data/lab.yaml",
             "notebooks/uddelingsark.ipynb", "examples/kobenhavn/lab.yaml", "docs/statistik.md",
             "labkit/analysis/verdicts.py", "pyproject.toml"} <= names
     assert not [name for name in names if "__pycache__" in name or name.startswith("sample_data/uddelingsark")]
@@ -92,8 +92,8 @@ def test_the_sdist_holds_what_its_tests_need(tmp_path: Path) -> None:
     with tarfile.open(archive) as sdist:
         sdist.extractall(tmp_path / "udpakket", filter="data")
     unpacked = next((tmp_path / "udpakket").iterdir())
-    tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_numbers.py",
-                 "tests/test_verdicts.py", "tests/test_layers.py", "tests/test_real_data.py"], unpacked)
+    tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/data/test_numbers.py",
+                 "tests/analysis/test_verdicts.py", "tests/test_layers.py", "tests/data/test_real_data.py"], unpacked)
     assert tests.returncode == 0, tests.stdout[-3000:]
     assert " passed" in tests.stdout and "failed" not in tests.stdout
 

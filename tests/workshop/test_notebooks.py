@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from conftest import SENTINEL, plant_sub_threshold_figure
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 SAMPLE = ROOT / "sample_data"
 KBH = ROOT / "examples" / "kobenhavn"

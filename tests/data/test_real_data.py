@@ -11,7 +11,7 @@ import pytest
 from labkit.data.kvalitet_schema import STATUS_NOT_PUBLISHED, STATUS_PUBLISHED
 from labkit.data.lab import Lab, load_lab
 
-KBH = Path(__file__).resolve().parent.parent / "examples" / "kobenhavn"
+KBH = Path(__file__).resolve().parents[2] / "examples" / "kobenhavn"
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ from labkit.data.lab import load_lab
 from labkit.views.kvalitet import verdict_text
 from labkit.workspace.store import Workspace
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TEAM_SCHOOL, BROKEN_SCHOOL = "061004", "061005"
 SCRIPT_TEXT = "Eleverne skal have ro <script>alert(1)</script> – også i æøå-timerne."
 PROBLEM_TEXT = "Uroen i udskolingen er steget i fem år."
@@ -116,6 +116,7 @@ def docx_text(path: Path) -> str:
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
+@pytest.mark.chromium
 def test_every_good_school_gets_html_pdf_and_docx(rendered: tuple[Path, object]) -> None:
     lab, _ = rendered
     good = set(school_names(lab)) - {BROKEN_SCHOOL}
@@ -124,6 +125,7 @@ def test_every_good_school_gets_html_pdf_and_docx(rendered: tuple[Path, object])
     assert set(files_of(lab, "_indsatsteori.docx")) == good
 
 
+@pytest.mark.chromium
 def test_each_handout_names_its_own_school_and_no_other(rendered: tuple[Path, object]) -> None:
     lab, _ = rendered
     names = school_names(lab)
@@ -143,6 +145,7 @@ def test_each_handout_names_its_own_school_and_no_other(rendered: tuple[Path, ob
         assert "In&nbsp;[" not in html and "injected-parameters" not in html and "lab_mappe" not in html
 
 
+@pytest.mark.chromium
 def test_handouts_work_offline_and_show_team_html_as_text(rendered: tuple[Path, object]) -> None:
     lab, _ = rendered
     for path in (lab / "uddelingsark").glob("*.html"):
@@ -157,6 +160,7 @@ def test_handouts_work_offline_and_show_team_html_as_text(rendered: tuple[Path, 
     assert "Erfaringsdelende team" in team_html and "undersøger sjældent sammen" in team_html
 
 
+@pytest.mark.chromium
 def test_rendering_only_reads_the_teams_work(rendered: tuple[Path, object]) -> None:
     """No lock files, no workspace for schools that have none, the team's own file as it was."""
     lab, _ = rendered
@@ -164,6 +168,7 @@ def test_rendering_only_reads_the_teams_work(rendered: tuple[Path, object]) -> N
     assert [name for name in file_tree(lab / "arbejde") if not name.startswith(".versioner")] == [f"{TEAM_SCHOOL}.json"]
 
 
+@pytest.mark.chromium
 def test_pdf_pages_carry_the_school_name(rendered: tuple[Path, object]) -> None:
     lab, _ = rendered
     names = school_names(lab)
@@ -177,6 +182,7 @@ def test_pdf_pages_carry_the_school_name(rendered: tuple[Path, object]) -> None:
             assert f"Side {number} af {len(pages)}" in text
 
 
+@pytest.mark.chromium
 def test_docx_holds_the_indsatsteori(rendered: tuple[Path, object]) -> None:
     lab, _ = rendered
     text = docx_text(files_of(lab, "_indsatsteori.docx")[TEAM_SCHOOL])
@@ -185,6 +191,7 @@ def test_docx_holds_the_indsatsteori(rendered: tuple[Path, object]) -> None:
         assert expected in text
 
 
+@pytest.mark.chromium
 def test_sub_threshold_figure_is_in_no_output_file(rendered: tuple[Path, object]) -> None:
     lab, _ = rendered
     variants = (SENTINEL, SENTINEL.replace(",", "."))
@@ -200,6 +207,7 @@ def test_sub_threshold_figure_is_in_no_output_file(rendered: tuple[Path, object]
         assert not any(v in text for v in variants), path.name
 
 
+@pytest.mark.chromium
 def test_broken_school_fails_alone_and_the_exit_status_says_so(rendered: tuple[Path, object]) -> None:
     lab, result = rendered
     assert result.exit_code == 1, result.output
@@ -211,6 +219,7 @@ def test_broken_school_fails_alone_and_the_exit_status_says_so(rendered: tuple[P
     assert "Traceback" not in result.output
 
 
+@pytest.mark.chromium
 def test_same_inputs_give_the_same_handout(rendered: tuple[Path, object], tmp_path: Path) -> None:
     lab, _ = rendered
     again = CliRunner().invoke(main, ["render", str(lab), "--skole", TEAM_SCHOOL, "--format", "html",
@@ -222,6 +231,7 @@ def test_same_inputs_give_the_same_handout(rendered: tuple[Path, object], tmp_pa
         assert first == second, pattern
 
 
+@pytest.mark.chromium
 def test_a_date_only_when_the_facilitator_asks(rendered: tuple[Path, object], tmp_path: Path) -> None:
     from datetime import date
 
@@ -239,6 +249,7 @@ def test_a_date_only_when_the_facilitator_asks(rendered: tuple[Path, object], tm
     assert any(all(stamp in page for page in pages) for stamp in stamps), stamps  # the render may start before midnight
 
 
+@pytest.mark.chromium
 def test_before_and_after_editions_hold_their_own_sections(rendered: tuple[Path, object]) -> None:
     """Before the lab the school's data; after it the team's choices, each in its own folder."""
     lab, _ = rendered
@@ -257,6 +268,7 @@ def test_before_and_after_editions_hold_their_own_sections(rendered: tuple[Path,
     assert wrong.exit_code == 2 and "Udgaverne er: foer, efter" in wrong.output
 
 
+@pytest.mark.chromium
 def test_unknown_school_is_a_danish_message(rendered: tuple[Path, object]) -> None:
     lab, _ = rendered
     result = CliRunner().invoke(main, ["render", str(lab), "--skole", "999999", "--stille"])
@@ -264,6 +276,7 @@ def test_unknown_school_is_a_danish_message(rendered: tuple[Path, object]) -> No
     assert "999999" in result.output and "ikke med i laboratoriet" in result.output
 
 
+@pytest.mark.chromium
 def test_handout_notebook_runs_with_plain_papermill_and_nbconvert(rendered: tuple[Path, object],
                                                                     tmp_path: Path) -> None:
     """A facilitator without the labkit command: papermill's CLI, then nbconvert's."""
@@ -374,6 +387,7 @@ TABLE_ROW = re.compile(r"<tr><td>([^<]*)</td><td>[^<]*</td>(?:<td class=.tal.>[^
                        r"<td>([^<]*)</td></tr>")
 
 
+@pytest.mark.chromium
 def test_summary_table_and_figure_captions_say_the_same(rendered: tuple[Path, object]) -> None:
     """For every strength and concern in a handout's summary, the indicator table and the figure's
     caption for the same indicator carry the same verdict: all three read one finding."""
@@ -408,6 +422,7 @@ def test_summary_table_and_figure_captions_say_the_same(rendered: tuple[Path, ob
     assert checked >= 2  # the sample's planted findings have figures in the handout
 
 
+@pytest.mark.chromium
 def test_the_consultants_overview_has_every_verdict_and_no_hidden_figure(rendered: tuple[Path, object],
                                                                          tmp_path: Path) -> None:
     lab, _ = rendered
@@ -441,6 +456,7 @@ def test_the_consultants_overview_has_every_verdict_and_no_hidden_figure(rendere
     assert "Lavede oversigten på" in alone.output and "." not in alone.output.split("på ")[1].split(" s")[0]
 
 
+@pytest.mark.chromium
 def test_the_index_page_is_a_template_a_consultant_can_change(lab: Path) -> None:
     """The index lists every school with its files, escaped; a lab's own `indeks.html.j2` replaces the
     bundled one, and a broken one is a Danish message naming the file and line."""

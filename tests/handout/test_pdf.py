@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from labkit.handout.pdf import find_chromium, html_to_pdf, stable_pdf
 from labkit.problems import LabkitError
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.chromium]
 
 SCHOOL_NAME = "Kirkebakkeskolen"
 DANISH = "æøå ÆØÅ"

@@ -19,7 +19,7 @@ from labkit.data.synthetic import (
 from labkit.data.synthetic_kapacitet import synthetic_kapacitet
 from labkit.data.synthetic_national import synthetic_skoleoverblik
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 CSV_FILES = ("skoleoverblik.csv", "trivsel.csv", "kvalitet_supplement.csv")
 YEARS = ["2021/2022", "2022/2023", "2023/2024", "2024/2025", "2025/2026"]
 UU = "Overgang til UU fra 9. og 10. kl. sept året efter"

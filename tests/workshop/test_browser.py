@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -28,7 +28,7 @@ AREAS = ("Fremmøde og fravær", "Ro, struktur og klasseledelse")
 PROBLEM_TEXT = "Elevernes ro i timerne er faldet i fem år – især i udskolingen. Vi må prøve noget nyt, æøå!"
 REASON_TEXT = "Fraværet falder ikke af sig selv; vi vil følge op på hver elev."
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.chromium]
 
 
 def _browser_available() -> bool:

@@ -10,7 +10,7 @@ import yaml
 from labkit.views.frameworks import inclusion_frame_html, learning_circle_html
 from labkit.workspace.session import open_session
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_inclusion_frame_names_the_figures_to_look_at(lab: Path) -> None:

@@ -44,7 +44,7 @@ from labkit.numbers import first_number_in
 from labkit.workshop.opfoelgning import ensure_snapshot
 from labkit.workspace.store import Workspace
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHOOL, AREA = "061001", "klasseledelse"
 LAB_1, LAB_2 = "Læringslab 1", "Læringslab 2"
 HIDDEN_VALUE, HIDDEN_N = "4,7", "3"  # ro og orden 2026/2027: below the lab's minimum of 5 answers

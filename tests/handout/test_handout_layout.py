@@ -11,7 +11,7 @@ import yaml
 from labkit.handout.layout import LAYOUT_FILE, LAYOUT_FOLDER, SECTION_KINDS, load_layout
 from labkit.problems import LabkitError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from labkit.data.lab import Lab, load_lab
 from labkit.handout.word import write_indsatsteori_docx
 from labkit.workspace.store import Workspace
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 SCHOOL, SCHOOL_NAME = "061001", "Engskolen"
 OTHER_SCHOOL = "Kirkebakkeskolen"
 LAB_NAME = "Læringslab 1"
