@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from labkit.data.config import is_school_year
 from labkit.data.tables import normalise_key
-from labkit.data.templates import read_yaml, require, require_list
+from labkit.data.templates import read_yaml, refuse_unknown_keys, require, require_list
 from labkit.problems import LabkitError, display_name
 
 BETTER_VALUES = ("højere", "lavere", "kontekst")
@@ -115,21 +114,10 @@ class Catalogue:
         return [i.id for i in self.indicators]
 
 
-def _refuse_unknown_keys(entry: Any, known: tuple[str, ...], where: str) -> None:
-    """A misspelt key would silently change a verdict: name it and the key that was probably meant."""
-    if not isinstance(entry, dict):
-        return
-    for key in entry:
-        if str(key) not in known:
-            close = difflib.get_close_matches(str(key), known, n=1)
-            hint = f" Mente du »{close[0]}«?" if close else f" Kendte nøgler: {', '.join(known)}."
-            raise LabkitError(f"{where}: nøglen »{key}« kendes ikke.{hint}")
-
-
 def _indicator(entry: dict[str, Any], where: str, areas: dict[str, str]) -> Indicator:
     id_ = str(require(entry, "id", where))
     where = f"{where.split(',')[0]}, indikator »{id_}«"
-    _refuse_unknown_keys(entry, INDICATOR_KEYS, where)
+    refuse_unknown_keys(entry, INDICATOR_KEYS, where)
     area = str(require(entry, "område", where))
     if areas and area not in areas:
         raise LabkitError(f"{where}: området »{area}« findes ikke under »områder«.")
@@ -180,7 +168,7 @@ def _indicator(entry: dict[str, Any], where: str, areas: dict[str, str]) -> Indi
 
 
 def _break(entry: Any, where: str, known: set[str]) -> Break:
-    _refuse_unknown_keys(entry, BREAK_KEYS, where)
+    refuse_unknown_keys(entry, BREAK_KEYS, where)
     indicators = [str(i) for i in require_list(require(entry, "indikatorer", where), f"{where}, »indikatorer«")]
     unknown = [i for i in indicators if i not in known]
     if unknown:
@@ -198,7 +186,7 @@ def parse_catalogue(data: Any, source: str) -> Catalogue:
     """Build a catalogue from the YAML structure; raises a Danish `LabkitError` naming the entry."""
     if not isinstance(data, dict):
         raise LabkitError(f"{source}: forventede nøglerne »områder« og »indikatorer«.")
-    _refuse_unknown_keys(data, TOP_KEYS, source)
+    refuse_unknown_keys(data, TOP_KEYS, source)
     areas = {
         str(require(a, "id", f"{source}, område")): str(require(a, "navn", f"{source}, område"))
         for a in data.get("områder") or []

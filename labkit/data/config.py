@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from labkit.data.templates import BUNDLED_TEMPLATES, read_yaml, require, require_list
+from labkit.data.templates import BUNDLED_TEMPLATES, read_yaml, refuse_unknown_keys, require, require_list
 from labkit.problems import LabkitError, display_name
 
 CONFIG_NAME = "lab.yaml"
@@ -61,6 +61,7 @@ def is_school_year(text: str) -> bool:
 
 
 def _school(entry: Any, where: str) -> School:
+    refuse_unknown_keys(entry, SCHOOL_KEYS, where)
     number = require(entry, "institutionsnummer", where)
     if not isinstance(number, str):
         # Not echoed: YAML has already changed it (an unquoted 061001 is read as octal 25089).
@@ -71,7 +72,10 @@ def _school(entry: Any, where: str) -> School:
         )
     if not INSTITUTION_NUMBER.match(number):
         raise LabkitError(f"{where}: institutionsnummeret »{number}« skal være præcis 6 cifre.")
-    return School(id=number, name=str(require(entry, "navn", where)))
+    name = require(entry, "navn", where)
+    if isinstance(name, (dict, list)):
+        raise LabkitError(f"{where}: »navn« skal være én tekst.")
+    return School(id=number, name=str(name))
 
 
 def _school_entries(value: Any, source: str) -> list[Any]:
@@ -81,10 +85,36 @@ def _school_entries(value: Any, source: str) -> list[Any]:
     return require_list(value, f"{source}, »skoler«")
 
 
+CONFIG_KEYS = ("kommune", "laboratorium", "skoleår", "mindste_gruppe", "vis_skolenavne", "skoler", "datamappe",
+               "skabeloner")
+SCHOOL_KEYS = ("institutionsnummer", "navn")
+
+
+def _text(data: dict[str, Any], key: str, source: str, default: str = "") -> str:
+    """A setting that must be one text (a list or a block would be printed as Python)."""
+    value = data.get(key, default)
+    if value is None or value == "":
+        return default
+    if isinstance(value, (dict, list)):
+        raise LabkitError(f"{source}: »{key}« skal være én tekst, ikke en liste eller en blok.")
+    return str(value)
+
+
+def _folder_inside(folder: Path, relative: str, key: str, source: str) -> Path:
+    """A folder the lab names (`datamappe`, `skabeloner`): inside the lab folder, so a lab cannot read
+    or show files from anywhere else on the machine."""
+    path = (folder / relative).resolve()
+    if path != folder and folder not in path.parents:
+        raise LabkitError(f"{source}: »{key}: {relative}« peger uden for laboratoriets mappe. Angiv en mappe i "
+                          "laboratoriet, fx »data« eller »skabeloner«.")
+    return path
+
+
 def parse_config(data: Any, folder: Path, source: str) -> LabConfig:
     """Build a `LabConfig` from the YAML structure; a Danish `LabkitError` names what is wrong."""
     if not isinstance(data, dict):
         raise LabkitError(f"{source}: filen skal indeholde nøgler som »kommune« og »skoler«.")
+    refuse_unknown_keys(data, CONFIG_KEYS, source)
     schools = tuple(
         _school(entry, f"{source}, skole nr. {number}")
         for number, entry in enumerate(_school_entries(data.get("skoler"), source), 1)
@@ -102,17 +132,18 @@ def parse_config(data: Any, folder: Path, source: str) -> LabConfig:
     show_names = data.get("vis_skolenavne", False)
     if not isinstance(show_names, bool):
         raise LabkitError(f"{source}: »vis_skolenavne« skal være true eller false.")
-    templates = data.get("skabeloner")
+    templates = _text(data, "skabeloner", source)
+    require(data, "kommune", source)
     return LabConfig(
         folder=folder,
-        municipality=str(require(data, "kommune", source)),
-        lab_name=str(data.get("laboratorium") or "Læringslab"),
+        municipality=_text(data, "kommune", source),
+        lab_name=_text(data, "laboratorium", source, "Læringslab"),
         school_year=school_year,
         schools=schools,
         min_group_size=min_group,
         show_school_names=show_names,
-        data_folder=(folder / str(data.get("datamappe") or "data")).resolve(),
-        templates_folder=(folder / str(templates)).resolve() if templates else BUNDLED_TEMPLATES,
+        data_folder=_folder_inside(folder, _text(data, "datamappe", source, "data"), "datamappe", source),
+        templates_folder=_folder_inside(folder, templates, "skabeloner", source) if templates else BUNDLED_TEMPLATES,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,40 @@ BUNDLED_TEMPLATES = bundled_folder("skabeloner")
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _DuplicateKey(Exception):
+    def __init__(self, key: object, line: int, first_line: int) -> None:
+        super().__init__(key)
+        self.key, self.line, self.first_line = key, line, first_line
+
+
+class _StrictLoader(_SAFE_LOADER):  # type: ignore[misc, valid-type]
+    """The safe loader, refusing a key written twice in one block. YAML lets the last one win, which
+    silently undid settings such as `mindste_gruppe` (the privacy limit) or dropped `skoler`."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                key = self.construct_object(key_node, deep=True)
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    raise _DuplicateKey(key, line, seen[key])
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+def refuse_unknown_keys(entry: Any, known: tuple[str, ...], where: str) -> None:
+    """A misspelt key would silently change a setting or a verdict: name it and the key that was
+    probably meant."""
+    if not isinstance(entry, dict):
+        return
+    for key in entry:
+        if str(key) not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f" Mente du »{close[0]}«?" if close else f" Kendte nøgler: {', '.join(known)}."
+            raise LabkitError(f"{where}: nøglen »{key}« kendes ikke.{hint}")
+
+
 def read_yaml(path: Path) -> Any:
     """Read a YAML file; a missing or malformed file raises a Danish `LabkitError`."""
     name = display_name(path)
@@ -28,7 +63,12 @@ def read_yaml(path: Path) -> Any:
     except UnicodeDecodeError:
         raise LabkitError(f"{name}: filen er ikke gemt som UTF-8-tekst.") from None
     try:
-        return yaml.load(text, Loader=_SAFE_LOADER)
+        return yaml.load(text, Loader=_StrictLoader)
+    except _DuplicateKey as duplicate:
+        raise LabkitError(
+            f"{name}, linje {duplicate.line}: nøglen »{duplicate.key}« står også i linje {duplicate.first_line}. "
+            "Slet den ene, så det er klart, hvilken værdi der gælder."
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (linje {mark.line + 1}, kolonne {mark.column + 1})" if mark else ""
