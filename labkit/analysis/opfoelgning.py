@@ -1,7 +1,7 @@
 """Follow-up at a later lab: each sign of a saved indsatsteori set against its baseline and target.
 
 Pure functions on the theory and the kvalitet table. Whether a sign moved beyond normal variation
-is decided by the verdict engine (`labkit.analysis.verdicts.baseline_change`): the figures after the baseline
+is decided by the verdict engine (`labkit.analysis.baseline.baseline_change`): the figures after the baseline
 year against the baseline year, each set against the kommune, with the indicator's noise for a school
 of this size, never the trend from before the baseline. The signs of one theory are judged together
 with Holm's correction (`SIGN_ALPHA`), as the day's statements about a school are.

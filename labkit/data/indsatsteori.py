@@ -168,7 +168,7 @@ def source_label(tegn: Tegn, catalogue: Catalogue | None = None, instrument: Ins
         indicator_id = tegn.indicator_id or ""
         indicator = catalogue.get(indicator_id) if catalogue and indicator_id else None
         group = tegn.indicator_group
-        name = indicator.label(group) if indicator else indicator_id + (f" ({group.lower()})" if group else "")
+        name = indicator.label(group) if indicator else indicator_id + (f" ({group})" if group else "")
         return "Kvalitetsrapport" + (f": {name}" if name else "")
     if tegn.dimension_id:
         dimension = instrument.dimension(tegn.dimension_id) if instrument else None

@@ -30,12 +30,11 @@ from labkit.data.kapacitet_entry import (
     EntrySheet,
     Issue,
     cell_text,
-    is_blank_row,
     locate_table,
     read_entry_sheets,
 )
 from labkit.data.kapacitet_profile import build_profile, group_sizes, hide_small_groups
-from labkit.data.tables import normalise_key
+from labkit.data.tables import is_blank_row, normalise_key
 from labkit.numbers import DecimalMark, looks_like_point_decimal, parse_number
 from labkit.problems import Problem, Severity, display_name
 

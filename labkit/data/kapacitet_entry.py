@@ -12,7 +12,7 @@ from typing import NamedTuple
 from python_calamine import CalamineWorkbook
 
 from labkit.data.instrument import RESERVED_COLUMNS
-from labkit.data.tables import normalise_key
+from labkit.data.tables import HEADER_SEARCH_ROWS, NOT_XLSX, is_blank_row, normalise_key
 from labkit.problems import Problem, Severity
 
 SHEET_GUIDE, SHEET_RATINGS, SHEET_NOTES = "Vejledning", "Vurderinger", "Noter"
@@ -22,7 +22,6 @@ COL_DIMENSION, COL_KIND, COL_TEXT = "Dimension", "Type", "Tekst"
 NOTE_HEADERS = (COL_SCHOOL_ID, COL_SCHOOL, COL_GROUP, COL_DIMENSION, COL_KIND, COL_TEXT)
 STATEMENT_HEADERS = ("Id", "Dimension", "Udsagn")
 NOTE_KINDS = ("Note", "Citat")
-HEADER_SEARCH_ROWS = 10  # a title row or two above the header is common
 
 
 class Issue(NamedTuple):
@@ -66,10 +65,6 @@ def cell_text(cell: object) -> str:
     return show_value(cell)
 
 
-def is_blank_row(cells: list[object]) -> bool:
-    return all(cell_text(c) == "" for c in cells)
-
-
 def read_entry_sheets(
     path: Path, file: str
 ) -> tuple[dict[str, tuple[str, list[list[object]]]] | None, Problem | None]:
@@ -88,7 +83,7 @@ def read_entry_sheets(
     except Exception:  # noqa: BLE001 - calamine raises several types for a file that is not an .xlsx
         return None, Problem(
             file,
-            "Filen kan ikke åbnes som Excel-projektmappe (.xlsx).",
+            NOT_XLSX,
             expected="indtastningsarket gemt fra Excel som .xlsx",
         )
     if normalise_key(SHEET_RATINGS) not in sheets:

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from labkit.data.config import DEFAULT_MIN_GROUP_SIZE
+from labkit.data.config import DEFAULT_MIN_GROUP_SIZE, SCHOOL_ID_DIGITS
 from labkit.data.instrument import DEFAULT_INSTRUMENT, RESERVED_COLUMNS, Instrument, load_instrument
 from labkit.data.kapacitet_entry import (
     COL_DIMENSION,
@@ -153,7 +153,8 @@ def _validate(
 
 def _school_validation(schools: list[tuple[str, str]]) -> DataValidation:
     if not schools:  # a blank template: no list yet, but a number must keep its 6 digits
-        return _validation("textLength", "6", "Institutionsnummeret skal have 6 cifre, fx 101001.")
+        return _validation("textLength", str(SCHOOL_ID_DIGITS),
+                           f"Institutionsnummeret skal have {SCHOOL_ID_DIGITS} cifre, fx 101001.")
     return _validation(
         "list", "=" + _list_range("A", len(schools)), "Vælg skolens institutionsnummer på listen."
     )

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from labkit.data.catalogue import Catalogue, Indicator
-from labkit.data.config import INSTITUTION_NUMBER, is_school_year
+from labkit.data.config import INSTITUTION_NUMBER, is_school_year, with_leading_zeros
 from labkit.data.kvalitet_layouts import LAYOUTS, as_text, detect_layout, texts_of
 from labkit.data.kvalitet_schema import (
     HEADER_MARKERS,
@@ -83,7 +83,7 @@ def _check_ids_and_years(raw: pd.DataFrame, file: str) -> tuple[np.ndarray, list
         reported.add(rows[position])
         school_id = ids[position]
         hint = (" Excel har måske fjernet et foranstillet nul; formatér kolonnen som tekst."
-                if school_id.isdigit() and len(school_id) < 6 else "")
+                if with_leading_zeros(school_id) != school_id else "")
         problems.append(Problem(file, "Ugyldigt institutionsnummer." + hint, row=int(rows[position]),
                                 column=ID_COLUMN, value=school_id, expected="6 cifre, fx 061001"))
     reported.clear()

@@ -20,8 +20,8 @@ import numpy as np
 from labkit.problems import Problem, Severity, display_name
 
 SEPARATORS = (";", ",", "\t")
-SEPARATOR_NAMES = {";": "semikolon", ",": "komma", "\t": "tabulator"}
-HEADER_SEARCH_ROWS = 10
+HEADER_SEARCH_ROWS = 10  # a title row or two above the header is common
+NOT_XLSX = "Filen kan ikke åbnes som Excel-projektmappe (.xlsx)."
 
 
 @dataclass(frozen=True)
@@ -86,17 +86,18 @@ def sniff_separator(lines: list[str]) -> str | None:
     return best
 
 
-def _is_blank(row: Sequence[object]) -> bool:
+def is_blank_row(row: Sequence[object]) -> bool:
+    """A row with nothing but empty cells (None, "" or spaces): every reader skips it the same way."""
     return all(cell is None or str(cell).strip() == "" for cell in row)
 
 
 def _too_wide(file: str, body: Sequence[Sequence[object]], keep: list[bool], width: int,
               numbers: list[int]) -> list[Problem]:
-    wide = [i for i, row in enumerate(body) if keep[i] and len(row) > width and not _is_blank(row[width:])]
+    wide = [i for i, row in enumerate(body) if keep[i] and len(row) > width and not is_blank_row(row[width:])]
     if not wide:
         return []
     first = body[wide[0]]
-    extra = [c for c in first[width:] if not _is_blank([c])]
+    extra = [c for c in first[width:] if not is_blank_row([c])]
     # One message explains the whole file.
     return [Problem(
         file,
@@ -130,7 +131,7 @@ def _table_from_rows(
             header_index = index
             break
     if header_index is None:
-        first = next((r for r in raw_rows if not _is_blank(r)), None)
+        first = next((r for r in raw_rows if not is_blank_row(r)), None)
         if first is None:
             return None, [Problem(file, "Filen er tom.", expected="en overskriftsrække og data")]
         return None, [
@@ -148,7 +149,7 @@ def _table_from_rows(
     width = len(header)
     body = raw_rows[header_index + 1 :]
     all_numbers = list(range(header_index + 2, header_index + 2 + len(body)))
-    keep = [not _is_blank(row) for row in body]
+    keep = [not is_blank_row(row) for row in body]
     problems = _too_wide(file, body, keep, width, all_numbers)
     body = [row for row, kept in zip(body, keep) if kept]
     numbers = [n for n, kept in zip(all_numbers, keep) if kept]
@@ -230,7 +231,7 @@ def read_xlsx_text(
     unreadable = [
         Problem(
             file,
-            "Filen kan ikke åbnes som Excel-projektmappe (.xlsx).",
+            NOT_XLSX,
             expected="en .xlsx-fil gemt fra Excel",
         )
     ]

@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from labkit.data.indsatsteori import LINKS, FocusArea, Indsatsteori, Tegn
+from labkit.data.indsatsteori import FIELDS, LINKS, RESULT_LEVELS, FocusArea, Indsatsteori, Tegn
 
 EMPTY = "(ikke udfyldt endnu)"
 FIGSIZE = (11.0, 4.7)  # inches; the axes run 0–100 both ways
@@ -88,12 +88,12 @@ def wrap_items(items: list[str], width: int, max_lines: int) -> list[str]:
 
 def _columns(theory: Indsatsteori) -> list[_Column]:
     goal = [f"Mål: {theory.langsigtet_maal}"] if theory.langsigtet_maal else []
+    label = {field.key: field.label for field in FIELDS}
     return [
-        _Column("problem", "Problem", [theory.problem]),
-        _Column("aktiviteter", "Aktiviteter", theory.aktiviteter),
-        _Column("kortsigtede", "Kortsigtede resultater", theory.kortsigtede_resultater),
-        _Column("mellemlange", "Mellemlange resultater", theory.mellemlange_resultater),
-        _Column("langsigtede", "Langsigtede resultater og mål", goal + theory.langsigtede_resultater),
+        _Column("problem", label["problem"], [theory.problem]),
+        _Column("aktiviteter", label["aktiviteter"], theory.aktiviteter),
+        *(_Column(level, label[f"{level}_resultater"], theory.results(level)) for level in RESULT_LEVELS[:2]),
+        _Column("langsigtede", f"{label['langsigtede_resultater']} og mål", goal + theory.langsigtede_resultater),
     ]
 
 
@@ -193,7 +193,7 @@ def draw_indsatsteori(theory: Indsatsteori) -> Figure:
     resources = wrap_items(theory.ressourcer, tag_width, 6)
     _tag(axes, lefts[1], under, ["Ressourcer:", *(resources or [EMPTY])], COLOURS["ressourcer"],
          TEXT if resources else GREY)
-    for index, level in enumerate(("kortsigtede", "mellemlange", "langsigtede"), start=2):
+    for index, level in enumerate(RESULT_LEVELS, start=2):
         signs = [t for t in theory.indikatorer if t.resultat_niveau == level]
         y, shown = under, 0
         for tegn in signs[:MAX_TAGS]:

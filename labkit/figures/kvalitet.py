@@ -79,7 +79,7 @@ def indicator_trend(series: pd.DataFrame, indicator: Indicator, school_label: st
     `group` (e.g. "Udskoling") is added to the title. `breaks` (the catalogue's, for this indicator)
     are drawn as a dashed line where the series starts anew, with incomparable years hatched.
     """
-    title = f"{indicator.name} ({group.lower()})" if group else indicator.name
+    title = indicator.label(group)
     note = "lavere er bedre" if indicator.better == "lavere" else ""
     series = series.assign(**{c: math.nan for c in ("n", "low", "high") if c not in series})
     years = sorted(str(y) for y in series["school_year"].dropna().unique())
@@ -204,8 +204,7 @@ def funnel_plot(data: pd.DataFrame, indicator: Indicator, highlight_label: str |
     the title, which says "all schools" so it never reads like the school's own trend figure.
     `verdict`: the engine's level sentence for the highlighted school, printed under the figure.
     """
-    title = (f"{indicator.name} ({group.lower()})" if group else indicator.name) + ": alle skoler" \
-        + (f", {year}" if year else "")
+    title = indicator.label(group) + ": alle skoler" + (f", {year}" if year else "")
     rows = data.loc[data["value"].notna() & data["size"].notna() & (data["size"] > 0)]
     if rows.empty:
         return message_figure(title, "Der er ingen tal at sammenligne med.")
