@@ -16,6 +16,11 @@ KAPACITET_LAYOUT = "kapacitetsinterview"
 EMPTY_WORKBOOK = "ingen respondenter"  # the reader's warning for a workbook with headers only
 
 
+# How the check report names each file layout (the data layer's keys are short ids).
+LAYOUT_NAMES = {"skoleoverblik": "skoleoverblik", "trivsel": "trivselsmåling", "lang": "langt format (én række pr. tal)",
+                "kapacitetsinterview": "kapacitetsinterview"}
+
+
 def _years(values: pd.Series) -> str:
     years = sorted(set(values))
     if not years:
@@ -131,7 +136,7 @@ def check_report(lab: Lab) -> str:
         f"Mindste gruppestørrelse: {config.min_group_size}",
         "",
         "Filer:",
-        *[f"  {name}: læst som {layout}" for name, layout in lab.layouts.items()],
+        *[f"  {name}: læst som {LAYOUT_NAMES.get(layout, layout)}" for name, layout in lab.layouts.items()],
         "",
         f"Skoler i laboratoriet ({len(config.schools)}):",
         *school_lines(lab),

@@ -121,7 +121,7 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def chosen_areas(workspace_data: dict[str, Any], titles: dict[str, str]) -> list[ChosenArea]:
+def chosen_areas_in(workspace_data: dict[str, Any], titles: dict[str, str]) -> list[ChosenArea]:
     """The team's chosen focus areas from the workspace document, in their order. The one place the
     notebooks, the handout and the Word file read the choice from; odd files give what can be read."""
     section = _mapping(workspace_data.get("indsatsomraader"))

@@ -26,6 +26,7 @@ from labkit.analysis.findings import (
     BEDRE,
     BRUD,
     DAARLIGERE,
+    DEVELOPMENT_WORDS,
     FOR_FAA_AAR,
     IKKE_OFFENTLIGGJORT,
     NORMAL,
@@ -64,8 +65,9 @@ SIGN_ALPHA = 0.05  # family-wise over the signs of one theory; a lone sign's one
 # Short Danish words for tables; the full sentence is `SignFollowUp.text`.
 VERDICT_WORDS = {
     IMPROVED: "Forbedret ud over normal variation", WORSENED: "Forværret ud over normal variation",
-    CHANGED: "Ændret ud over normal variation", NORMAL_VARIATION: "Inden for normal variation",
-    TOO_FEW_YEARS: "For få år med tal", NOT_PUBLISHED: "Ikke offentliggjort", NO_NEW_FIGURES: "Ingen nye tal",
+    CHANGED: "Ændret ud over normal variation",
+    **{code: DEVELOPMENT_WORDS[code] for code in (NORMAL_VARIATION, TOO_FEW_YEARS, NOT_PUBLISHED)},
+    NO_NEW_FIGURES: "Ingen nye tal",
     NO_BASELINE: "Mangler baseline-år", OWN_ASSESSMENT: "Teamets egen vurdering",
 }
 

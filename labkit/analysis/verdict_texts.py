@@ -34,7 +34,13 @@ from labkit.analysis.findings import (
 )
 from labkit.data.catalogue import CONTEXT, PUBLISHED_VERDICT, Indicator
 
-MINISTRY_WORDS = {1.0: "Over niveau", 0.0: "På niveau", -1.0: "Under niveau"}
+# The ministry's own words for its three verdicts (SocRef), by the engine's level codes.
+_MINISTRY_NAMES = {OVER: "Over niveau", PAA_NIVEAU: "På niveau", UNDER: "Under niveau"}
+
+
+def ministry_word(value: float) -> str:
+    """The ministry's word for its published verdict (−1/0/1), read through `MINISTRY_LEVELS`."""
+    return _MINISTRY_NAMES.get(MINISTRY_LEVELS.get(float(value), ""), "?")
 
 
 def _years(years: tuple[str, ...] | list[str]) -> str:
@@ -179,7 +185,7 @@ def _context_history(indicator: Indicator, name: str, facts: dict[str, Any]) -> 
     starts, values = facts["starts"], facts["values"]
     shown = [j for j in range(len(starts)) if np.isfinite(values[j])]
     if indicator.uncertainty == PUBLISHED_VERDICT:
-        words = [f"{MINISTRY_WORDS.get(float(values[j]), '?')} ({_year(int(starts[j]))})" for j in shown[-3:]]
+        words = [f"{ministry_word(values[j])} ({_year(int(starts[j]))})" for j in shown[-3:]]
         return f"Ministeriets vurdering de seneste år: {', '.join(words)}. Ministeriet har selv testet forskellen."
     first, last = shown[0], shown[-1]
     if first == last:
@@ -207,12 +213,12 @@ def _level(indicator: Indicator, group: str, facts: dict[str, Any], holds: bool,
         verdict = float(ministry[at])
         code = MINISTRY_LEVELS.get(verdict, INGEN_VURDERING)
         before = [j for j in np.flatnonzero(np.isfinite(ministry)) if j < at]
-        previous = f" Året før: »{MINISTRY_WORDS.get(float(ministry[before[-1]]), '?')}«." if before else ""
+        previous = f" Året før: »{ministry_word(ministry[before[-1]])}«." if before else ""
         meaning = {OVER: "over det niveau, man kunne forvente ud fra elevernes baggrund",
                    UNDER: "under det niveau, man kunne forvente ud fra elevernes baggrund",
                    PAA_NIVEAU: "på det niveau, man kunne forvente ud fra elevernes baggrund"}.get(code, "")
         text = (f"Ministeriet vurderer, at skolens elever i {_year(int(starts[at]))} fik karakterer {meaning} "
-                f"(»{MINISTRY_WORDS.get(verdict, '?')}«).{previous}")
+                f"(»{ministry_word(verdict)}«).{previous}")
         favourable = {OVER: True, UNDER: False}.get(code)
         return Level(code, text, _year(int(starts[at])), "", math.nan, math.nan, math.nan, math.nan, favourable,
                      True, facts.get("rank_below", 0), facts.get("schools", 0))

@@ -38,6 +38,7 @@ from labkit.data.kapacitet_entry import (
     STATEMENT_HEADERS,
 )
 from labkit.data.templates import BUNDLED_TEMPLATES
+from labkit.files import replace_with
 
 BLANK_TEMPLATE = BUNDLED_TEMPLATES / "kapacitetsinterview_indtastning.xlsx"
 LAST_ROW = 2000  # validations reach this far, well beyond a lab's respondents
@@ -315,14 +316,9 @@ def write_entry_workbook(
     _write_statements(workbook.create_sheet(SHEET_STATEMENTS), instrument)
     _write_lists(workbook.create_sheet(SHEET_LISTS), instrument, schools)
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    replace_with(path, workbook.save)
 
 
 def write_blank_template(path: Path = BLANK_TEMPLATE, instrument_path: Path = DEFAULT_INSTRUMENT) -> None:
     """Write the empty workbook shipped with labkit (no schools yet; all other lists in place)."""
     write_entry_workbook(path, load_instrument(instrument_path), [], min_group_size=None)
-
-
-if __name__ == "__main__":
-    write_blank_template()
-    print(f"Skrev {BLANK_TEMPLATE}")

@@ -11,6 +11,7 @@ import yaml
 
 from labkit.data.config import CONFIG_NAME
 from labkit.data.templates import BUNDLED_TEMPLATES
+from labkit.files import write_atomically
 from labkit.problems import LabkitError
 from labkit.resources import bundled_folder
 
@@ -88,7 +89,7 @@ def create_lab(folder: Path, kommune: str | None = None, templates: Path = BUNDL
         raise LabkitError(f"Skabelonen til et nyt laboratorium mangler: {new_lab}.")
     folder.mkdir(parents=True, exist_ok=True)
     config = lab_yaml_text(kommune, template=new_lab / CONFIG_NAME)
-    (folder / CONFIG_NAME).write_text(config, encoding="utf-8")
+    write_atomically(folder / CONFIG_NAME, config)
     for name in TOP_LEVEL_FILES:
         shutil.copy2(new_lab / name, folder / name)
     (folder / DATA_FOLDER).mkdir()

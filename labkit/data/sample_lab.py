@@ -13,6 +13,7 @@ from labkit.data.instrument import DEFAULT_INSTRUMENT, load_instrument
 from labkit.data.kapacitet_workbook import write_entry_workbook
 from labkit.data.synthetic import FIXED_TIME, KOMMUNE, SAMPLE_SCHOOLS, SAMPLE_YEARS, SMALL, sample_tables
 from labkit.data.synthetic_kapacitet import synthetic_kapacitet
+from labkit.files import write_atomically
 
 
 def _lab_yaml() -> str:
@@ -60,7 +61,7 @@ def generate_sample_lab(folder: Path, seed: int = 2026) -> None:
     """Write the sample lab (lab.yaml, data/*.csv, data/kapacitetsinterview.xlsx) into `folder`."""
     data = Path(folder) / "data"
     data.mkdir(parents=True, exist_ok=True)
-    (Path(folder) / "lab.yaml").write_text(_lab_yaml(), encoding="utf-8")
+    write_atomically(Path(folder) / "lab.yaml", _lab_yaml())
     overblik, trivsel, supplement = sample_tables(seed)
     _write_csv(overblik, data / "skoleoverblik.csv")
     _write_csv(trivsel, data / "trivsel.csv")

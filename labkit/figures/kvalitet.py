@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from labkit.analysis.findings import BEDRE, DAARLIGERE
+from labkit.analysis.findings import BEDRE, BRUD, DAARLIGERE, DEVELOPMENT_WORDS
 from labkit.data.catalogue import Break, Indicator
 from labkit.data.kvalitet_schema import (
     LEVEL_KOMMUNE,
@@ -121,7 +121,7 @@ def indicator_trend(series: pd.DataFrame, indicator: Indicator, school_label: st
     axes.set_xlim(-0.5, len(years) - 0.5)
     if _draw_breaks(axes, years, breaks):
         handles.append(Line2D([], [], color=THEME["muted"], linestyle=(0, (4, 3)), linewidth=1.2,
-                              label="Brud i serien"))
+                              label=DEVELOPMENT_WORDS[BRUD]))
     low_y, high_y = value_limits(drawn, indicator.scale, pad=0.1)
     axes.set_ylim(low_y - 0.1 * (high_y - low_y), high_y)  # room for the n / reason line at the bottom
     if indicator.is_categorical:  # "Under niveau" / "På niveau" / "Over niveau", not -1 / 0 / 1

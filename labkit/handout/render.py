@@ -39,6 +39,8 @@ OVERVIEW_FORMAT = "xlsx"  # the consultants' overview of every verdict (labkit.h
 FORMATS = (*HANDOUT_FORMATS, OVERVIEW_FORMAT)
 OUTPUT_FOLDER = "uddelingsark"
 INDEX_FILE = "index.html"
+# The executed handout notebooks, kept for finding where a handout failed (the tracebacks are there).
+EXECUTED_FOLDER = ".notesboeger"
 # The warm-kernel engine (labkit.handout.engine), registered under this name through papermill's
 # entry point in pyproject.toml.
 ENGINE_NAME = "labkit-varm-kerne"
@@ -167,7 +169,12 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
     out = Path(out_folder)
     # The edition in the name too: files mailed on their own, or put in one --ud folder, stay apart.
     stem = file_stem(school_id, school_name) + (f"_{edition}" if edition else "")
-    executed = out / ".notesboeger" / f"{stem}.ipynb"
+    executed = out / EXECUTED_FOLDER / f"{stem}.ipynb"
+    # This run's formats replace the last run's: a school that fails now keeps no older file that the
+    # index (which says it failed) would contradict.
+    for suffix in {".html": ("html", "pdf"), ".pdf": ("pdf",), "_indsatsteori.docx": ("docx",)}.items():
+        if set(suffix[1]) & set(formats):
+            (out / f"{stem}{suffix[0]}").unlink(missing_ok=True)
     try:
         notebook = papermill.execute_notebook(
             str(HANDOUT_NOTEBOOK), str(executed), parameters={"lab_mappe": lab_folder, "skole": school_id, "udgave": edition},
@@ -228,7 +235,7 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
     formats = [f for f in formats if f in HANDOUT_FORMATS]
     if not formats:
         return RenderReport(out, [], time.monotonic() - started, overview)
-    (out / ".notesboeger").mkdir(parents=True, exist_ok=True)
+    (out / EXECUTED_FOLDER).mkdir(parents=True, exist_ok=True)
     worker_count = max(1, min(workers or os.cpu_count() or 1, len(chosen)))
     stamp = f"Lavet {format_date(date.today())}" if dated else ""
     results: dict[str, SchoolResult] = {}

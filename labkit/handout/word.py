@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, RGBColor
 from docx.text.paragraph import Paragraph
 
-from labkit.analysis.candidates import ChosenArea, chosen_areas, lab_candidate_titles
+from labkit.analysis.candidates import ChosenArea, chosen_areas_in, lab_candidate_titles
 from labkit.data.catalogue import Catalogue
 from labkit.data.indsatsteori import (
     ASSUMPTIONS,
@@ -179,7 +179,7 @@ def write_indsatsteori_docx(lab: Lab, school_id: str, path: Path) -> Path:
     """
     config = lab.config
     school = config.school(school_id)
-    areas = chosen_areas(read_workspace(config.folder, school_id), lab_candidate_titles(lab))
+    areas = chosen_areas_in(read_workspace(config.folder, school_id), lab_candidate_titles(lab))
     line = " · ".join(part for part in (config.lab_name, config.municipality,
                                         f"Skoleår {config.school_year}") if part)
     document = indsatsteori_document(school.name, line, areas, lab.catalogue, lab.instrument)

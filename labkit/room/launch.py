@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -37,7 +36,7 @@ def prepare_notebooks(lab_folder: Path, update: bool = False) -> list[Path]:
     for source in bundled_notebooks():
         destination = target / source.name
         if update or not destination.exists():
-            shutil.copyfile(source, destination)
+            write_atomically(destination, source.read_bytes())  # a tab may be reading the old one
         copied.append(destination)
     return copied
 

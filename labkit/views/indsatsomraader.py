@@ -13,11 +13,11 @@ from labkit.analysis.candidates import (
     Candidate,
     ChosenArea,
     build_candidates,
+    chosen_areas_in,
     data_flags,
     lab_candidate_titles,
     lab_focus_areas,
 )
-from labkit.analysis.candidates import chosen_areas as chosen_areas_in
 from labkit.views.display import bullet_html, callout_html, escape
 from labkit.views.kvalitet import summary_statements
 from labkit.workspace.session import Session

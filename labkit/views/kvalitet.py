@@ -29,19 +29,10 @@ def school_indicators(session: Session) -> list[tuple[str, str]]:
             for group in sorted({g for ind, g in present if ind == i.id})]
 
 
-def indicator_label(session: Session, indicator_id: str, group: str) -> str:
-    return session.lab.catalogue[indicator_id].label(group)
-
-
 def finding(session: Session, indicator_id: str, group: str) -> Finding | None:
     """The verdict engine's finding for the session's school (None: no figures for it)."""
     verdicts = table_verdicts(session.lab.kvalitet, session.lab.catalogue)
     return verdicts.get(session.school_id or "", indicator_id, group)
-
-
-def verdict_text(found: Finding) -> str:
-    """What the kit says about one indicator under its figure: `Finding.sentences`."""
-    return found.sentences
 
 
 def trend_figure(session: Session, indicator_id: str, group: str) -> tuple[Figure, str]:
@@ -54,7 +45,7 @@ def trend_figure(session: Session, indicator_id: str, group: str) -> tuple[Figur
     series = indicator_series(session.lab.kvalitet, session.school_id or "", found)
     figure = indicator_trend(series, indicator, session.school_name, group,
                              session.lab.catalogue.breaks_of(indicator.id))
-    return figure, verdict_text(found)
+    return figure, found.sentences
 
 
 def funnel_figure(session: Session, indicator_id: str, group: str) -> Figure:

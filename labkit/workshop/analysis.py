@@ -12,7 +12,6 @@ from labkit.views.kvalitet import (
     AGREEMENT,
     SUMMARY_GROUPS,
     funnel_figure,
-    indicator_label,
     school_indicators,
     summary_html,
     summary_path,
@@ -67,7 +66,7 @@ def render_indicators(session: Session) -> None:
             show_figure(figure)
             show_callout(text, "info")
         return
-    picker = widgets.Dropdown(options=[(indicator_label(session, i, g), (i, g)) for i, g in choices],
+    picker = widgets.Dropdown(options=[(session.lab.catalogue[i].label(g), (i, g)) for i, g in choices],
                               description="Indikator:", layout=widgets.Layout(width="520px"))
     image = widgets.Image(format="png")
     text = widgets.HTML()
@@ -92,7 +91,7 @@ def render_funnel(session: Session) -> None:
     if not session.interactive:
         show_figure(funnel_figure(session, *choices[0]))
         return
-    picker = widgets.Dropdown(options=[(indicator_label(session, i, g), (i, g)) for i, g in choices],
+    picker = widgets.Dropdown(options=[(session.lab.catalogue[i].label(g), (i, g)) for i, g in choices],
                               description="Indikator:", layout=widgets.Layout(width="520px"))
     image = widgets.Image(format="png")
 

@@ -26,7 +26,6 @@ from labkit.analysis.verdicts import table_verdicts
 from labkit.cli import main
 from labkit.data.config import load_config
 from labkit.data.lab import load_lab
-from labkit.views.kvalitet import verdict_text
 from labkit.workspace.store import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -413,7 +412,7 @@ def test_summary_table_and_figure_captions_say_the_same(rendered: tuple[Path, ob
             assert said["udvikling"] or said["niveau"], (school_id, statement.id, level, development)
             if finding.label in captions:
                 caption = captions[finding.label]
-                assert caption == verdict_text(finding)
+                assert caption == finding.sentences
                 if finding.development.text in statement.text:
                     assert finding.development.text in caption
                 if finding.level.text in statement.text or finding.level.after_development in statement.text:
