@@ -75,8 +75,9 @@ def index_html(config: LabConfig, rows: Sequence[IndexRow], edition_name: str = 
         overview=[{"name": path.name, "href": path.name} for path in overview]) + "\n"
 
 
-@functools.cache
 def _index_template(layout_folder: Path) -> jinja2.Template:
+    # Built each time (milliseconds): a consultant's edit to the template shows in the next render,
+    # also from a long-running server.
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(layout_folder), str(BUNDLED_TEMPLATES / LAYOUT_FOLDER)]),
         autoescape=True, keep_trailing_newline=False, undefined=jinja2.StrictUndefined)
