@@ -92,7 +92,7 @@ def test_the_sdist_holds_what_its_tests_need(tmp_path: Path) -> None:
     with tarfile.open(archive) as sdist:
         sdist.extractall(tmp_path / "udpakket", filter="data")
     unpacked = next((tmp_path / "udpakket").iterdir())
-    tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/data/test_numbers.py",
+    tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_numbers.py",
                  "tests/analysis/test_verdicts.py", "tests/test_layers.py", "tests/data/test_real_data.py"], unpacked)
     assert tests.returncode == 0, tests.stdout[-3000:]
     assert " passed" in tests.stdout and "failed" not in tests.stdout
