@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from labkit.analysis.statistics import MIN_SCHOOLS
+from labkit.data.agenda import AGENDA_FILE, load_agenda
 from labkit.data.config import CONFIG_NAME
+from labkit.data.frameworks import (
+    FOCUS_AREAS_FILE,
+    INCLUSION_FRAME_FILE,
+    LEARNING_CIRCLE_FILE,
+    PLF_MATURITY_FILE,
+    PLF_QUESTIONS_FILE,
+    load_focus_areas,
+    load_inclusion_frame,
+    load_learning_circle,
+    load_plf_maturity,
+    load_plf_questions,
+)
 from labkit.data.kvalitet_schema import LEVEL_SCHOOL, STATUS_NOT_PUBLISHED, STATUS_TOO_FEW
 from labkit.data.lab import Lab
-from labkit.problems import Problem, Severity, display_name
+from labkit.handout.layout import LAYOUT_FILE, load_layout
+from labkit.problems import LabkitError, Problem, Severity, display_name
 
 KAPACITET_LAYOUT = "kapacitetsinterview"
 EMPTY_WORKBOOK = "ingen respondenter"  # the reader's warning for a workbook with headers only
@@ -115,7 +130,7 @@ def has_ratings(lab: Lab) -> bool:
 def is_ready(lab: Lab) -> bool:
     """True when the lab has schools, some data and no errors: `labkit check` then exits with 0."""
     has_data = any(layout != KAPACITET_LAYOUT for layout in lab.layouts.values()) or has_ratings(lab)
-    return lab.usable and bool(lab.config.schools) and has_data
+    return lab.usable and bool(lab.config.schools) and has_data and not template_problems(lab)
 
 
 def _without_empty_workbooks(lab: Lab) -> list[Problem]:
@@ -124,6 +139,29 @@ def _without_empty_workbooks(lab: Lab) -> list[Problem]:
         return lab.problems
     return [p for p in lab.problems
             if not (p.severity is Severity.ADVARSEL and EMPTY_WORKBOOK in p.message)]
+
+
+def template_problems(lab: Lab) -> list[str]:
+    """Every template the lab uses, read as the notebooks and the handout will read it: the Danish
+    message of each one that is wrong (the catalogue and the interview instrument are read with the lab)."""
+    folder = lab.config.templates_folder
+    readers: list[tuple[str, Callable[[], object]]] = [
+        (FOCUS_AREAS_FILE, lambda: load_focus_areas(folder / FOCUS_AREAS_FILE, lab.catalogue, lab.instrument)),
+        (PLF_QUESTIONS_FILE, lambda: load_plf_questions(folder / PLF_QUESTIONS_FILE)),
+        (LEARNING_CIRCLE_FILE, lambda: load_learning_circle(folder / LEARNING_CIRCLE_FILE)),
+        (PLF_MATURITY_FILE, lambda: load_plf_maturity(folder / PLF_MATURITY_FILE)),
+        (INCLUSION_FRAME_FILE, lambda: load_inclusion_frame(folder / INCLUSION_FRAME_FILE, lab.catalogue,
+                                                            lab.instrument)),
+        (AGENDA_FILE, lambda: load_agenda(folder / AGENDA_FILE)),
+        (LAYOUT_FILE, lambda: load_layout(folder)),
+    ]
+    problems = []
+    for _, read in readers:
+        try:
+            read()
+        except LabkitError as error:
+            problems.append(str(error))
+    return problems
 
 
 def check_report(lab: Lab) -> str:
@@ -158,11 +196,16 @@ def check_report(lab: Lab) -> str:
         *kapacitet_lines(lab),
         *problem_lines(_without_empty_workbooks(lab)),
     ]
+    broken = template_problems(lab)
+    lines += ["", "Skabeloner: alle kan læses." if not broken else "FEJL I SKABELONERNE:",
+              *[f"  • {message}" for message in broken]]
     missing = missing_data(lab)
     if missing:
         lines += ["", "DET MANGLER ENDNU:", *[f"  • {line}" for line in missing]]
     lines.append("")
-    if lab.usable and not is_ready(lab):
+    if broken:
+        lines.append("Resultat: skabelonerne har fejl. Ret dem, og kør tjekket igen.")
+    elif lab.usable and not is_ready(lab):
         lines.append("Resultat: laboratoriet er ikke klar endnu. Tilføj det, der mangler, "
                      "og kør tjekket igen.")
     elif lab.usable:

@@ -22,6 +22,8 @@ SECTION_KINDS = ("resume", "indikatoroversigt", "indikatorer", "tragt", "kapacit
                  "indsatsteori", "opfoelgning", "plf_spoergsmaal", "plf_modenhed")
 LAYOUT_FOLDER = "uddelingsark"
 LAYOUT_FILE = "uddelingsark.yaml"
+COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 DEFAULT_COLOURS = {"primaer": "#1f4e79", "accent": "#c55a11", "tekst": "#222222", "baggrund_boks": "#eef4fb"}
 
 
@@ -123,10 +125,22 @@ def load_layout(templates_folder: Path) -> HandoutLayout:
     raw_colours = data.get("farver") or {}
     if not isinstance(raw_colours, dict):
         raise LabkitError(f"{name}: »farver« skal være nøgler med farvekoder, fx primaer: \"#1f4e79\".")
-    colours.update({str(k): str(v) for k, v in raw_colours.items()})
+    for key, value in raw_colours.items():
+        if str(key) not in DEFAULT_COLOURS:
+            raise LabkitError(f"{name}: farven »{key}« kendes ikke. Farverne er: {', '.join(DEFAULT_COLOURS)}.")
+        # Only a colour: the value goes into the page's style block, where anything else could end
+        # the block, run script or make every handout fetch from the network.
+        if not isinstance(value, str) or not COLOUR.fullmatch(value.strip()):
+            raise LabkitError(f"{name}: farven »{key}« skal være en farvekode som \"#1f4e79\" (i anførselstegn).")
+        colours[str(key)] = value.strip()
     logo = None
     if data.get("logo"):
-        logo = folder / str(data["logo"])
+        logo = (folder / str(data["logo"])).resolve()
+        if folder.resolve() not in logo.parents:
+            raise LabkitError(f"{name}: logoet »{data['logo']}« skal ligge i mappen {folder} (det bliver en del "
+                              "af hvert uddelingsark, så det må ikke hentes andre steder fra).")
+        if logo.suffix.lower() not in LOGO_TYPES:
+            raise LabkitError(f"{name}: logoet »{data['logo']}« skal være et billede ({', '.join(LOGO_TYPES)}).")
         if not logo.is_file():
             raise LabkitError(f"{name}: logoet »{data['logo']}« findes ikke i {folder}.")
     return HandoutLayout(title=str(require(data, "titel", name)), sections=tuple(sections), folder=folder,

@@ -4,14 +4,15 @@
 is written at once, atomically, under an OS file lock; the previous file is kept in `.versioner/`;
 a damaged file is recovered from the newest good version; and when two tabs or two team members
 change the same field at the same time, both texts are kept. The format is documented in
-docs/arbejdsfil.md and read by the handout renderer. POSIX only (`fcntl`), like the lab server.
+docs/arbejdsfil.md and read by the handout renderer. The lock is `filelock`'s: the same on Windows,
+macOS and Linux.
 """
 
 from __future__ import annotations
 
 import copy
-import fcntl
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock
 
 from labkit.files import write_atomically
 from labkit.problems import LabkitError
@@ -43,7 +46,11 @@ from labkit.workspace.document import (
 PRIVATE = 0o600  # a team's texts: readable by the account that runs the lab, not by other users
 WORKSPACE_FOLDER = "arbejde"
 VERSIONS_FOLDER = ".versioner"
-KEEP_VERSIONS = 50
+KEEP_VERSIONS = 50  # every save among the newest: the last minutes of typing, keystroke by keystroke
+# Older versions are thinned to one a minute for a day, then one an hour: the whole lab day stays in
+# the history at a bounded size, instead of only the last 50 keystrokes (about 90 seconds of typing).
+MINUTE, HOUR, DAY = 60, 3600, 86400
+LOCK_POLL_SECONDS = 0.002
 
 
 
@@ -239,12 +246,10 @@ class Workspace:
         if self.read_only:
             yield
             return
-        with open(self.folder / f"{self.school_id}.lock", "a+b") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        # filelock polls a busy lock; a short interval keeps a second editor's save from waiting behind
+        # a burst of the first one's (its default, 50 ms, is longer than a whole save).
+        with FileLock(self.folder / f"{self.school_id}.lock").acquire(poll_interval=LOCK_POLL_SECONDS):
+            yield
 
     def _save(self, document: dict[str, Any], previous_text: str | None) -> None:
         """Write the next revision; the file it replaces goes to .versioner/ first. Hold the lock."""
@@ -268,8 +273,21 @@ class Workspace:
         folder = self.versions_folder
         folder.mkdir(parents=True, exist_ok=True)
         write_atomically(folder / f"{revision:06d}.json", text, mode=PRIVATE)  # the team's texts: owner only
-        for _, old in self._versions()[:-KEEP_VERSIONS]:
-            (folder / old).unlink(missing_ok=True)
+        self._thin_versions(time.time())
+
+    def _thin_versions(self, now: float) -> None:
+        """Keep the newest `KEEP_VERSIONS`; of the older ones the newest in each minute (in each hour
+        after a day). When a version was saved is its file's modification time."""
+        folder, seen = self.versions_folder, set()
+        for _, name in reversed(self._versions()[:-KEEP_VERSIONS]):
+            try:
+                saved = os.stat(folder / name).st_mtime
+            except FileNotFoundError:
+                continue
+            bucket = (MINUTE, int(saved // MINUTE)) if now - saved < DAY else (HOUR, int(saved // HOUR))
+            if bucket in seen:
+                (folder / name).unlink(missing_ok=True)
+            seen.add(bucket)
 
     def _read(self) -> tuple[dict[str, Any], str | None]:
         """The document on disk and its text (None when there is no file). Hold the lock.

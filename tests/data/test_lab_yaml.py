@@ -90,3 +90,22 @@ def test_the_bundled_and_example_labs_still_load() -> None:
     root = Path(__file__).resolve().parents[2]
     for folder in (root / "sample_data", root / "examples" / "kobenhavn"):
         assert load_config(folder).schools
+
+
+def test_labkit_check_reads_every_template_the_lab_uses(lab: Path, run_check: Callable[[Path], tuple[int, str]]) -> None:
+    """The consultants' guide promises it: a wrong focus-area, agenda, PLF or layout template is a
+    check error with the file named, not a surprise on the lab day."""
+    import shutil
+
+    shutil.copytree(BUNDLED_TEMPLATES, lab / "skabeloner")
+    (lab / "lab.yaml").write_text((lab / "lab.yaml").read_text(encoding="utf-8") + "skabeloner: skabeloner\n",
+                                  encoding="utf-8")
+    code, output = run_check(lab)
+    assert code == 0 and "Skabeloner: alle kan læses." in output, output
+    for name, broken in (("dagsorden.yaml", "blokke: 3\n"), ("plf_modenhed.yaml", "niveauer: [\n"),
+                         ("uddelingsark/uddelingsark.yaml", "titel: X\nsektioner: []\n")):
+        original = (lab / "skabeloner" / name).read_text(encoding="utf-8")
+        (lab / "skabeloner" / name).write_text(broken, encoding="utf-8")
+        code, output = run_check(lab)
+        assert code != 0 and "FEJL I SKABELONERNE" in output and Path(name).name in output, output
+        (lab / "skabeloner" / name).write_text(original, encoding="utf-8")

@@ -79,3 +79,38 @@ def test_an_unknown_edition_names_the_known_ones(templates: Path) -> None:
     edit_layout(templates, {"udgaver": None, "sektioner": [{"type": "resume", "overskrift": "R"}]})
     with pytest.raises(LabkitError, match="skriv dem under »udgaver:«"):
         load_layout(templates).for_edition("foer")
+
+
+@pytest.mark.parametrize("value", [
+    "#c55a11;}</style><script>alert(1)</script>", "url(http://example.com/x.png)", "red", "#12345", [1, 2],
+])
+def test_a_colour_must_be_a_colour_code(templates: Path, value: object) -> None:
+    """A colour goes into the handout's style block: anything but a colour code is refused there, so no
+    template value can run script or make the handouts fetch from the network."""
+    edit_layout(templates, {"farver": {"accent": value}})
+    with pytest.raises(LabkitError, match="farven »accent« skal være en farvekode"):
+        load_layout(templates)
+
+
+def test_colour_codes_and_unknown_colour_names(templates: Path) -> None:
+    edit_layout(templates, {"farver": {"accent": "#ABC", "primaer": " #1f4e79 "}})
+    layout = load_layout(templates)
+    assert layout.colours["accent"] == "#ABC" and layout.colours["primaer"] == "#1f4e79"
+    edit_layout(templates, {"farver": {"baggrund": "#ffffff"}})
+    with pytest.raises(LabkitError, match="farven »baggrund« kendes ikke"):
+        load_layout(templates)
+
+
+@pytest.mark.parametrize("logo", ["../../hemmelig.txt", "/etc/passwd", "../uddelingsark/../../x.svg"])
+def test_a_logo_from_outside_the_template_folder_is_refused(templates: Path, logo: str) -> None:
+    (templates.parent / "hemmelig.txt").write_text("hemmeligt", encoding="utf-8")
+    edit_layout(templates, {"logo": logo})
+    with pytest.raises(LabkitError, match="skal ligge i mappen"):
+        load_layout(templates)
+
+
+def test_a_logo_must_be_an_image(templates: Path) -> None:
+    (templates / LAYOUT_FOLDER / "noter.txt").write_text("x", encoding="utf-8")
+    edit_layout(templates, {"logo": "noter.txt"})
+    with pytest.raises(LabkitError, match="skal være et billede"):
+        load_layout(templates)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import statistics
 import time
 from pathlib import Path
@@ -215,16 +216,58 @@ def test_keys_this_labkit_does_not_know_are_kept(tmp_path: Path) -> None:
     assert on_disk(tmp_path)["tilføjet_senere"] == {"eksempel": "æøå"}
 
 
-def test_each_save_keeps_the_previous_file_and_only_the_newest_50(tmp_path: Path) -> None:
+def test_each_save_keeps_the_previous_file_and_the_newest_50_all(tmp_path: Path) -> None:
     workspace = Workspace.open(tmp_path, SCHOOL)
     for number in range(1, KEEP_VERSIONS + 11):
         workspace.set("noter/tæller", number)
     versions = sorted((tmp_path / "arbejde" / ".versioner" / SCHOOL).glob("*.json"))
-    assert len(versions) == KEEP_VERSIONS == 50
-    assert versions[0].name == "000010.json" and versions[-1].name == "000059.json"
+    # The newest 50 all; the ten older ones were saved within the same minute, so one of them stays.
+    assert len(versions) == KEEP_VERSIONS + 1
+    assert versions[0].name == "000009.json" and versions[1].name == "000010.json"
+    assert versions[-1].name == "000059.json"
     newest = json.loads(versions[-1].read_text(encoding="utf-8"))
     assert newest["revision"] == 59 and newest["data"]["noter"]["tæller"] == 59
     assert on_disk(tmp_path)["data"]["noter"]["tæller"] == 60
+
+
+def test_the_history_covers_the_whole_day_one_version_a_minute(tmp_path: Path) -> None:
+    """An hour of typing last week and three hours today, a save every 20 seconds: the newest 50 saves
+    stay, and of the older ones
+    the last of every minute (of every hour for last week's lab): the history reaches back to the
+    morning at a bounded size instead of only the last 90 seconds."""
+    workspace = Workspace.open(tmp_path, SCHOOL)
+    folder = tmp_path / "arbejde" / ".versioner" / SCHOOL
+    start = time.time() - 3 * 3600
+    last_week = start - 7 * 86400
+    for number in range(180 + 540):
+        workspace.set("noter/tekst", f"udkast {number} æøå")
+        newest = max(folder.glob("*.json"), default=None)
+        if newest is not None:  # the version just kept: as if saved at its place in the day
+            when = last_week + number * 20 if number < 180 else start + (number - 180) * 20
+            os.utime(newest, (when, when))
+    versions = sorted(folder.glob("*.json"))
+    times = [v.stat().st_mtime for v in versions]
+    older = times[:-KEEP_VERSIONS]
+    today = [t for t in older if t >= start]
+    week = [t for t in older if t < start]
+    assert len({int(t // 60) for t in today}) == len(today)  # at most one a minute today
+    assert len({int(t // 3600) for t in week}) == len(week) <= 2  # an hour of typing last week: one an hour
+    assert min(today) < start + 3600  # the history reaches back to the first hour of the day
+    assert len(versions) < KEEP_VERSIONS + 3 * 60 + 3
+    text = json.loads(versions[0].read_text(encoding="utf-8"))["data"]["noter"]["tekst"]
+    assert text.startswith("udkast ") and text.endswith("æøå")
+
+
+def test_no_module_uses_a_posix_only_lock_and_the_lock_is_filelocks() -> None:
+    """labkit runs on Windows laptops too: no fcntl, and the workspace lock is the portable one."""
+    import ast
+
+    package = Path(__file__).resolve().parents[2] / "labkit"
+    for path in package.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        names |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        assert not names & {"fcntl", "msvcrt", "pwd", "grp", "termios"}, path
 
 
 def test_two_tabs_editing_different_fields_keep_both(tmp_path: Path) -> None:
