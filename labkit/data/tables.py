@@ -224,7 +224,7 @@ def _xlsx_value(cell: Any) -> object:
 def read_xlsx_text(
     path: Path, header_markers: tuple[str, ...], sheet: str | None = None
 ) -> tuple[TextTable | None, list[Problem]]:
-    """Read the first (or named) sheet of an .xlsx file. Number cells stay numbers."""
+    """Read the first visible (or the named) sheet of an .xlsx file. Number cells stay numbers."""
     from openpyxl import load_workbook  # imported here: openpyxl is slow to import
 
     file = display_name(path)
@@ -242,9 +242,19 @@ def read_xlsx_text(
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError):
         return None, unreadable
     try:
-        if sheet is not None and sheet not in workbook.sheetnames:
-            return None, [Problem(file, f"Arket »{sheet}« mangler.", expected=f"et ark ved navn »{sheet}«")]
-        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        # Only sheets the user can see: a hidden sheet often holds last year's figures or a lookup table.
+        visible = [ws for ws in workbook.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+        names = ", ".join(f"»{ws.title}«" for ws in visible) or "ingen synlige ark"
+        if sheet is not None:
+            chosen = [ws for ws in visible if normalise_key(ws.title) == normalise_key(sheet)]
+            if not chosen:
+                return None, [Problem(file, f"Arket »{sheet}« mangler.", value=names,
+                                      expected=f"et synligt ark ved navn »{sheet}«")]
+            worksheet = chosen[0]
+        elif visible:
+            worksheet = visible[0]
+        else:
+            return None, [Problem(file, "Projektmappen har ingen synlige ark.", expected="et synligt ark med tallene")]
         raw_rows = [[_xlsx_value(cell) for cell in row] for row in worksheet.iter_rows()]
     except (KeyError, ValueError, TypeError, SyntaxError, zipfile.BadZipFile):
         return None, unreadable

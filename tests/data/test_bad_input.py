@@ -885,3 +885,43 @@ def test_unreadable_count_hides_the_figure(check: Callable[..., Checked]) -> Non
     assert_refused(result)
     figure = result.figure("101003", "social_trivsel", group="Udskoling")
     assert pd.isna(figure["value"])  # without n the privacy rule cannot be checked
+
+
+def _workbook_with_hidden_first_sheet(visible_rows: list[list[object]], hidden_rows: list[list[object]],
+                                      state: str = "hidden") -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    old = workbook.active
+    assert old is not None
+    old.title = "Sidste år"
+    for row in hidden_rows:
+        old.append(row)
+    old.sheet_state = state
+    current = workbook.create_sheet("Tal")
+    for row in visible_rows:
+        current.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _overblik_rows(grade: str) -> list[list[object]]:
+    rows: list[list[object]] = [list(OVERBLIK_HEADER)]
+    for school_id in ("101003", "101001", "061001"):
+        row = overblik_row(school_id, Karaktergennemsnit=grade)
+        rows.append([row["Institutionsnummer"], row["Institution"], row["Skoleår"],
+                     *(excel_number(v) for v in list(row.values())[3:])])
+    return rows
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_xlsx_reads_the_visible_sheet_not_a_hidden_first_one(check: Callable[..., Checked], state: str) -> None:
+    """A hidden first sheet with last year's figures is not what the user sees in Excel: labkit reads the
+    first visible sheet (it read Karaktergennemsnit 1,1 from the hidden one instead of 7,3)."""
+    data = _workbook_with_hidden_first_sheet(_overblik_rows("7,3"), _overblik_rows("1,1"), state)
+    result = check({"kvalitetsrapport.xlsx": data})
+    assert_usable(result)
+    assert result.value("101003", "karaktergennemsnit") == 7.3
