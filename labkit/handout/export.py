@@ -27,8 +27,13 @@ def handout_html(notebook: Any, lab_folder: Path, title: str, stamp: str = "", e
     # The title again as a CSS string, for the running footer on every printed page.
     footer = " · ".join(part for part in (title, layout.edition.name if layout.edition else "", stamp) if part)
     resources = {**layout.template_resources(), "dato": stamp, "sidefod_css": css_string(footer)}
-    body, _ = _exporter(layout.folder).from_notebook_node(
-        notebook, resources={"labkit": resources, "metadata": {"name": title}})
+    try:
+        body, _ = _exporter(layout.folder).from_notebook_node(
+            notebook, resources={"labkit": resources, "metadata": {"name": title}})
+    except jinja2.TemplateError as error:  # a consultant's edit to the layout's html/index.html.j2
+        where = f" ({error.filename}, linje {error.lineno})" if isinstance(error, jinja2.TemplateSyntaxError) else ""
+        raise LabkitError(f"Uddelingsarkets skabelon{where} har en fejl: {error.message or error}. Ret filen i "
+                          f"{layout.folder}, eller brug standardskabelonen igen.") from error
     return body
 
 

@@ -187,9 +187,14 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
         result.seconds = time.monotonic() - started
         return result
     if "html" in formats or "pdf" in formats:
-        html = handout_html(notebook, Path(lab_folder), f"Uddelingsark – {school_name}", stamp, edition)
-        write_atomically(out / f"{stem}.html", html)
-        result.files["html"] = out / f"{stem}.html"
+        try:
+            html = handout_html(notebook, Path(lab_folder), f"Uddelingsark – {school_name}", stamp, edition)
+            write_atomically(out / f"{stem}.html", html)
+            result.files["html"] = out / f"{stem}.html"
+        except LabkitError as error:  # the layout's template; the Word file below may still be made
+            result.errors.append(str(error))
+        except OSError as error:
+            result.errors.append(f"Uddelingsarket kunne ikke gemmes i {out}: {error.strerror or error}.")
     if "docx" in formats:
         try:
             result.files["docx"] = write_indsatsteori_docx(load_lab_cached(Path(lab_folder)), school_id,

@@ -482,3 +482,26 @@ def test_the_index_page_is_a_template_a_consultant_can_change(lab: Path) -> None
     own.write_text("<h1>{{ heading }</h1>", encoding="utf-8")
     with pytest.raises(LabkitError, match=r"indeks\.html\.j2.*linje 1"):
         export.index_html(load_config(lab), rows)
+
+
+def test_a_broken_handout_template_is_a_danish_message_naming_it(lab: Path) -> None:
+    """A consultant's syntax error in the layout's HTML template: each school fails with a message that
+    names the template file and line (it was "Uventet fejl: BrokenProcessPool" for every school), and
+    a school that failed leaves no handout file of an earlier run behind."""
+    from labkit.data.templates import BUNDLED_TEMPLATES
+    from labkit.handout.render import render_lab
+
+    shutil.copytree(BUNDLED_TEMPLATES, lab / "skabeloner")
+    (lab / "lab.yaml").write_text((lab / "lab.yaml").read_text(encoding="utf-8") + "skabeloner: skabeloner\n",
+                                  encoding="utf-8")
+    school = "061004"
+    first = render_lab(lab, formats=("html",), schools=[school], progress=False)
+    assert not first.failed and first.results[0].files["html"].is_file()
+    template = lab / "skabeloner" / "uddelingsark" / "html" / "index.html.j2"
+    template.write_text("{% if %}\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
+    report = render_lab(lab, formats=("html",), schools=[school], progress=False)
+    assert report.failed
+    message = " ".join(report.failed[0].errors)
+    assert "Uddelingsarkets skabelon" in message and "index.html.j2" in message and "linje 1" in message
+    assert "BrokenProcessPool" not in message and "Traceback" not in message
+    assert not list((lab / "uddelingsark").glob(f"{school}_*.html"))
