@@ -3,6 +3,7 @@ from one school's handout to the next. Kernel start and imports are then paid on
 
 from __future__ import annotations
 
+import os
 import queue
 import shutil
 import tempfile
@@ -19,6 +20,7 @@ class KeptKernelManager(AsyncKernelManager):
     notebooks (None until the first notebook or `WarmKernel.open_client` opens one)."""
 
     kept_client: Any = None
+    private_folder: Path | None = None  # removed when the kernel stops
 
 
 class WarmKernel:
@@ -36,8 +38,11 @@ class WarmKernel:
         """The kernel's manager, starting the kernel the first time."""
         if self._manager is None:
             # IPC sockets in a private folder: local only, and no "running over TCP" warning on screen.
-            manager = KeptKernelManager(kernel_name="python3", transport="ipc",
-                                        ip=str(Path(tempfile.mkdtemp(prefix="labkit-kerne-")) / "kerne"))
+            # Windows has no IPC sockets: there the kernel listens on the loopback address only.
+            folder = Path(tempfile.mkdtemp(prefix="labkit-kerne-"))
+            manager = (KeptKernelManager(kernel_name="python3", transport="ipc", ip=str(folder / "kerne"))
+                       if os.name != "nt" else KeptKernelManager(kernel_name="python3", ip="127.0.0.1"))
+            manager.private_folder = folder
             # Let the kernel import labkit while this process imports papermill and nbconvert: the two
             # start-ups overlap instead of adding up.
             warm_up = ["import labkit.data.lab, labkit.handout.sections"]
@@ -102,4 +107,5 @@ class WarmKernel:
             if manager.has_kernel:
                 run_sync(manager.shutdown_kernel)(now=True)
         finally:
-            shutil.rmtree(Path(manager.ip).parent, ignore_errors=True)
+            if manager.private_folder is not None:
+                shutil.rmtree(manager.private_folder, ignore_errors=True)
