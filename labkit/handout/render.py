@@ -234,13 +234,15 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
         raise LabkitError(f"Skolerne {', '.join(unknown)} er ikke med i laboratoriet. "
                           f"Skolerne er: {', '.join(names)}.")
     layout = load_layout(config.templates_folder).for_edition(edition)  # a wrong edition stops here
-    out = Path(out_folder or lab_folder / OUTPUT_FOLDER / edition).resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    overview = _write_overview(lab_folder, out) if OVERVIEW_FORMAT in formats else []
+    out = _writable_folder(Path(out_folder or lab_folder / OUTPUT_FOLDER / edition).resolve())
+    try:
+        overview = _write_overview(lab_folder, out) if OVERVIEW_FORMAT in formats else []
+    except OSError as error:
+        raise LabkitError(f"Oversigten kunne ikke gemmes i {out}: {error.strerror or error}.") from error
     formats = [f for f in formats if f in HANDOUT_FORMATS]
     if not formats:
         return RenderReport(out, [], time.monotonic() - started, overview)
-    (out / EXECUTED_FOLDER).mkdir(parents=True, exist_ok=True)
+    _writable_folder(out / EXECUTED_FOLDER)
     worker_count = max(1, min(workers or os.cpu_count() or 1, len(chosen)))
     stamp = f"Lavet {format_date(date.today())}" if dated else ""
     results: dict[str, SchoolResult] = {}
@@ -273,6 +275,24 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
     rows = [IndexRow(r.school_id, r.school_name, r.files, r.errors) for r in ordered]
     write_atomically(out / INDEX_FILE, index_html(config, rows, layout.edition.name if layout.edition else "", overview))
     return RenderReport(out, ordered, time.monotonic() - started, overview)
+
+
+def _writable_folder(folder: Path) -> Path:
+    """`folder`, created if need be; a Danish message if it is a file, lies below a file, or cannot be
+    written (a read-only lab, a USB stick pulled out)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".labkit-skriveprøve-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except FileExistsError as error:
+        raise LabkitError(f"{folder} er en fil, ikke en mappe. Vælg en mappe til uddelingsarkene med --ud.") from error
+    except NotADirectoryError as error:
+        raise LabkitError(f"{folder} ligger under en fil, ikke en mappe. Vælg en mappe med --ud.") from error
+    except OSError as error:
+        raise LabkitError(f"Uddelingsarkene kan ikke gemmes i {folder} ({error.strerror or error}). Vælg en mappe, "
+                          "du kan skrive i, med --ud.") from error
+    return folder
 
 
 def _write_overview(lab_folder: Path, out: Path) -> list[Path]:

@@ -123,7 +123,7 @@ class Session:
         if self.workspace is None:
             return "Vælg jeres skole først – så bliver det, I skriver, gemt."
         result = self.workspace.set(path, value)
-        return result.message if result.conflict else None
+        return result.message
 
 
 def open_session(lab_mappe: str = "", skole: str = "", interaktiv: bool = True) -> Session:

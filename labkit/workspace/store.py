@@ -51,8 +51,8 @@ KEEP_VERSIONS = 50  # every save among the newest: the last minutes of typing, k
 # the history at a bounded size, instead of only the last 50 keystrokes (about 90 seconds of typing).
 MINUTE, HOUR, DAY = 60, 3600, 86400
 LOCK_POLL_SECONDS = 0.002
-
-
+NOT_SAVED_READ_ONLY = ("Arbejdsfilen er kun åben til læsning her, så det blev ikke gemt. "
+                       "Sig det til facilitatoren.")
 
 
 @dataclass(frozen=True)
@@ -126,9 +126,15 @@ class Workspace:
     def open(cls, lab_folder: Path, school_id: str, lab_name: str = "", session: str | None = None) -> Workspace:
         """Open (or start) a school's workspace; a damaged file is recovered with a Danish message."""
         folder = Path(lab_folder) / WORKSPACE_FOLDER
-        folder.mkdir(parents=True, exist_ok=True)
-        workspace = cls(folder, school_id, lab_name, session)
-        workspace.refresh()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            workspace = cls(folder, school_id, lab_name, session)
+            workspace.refresh()
+        except OSError as error:  # a read-only folder or disk: the team can still see what was saved
+            workspace = cls.open_read_only(lab_folder, school_id, lab_name)
+            workspace.messages.append(
+                f"Arbejdsfilen kan ikke gemmes i {folder} ({error.strerror or error}). I kan se det, der allerede "
+                "er gemt, men nyt bliver ikke gemt. Sig det til facilitatoren.")
         return workspace
 
     @classmethod
@@ -177,8 +183,18 @@ class Workspace:
 
     def set(self, path: KeyPath, value: Any) -> SaveResult:
         """Save one value now. If someone else changed the same field meanwhile, both texts are kept."""
-        keys = split_path(path)
-        ours = json_value(value)
+        if self.read_only:
+            return SaveResult(self.revision, message=NOT_SAVED_READ_ONLY)
+        try:
+            return self._set(split_path(path), json_value(value))
+        except TypeError as error:  # a section stored as a plain value: say which, keep the text on screen
+            return SaveResult(self.revision, message=f"Det blev ikke gemt: {error}. Sig det til facilitatoren.")
+        except OSError as error:
+            return SaveResult(self.revision, message=(
+                f"Det, I skrev, kunne ikke gemmes ({error.strerror or error}). Teksten står stadig på skærmen; "
+                "kopiér den et andet sted hen, og sig det til facilitatoren."))
+
+    def _set(self, keys: tuple[str, ...], ours: Any) -> SaveResult:
         with self._locked():
             disk, text = self._read()
             theirs = get_path(disk["data"], keys)

@@ -505,3 +505,15 @@ def test_a_broken_handout_template_is_a_danish_message_naming_it(lab: Path) -> N
     assert "Uddelingsarkets skabelon" in message and "index.html.j2" in message and "linje 1" in message
     assert "BrokenProcessPool" not in message and "Traceback" not in message
     assert not list((lab / "uddelingsark").glob(f"{school}_*.html"))
+
+
+@pytest.mark.parametrize("where", ["a_file", "below_a_file"])
+def test_render_into_a_file_is_a_danish_message(lab: Path, tmp_path: Path, where: str) -> None:
+    target = tmp_path / "ark.txt"
+    target.write_text("ikke en mappe", encoding="utf-8")
+    out = target if where == "a_file" else target / "ud"
+    result = CliRunner().invoke(main, ["render", str(lab), "--ud", str(out), "--format", "html", "--stille"])
+    assert result.exit_code != 0
+    assert "FEJL:" in result.output and str(target) in result.output and "--ud" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert target.read_text(encoding="utf-8") == "ikke en mappe"
