@@ -199,6 +199,9 @@ def _finish(
     bad = np.array([e is not None for e in errors]) | out_of_scale | not_whole
     bad_n_cell = np.array([e is not None for e in n_errors]) | bad_n
 
+    # A figure the privacy rule hides is never quoted, not even in a message about its cell.
+    hidden = ~np.isnan(n) & (n < min_group_size)
+    hidden_text = f"(skjult: færre end {min_group_size} besvarelser)"
     for position in np.flatnonzero(bad | bad_n_cell):
         record = raw.iloc[position]
         indicator = catalogue[record["indicator"]]
@@ -221,7 +224,7 @@ def _finish(
                     what,
                     row=int(record["row"]),
                     column=str(record["column"]),
-                    value=as_text(record["raw"]),
+                    value=hidden_text if hidden[position] else as_text(record["raw"]),
                     expected=expected,
                     school_id=str(record["school_id"]) or None,
                 )
