@@ -39,6 +39,7 @@ OVERVIEW_FORMAT = "xlsx"  # the consultants' overview of every verdict (labkit.h
 FORMATS = (*HANDOUT_FORMATS, OVERVIEW_FORMAT)
 OUTPUT_FOLDER = "uddelingsark"
 INDEX_FILE = "index.html"
+STEM_LETTERS = 60  # of the school name in a file name
 # The executed handout notebooks, kept for finding where a handout failed (the tracebacks are there).
 EXECUTED_FOLDER = ".notesboeger"
 # The warm-kernel engine (labkit.handout.engine), registered under this name through papermill's
@@ -91,6 +92,8 @@ def file_stem(school_id: str, name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name.replace("ø", "oe").replace("Ø", "Oe").replace("æ", "ae")
                                        .replace("Æ", "Ae").replace("å", "aa").replace("Å", "Aa"))
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.encode("ascii", "ignore").decode().lower()).strip("-")
+    # Short enough that "<stem>_<udgave>_indsatsteori.docx" stays far below every file system's limit.
+    slug = slug[:STEM_LETTERS].rstrip("-")
     return f"{school_id}_{slug}" if slug else school_id
 
 

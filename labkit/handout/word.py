@@ -132,7 +132,8 @@ def _set_up(document: Document, title: str, timestamp: datetime) -> None:
     if language is not None:
         language.set(qn("w:val"), "da-DK")
     properties = document.core_properties
-    properties.title, properties.author, properties.last_modified_by = title, "labkit", "labkit"
+    # Word's document properties hold at most 255 characters (python-docx refuses longer ones).
+    properties.title, properties.author, properties.last_modified_by = title[:255], "labkit", "labkit"
     properties.comments, properties.revision = "", 1
     properties.created = properties.modified = properties.last_printed = timestamp
 

@@ -162,7 +162,7 @@ def clock_text(iso: str | None) -> str:
     """`kl. 10.42` (today) or `kl. 10.42 den 21.11.2026`, in local time."""
     try:
         moment = datetime.fromisoformat(iso or "").astimezone()
-    except ValueError:
+    except (TypeError, ValueError):  # a damaged file may hold anything, a number among them
         return "et tidligere tidspunkt"
     today = datetime.now().astimezone().date()
     return f"kl. {moment:%H.%M}" + ("" if moment.date() == today else f" den {moment:%d.%m.%Y}")

@@ -10,7 +10,7 @@ import docx
 import pytest
 
 from labkit.data.lab import Lab, load_lab
-from labkit.handout.word import write_indsatsteori_docx
+from labkit.handout.word import docx_bytes, indsatsteori_document, write_indsatsteori_docx
 from labkit.workspace.store import Workspace
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
@@ -134,3 +134,17 @@ def test_control_characters_are_dropped_not_fatal(lab: Lab, lab_folder: Path, tm
     paragraphs, _ = document_texts(write_indsatsteori_docx(lab, SCHOOL, tmp_path / "k.docx"))
     assert "Uro i timerne på mellemtrinnet." in paragraphs
     assert FIELDS["maalgruppe"] in paragraphs
+
+
+def test_a_very_long_school_name_gives_a_word_file_and_a_short_file_name(tmp_path: Path) -> None:
+    """A school name of 300 letters: Word's 255-character title limit and the file system's name limit
+    are both respected, and the name is whole in the document's text."""
+    from labkit.handout.render import file_stem
+
+    name = "Den Meget Lange Skoles Navn " * 11
+    document = indsatsteori_document(name, "Læringslab 1", [])
+    assert len(document.core_properties.title) <= 255
+    assert name.strip() in "\n".join(p.text for p in document.paragraphs)
+    stem = file_stem("061001", name)
+    assert stem.startswith("061001_den-meget-lange") and len(stem) <= 70
+    (tmp_path / f"{stem}_efter_indsatsteori.docx").write_bytes(docx_bytes(document))

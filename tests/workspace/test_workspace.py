@@ -441,3 +441,17 @@ def test_a_failing_disk_is_a_danish_message_not_a_lost_keystroke(tmp_path: Path,
     monkeypatch.setattr("labkit.workspace.store.write_atomically", full_disk)
     result = workspace.set("noter/a", "vigtig tekst")
     assert result.message and "kunne ikke gemmes" in result.message and "ikke mere plads" in result.message
+
+
+def test_a_damaged_file_whose_newest_version_has_a_numeric_time_is_recovered(tmp_path: Path) -> None:
+    workspace = Workspace.open(tmp_path, SCHOOL)
+    workspace.set("noter/a", "første")
+    workspace.set("noter/a", "anden")
+    version = sorted((tmp_path / "arbejde" / ".versioner" / SCHOOL).glob("*.json"))[-1]
+    document = json.loads(version.read_text(encoding="utf-8"))
+    document["saved_at"] = 1733212345
+    version.write_text(json.dumps(document), encoding="utf-8")
+    main_file(tmp_path).write_text("{ødelagt", encoding="utf-8")
+    recovered = Workspace.open(tmp_path, SCHOOL)
+    assert recovered.get("noter/a") == "første"
+    assert any("et tidligere tidspunkt" in message for message in recovered.messages)
