@@ -125,6 +125,7 @@ def load_lab(folder: str | Path) -> Lab:
     layouts: dict[str, str] = {}
     reads: list[FileRead] = []
     kapacitet: KapacitetsData | None = None
+    kapacitet_files: list[str] = []
     files = sorted(
         p
         for p in config.data_folder.glob("*")
@@ -156,7 +157,11 @@ def load_lab(folder: str | Path) -> Lab:
             problems += found
             layouts[display_name(path)] = "kapacitetsinterview"
             if data is not None:
+                if kapacitet is not None:
+                    problems += _overlap_problems(kapacitet, data, display_name(path), kapacitet_files, config,
+                                                  instrument)
                 kapacitet = data if kapacitet is None else kapacitet.merged_with(data)
+                kapacitet_files.append(display_name(path))
             continue
         read = read_kvalitet_file(path, catalogue, config.min_group_size, config.school_names)
         reads.append(read)
@@ -176,6 +181,18 @@ def load_lab(folder: str | Path) -> Lab:
                 )
             )
     return Lab(config, catalogue, instrument, kvalitet, kapacitet, problems, layouts)
+
+
+def _overlap_problems(earlier: KapacitetsData, later: KapacitetsData, file: str, earlier_files: list[str],
+                     config: LabConfig, instrument: Instrument) -> list[Problem]:
+    """A school and group in two interview workbooks: only the first file's answers count (the raw
+    answers are not kept, so the two cannot be averaged), so say so rather than drop the second."""
+    groups = {g.id: g.name for g in instrument.groups}
+    return [Problem(file, f"{config.school_names.get(school, school)} · {groups.get(group, group)} står også i "
+                          f"{' eller '.join(earlier_files)}. Kun svarene derfra tæller.",
+                    expected="hver skole og gruppe i ét indtastningsark: saml svarene i det ene ark",
+                    school_id=school)
+            for school, group in earlier.overlapping_groups(later)]
 
 
 def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:

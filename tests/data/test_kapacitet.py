@@ -583,3 +583,20 @@ def test_merged_with_keeps_other_schools(tmp_path: Path, workbook_path: Path, in
         ("101001", "laerere"),
         ("101001", "ledelse"),
     ]
+
+
+def test_a_second_workbook_with_the_same_school_and_group_is_reported(lab: Path) -> None:
+    """A copy of the interview workbook beside the first: the same schools and groups twice. Only one
+    set of answers can count, and the check says so (it silently dropped the second)."""
+    import shutil
+
+    from labkit.data.lab import load_lab
+    from labkit.problems import Severity
+
+    first = lab / "data" / "kapacitetsinterview.xlsx"
+    shutil.copyfile(first, lab / "data" / "kapacitetsinterview_kopi.xlsx")
+    loaded = load_lab(lab)
+    overlap = [p for p in loaded.problems if "står også i" in p.message]
+    assert overlap and all(p.severity is Severity.FEJL for p in overlap)
+    assert "kapacitetsinterview_kopi.xlsx" in overlap[0].describe()
+    assert "kapacitetsinterview.xlsx" in overlap[0].message and "Kun svarene derfra tæller" in overlap[0].message
