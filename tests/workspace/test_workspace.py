@@ -447,7 +447,7 @@ def test_a_damaged_file_whose_newest_version_has_a_numeric_time_is_recovered(tmp
     workspace = Workspace.open(tmp_path, SCHOOL)
     workspace.set("noter/a", "første")
     workspace.set("noter/a", "anden")
-    version = sorted((tmp_path / "arbejde" / ".versioner" / SCHOOL).glob("*.json"))[-1]
+    version = max((tmp_path / "arbejde" / ".versioner" / SCHOOL).glob("*.json"))
     document = json.loads(version.read_text(encoding="utf-8"))
     document["saved_at"] = 1733212345
     version.write_text(json.dumps(document), encoding="utf-8")
