@@ -8,10 +8,14 @@ from pathlib import Path
 import click
 
 from labkit import __version__
+from labkit.click_da import use_danish
 from labkit.problems import LabkitError
 
+use_danish()  # click's own usage lines and errors, in Danish like everything else the facilitator reads
 
-@click.group(help="labkit – værktøjer til læringslaboratorier.",
+
+@click.group(name="labkit", help="labkit – værktøjer til læringslaboratorier.", options_metavar="[TILVALG]",
+             subcommand_metavar="KOMMANDO [ARGUMENTER]...",
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.help_option("-h", "--help", help="Vis denne hjælp og afslut.")
 @click.version_option(__version__, "--version", prog_name="labkit", message="%(prog)s %(version)s",
@@ -20,8 +24,8 @@ def main() -> None:
     pass
 
 
-@main.command(help="Tjek data i en laboratoriemappe og udskriv en datarapport.")
-@click.argument("lab_folder", type=click.Path(path_type=Path), default=Path("."))
+@main.command(options_metavar="[TILVALG]", help="Tjek data i en laboratoriemappe og udskriv en datarapport.")
+@click.argument("lab_folder", type=click.Path(path_type=Path), metavar="MAPPE", default=Path("."))
 def check(lab_folder: Path) -> None:
     from labkit.check import check_report, is_ready
     from labkit.data.lab import load_lab
@@ -35,8 +39,8 @@ def check(lab_folder: Path) -> None:
     sys.exit(0 if is_ready(lab) else 1)
 
 
-@main.command(help="Lav en ny laboratoriemappe: lab.yaml, indtastningsark, skabeloner og vejledning.")
-@click.argument("folder", type=click.Path(path_type=Path))
+@main.command(options_metavar="[TILVALG]", help="Lav en ny laboratoriemappe: lab.yaml, indtastningsark, skabeloner og vejledning.")
+@click.argument("folder", type=click.Path(path_type=Path), metavar="MAPPE")
 @click.option("--kommune", default=None, metavar="NAVN", help="Kommunens navn i lab.yaml.")
 @click.option("--eksempel", is_flag=True,
               help="Skriv eksempelkommunen (Bøgekilde Kommune, opdigtede tal) i stedet, så alt kan prøves.")
@@ -64,9 +68,9 @@ def new(folder: Path, kommune: str | None, eksempel: bool) -> None:
                f"  5. labkit render {folder}  – laver uddelingsark til skolerne")
 
 
-@main.command(help="Åbn laboratoriet i JupyterLab med notesbøgerne klar.")
-@click.argument("lab_folder", type=click.Path(path_type=Path), default=Path("."))
-@click.option("--port", type=int, default=None, help="Port til JupyterLab (standard: en ledig).")
+@main.command(options_metavar="[TILVALG]", help="Åbn laboratoriet i JupyterLab med notesbøgerne klar.")
+@click.argument("lab_folder", type=click.Path(path_type=Path), metavar="MAPPE", default=Path("."))
+@click.option("--port", type=int, default=None, metavar="PORT", help="Port til JupyterLab (standard: en ledig).")
 @click.option("--ingen-browser", is_flag=True, help="Åbn ikke en browser (fx på en server).")
 @click.option("--opdater-notesboeger", is_flag=True,
               help="Erstat laboratoriets notesbøger med labkits nyeste (teamets arbejde røres ikke).")
@@ -94,16 +98,16 @@ def lab(lab_folder: Path, port: int | None, ingen_browser: bool, opdater_notesbo
     sys.exit(completed.returncode if completed else 0)
 
 
-@main.command(help="Lav et uddelingsark pr. skole (HTML, PDF og indsatsteorien som Word) og en oversigt over alle vurderinger (xlsx og csv).")
-@click.argument("lab_folder", type=click.Path(path_type=Path), default=Path("."))
+@main.command(options_metavar="[TILVALG]", help="Lav et uddelingsark pr. skole (HTML, PDF og indsatsteorien som Word) og en oversigt over alle vurderinger (xlsx og csv).")
+@click.argument("lab_folder", type=click.Path(path_type=Path), metavar="MAPPE", default=Path("."))
 @click.option("--skole", "schools", multiple=True, metavar="NR",
               help="Kun denne skole (institutionsnummer); kan gentages. Standard: alle laboratoriets skoler.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["html", "pdf", "docx", "xlsx"]),
               help="Kun dette format; kan gentages. xlsx er oversigten over alle vurderinger (oversigt.xlsx "
                    "og oversigt.csv). Standard: html, pdf, docx og xlsx.")
-@click.option("--ud", "out_folder", type=click.Path(path_type=Path), default=None,
-              help="Mappe til uddelingsarkene. Standard: LAB_FOLDER/uddelingsark (/UDGAVE).")
-@click.option("--processer", "workers", type=click.IntRange(1, 64), default=None,
+@click.option("--ud", "out_folder", type=click.Path(path_type=Path), default=None, metavar="MAPPE",
+              help="Mappe til uddelingsarkene. Standard: MAPPE/uddelingsark (/UDGAVE).")
+@click.option("--processer", "workers", type=click.IntRange(1, 64), default=None, metavar="ANTAL",
               help="Antal skoler, der laves samtidig. Standard: antal CPU-kerner.")
 @click.option("--stille", is_flag=True, help="Vis ingen statuslinje.")
 @click.option("--udgave", "edition", default="", metavar="NAVN",

@@ -23,7 +23,7 @@ LAYERS = {
     "room": 6,
     "commands": 7,  # cli, check, __main__: the command line on top of everything
 }
-COMMANDS = {"cli", "check", "__main__"}
+COMMANDS = {"cli", "check", "click_da", "__main__"}
 
 
 def module_name(path: Path) -> str:

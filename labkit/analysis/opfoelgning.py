@@ -40,13 +40,13 @@ from labkit.data.catalogue import Catalogue, Indicator
 from labkit.data.indsatsteori import (
     DATA_BASIS,
     EVALUATION,
-    EVALUATION_LABEL,
     FIELDS,
     LINK_NAMES,
     LINKS,
     SIGN_LABELS,
     Indsatsteori,
     Tegn,
+    evaluation_label,
 )
 from labkit.data.kvalitet_schema import LEVEL_SCHOOL, STATUS_PUBLISHED, STATUS_TOO_FEW
 from labkit.numbers import first_number_in, format_number
@@ -301,7 +301,7 @@ def follow_up(theory: Indsatsteori, kvalitet: pd.DataFrame, catalogue: Catalogue
 
 TEXT_FIELDS = tuple((f.key, f.label) for f in FIELDS if not f.lines)
 LIST_FIELDS = tuple((f.key, f.label) for f in (DATA_BASIS, *FIELDS) if f.lines)
-EVALUATION_FIELDS = tuple((key, f"{EVALUATION_LABEL}: {label.lower()}") for key, label in EVALUATION)
+EVALUATION_FIELDS = tuple((key, evaluation_label(label)) for key, label in EVALUATION)
 SIGN_FIELDS = tuple((key, SIGN_LABELS[key].lower()) for key in ("kilde", "baseline", "baseline_aar", "maal", "hvornaar",
                                                                "resultat_niveau"))
 QUOTE_LENGTH = 120

@@ -56,6 +56,11 @@ LINK_NAMES = {
 }
 ASSUMPTIONS = tuple((link, f"Antagelse: {LINK_NAMES[link]}") for link in LINKS)
 EVALUATION = (("hvordan", "Hvordan evaluerer I"), ("hvornaar", "Hvornår"), ("hvem", "Hvem gør det"))
+
+
+def evaluation_label(label: str) -> str:
+    """»Evaluering: hvordan evaluerer I« – the field named with its section (the pronoun I stays capital)."""
+    return f"{EVALUATION_LABEL}: {label[:1].lower()}{label[1:]}"
 SIGN_LABELS = {"beskrivelse": "Tegn", "kilde": "Kilde", "baseline": "Baseline", "baseline_aar": "Baseline-år",
                "maal": "Mål", "hvornaar": "Hvornår", "resultat_niveau": "Niveau"}
 RESULT_LEVEL_NAMES = {"kortsigtede": "Kort sigt", "mellemlange": "Mellemlang sigt", "langsigtede": "Lang sigt"}

@@ -7,7 +7,6 @@ from IPython.display import HTML, display
 from labkit.data.indsatsteori import (
     ASSUMPTIONS,
     EVALUATION,
-    EVALUATION_LABEL,
     FIELDS,
     RESULT_LEVEL_NAMES,
     SIGN_LABELS,
@@ -15,6 +14,7 @@ from labkit.data.indsatsteori import (
     FocusArea,
     Indsatsteori,
     Tegn,
+    evaluation_label,
     source_label,
 )
 from labkit.figures.indsatsteori import draw_indsatsteori
@@ -61,7 +61,7 @@ def theory_html(session: Session, theory: Indsatsteori, title: str) -> str:
                        for sign in theory.indikatorer)
         parts.append(f"<h4>{escape(SIGNS_LABEL)}</h4><table class='labkit-tabel'><thead><tr>{head}</tr></thead>"
                      f"<tbody>{rows}</tbody></table>")
-    parts += [_paragraph(f"{EVALUATION_LABEL}: {label.lower()}", getattr(theory.evaluering, key))
+    parts += [_paragraph(evaluation_label(label), getattr(theory.evaluering, key))
               for key, label in EVALUATION]
     return "".join(parts)
 

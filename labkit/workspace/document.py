@@ -15,6 +15,7 @@ from labkit.data.indsatsteori import (
     EVALUATION_LABEL,
     FIELDS,
     SIGNS_LABEL,
+    evaluation_label,
 )
 
 FORMAT = "labkit-arbejdsfil"
@@ -27,7 +28,7 @@ FORMAT_VERSION = 1
 FIELD_LABELS = {
     **{field.key: field.label for field in (*FIELDS, DATA_BASIS)},
     "antagelser": ASSUMPTIONS_LABEL, **dict(ASSUMPTIONS), "indikatorer": SIGNS_LABEL,
-    "evaluering": EVALUATION_LABEL, **{key: f"{EVALUATION_LABEL}: {label.lower()}" for key, label in EVALUATION},
+    "evaluering": EVALUATION_LABEL, **{key: evaluation_label(label) for key, label in EVALUATION},
     "valgte": "Valgte indsatsområder", "begrundelser": "Begrundelse", "vigtighed": "Vigtighed",
     "data": "Data", "indflydelse": "Indflydelse", "enig": "Enig/uenig", "kommentar": "Kommentar",
 }
