@@ -131,5 +131,29 @@ def render(lab_folder: Path, schools: tuple[str, ...], formats: tuple[str, ...],
     sys.exit(1 if report.failed else 0)
 
 
+
+@main.command(options_metavar="[TILVALG]",
+              help="Pak teamenes tekster og deres historik i en zip-fil til kommunens arkiv, og fjern dem fra "
+                   "laboratoriemappen (efter det sidste læringslaboratorium).")
+@click.argument("lab_folder", type=click.Path(path_type=Path), metavar="MAPPE", default=Path("."))
+@click.option("--ud", "zip_path", type=click.Path(path_type=Path), default=None, metavar="FIL",
+              help="Zip-filen. Standard: MAPPE/arkiv/arbejde_<laboratorium>_<dato>.zip.")
+@click.option("--behold", is_flag=True, help="Lav kun zip-filen; fjern ikke teksterne fra laboratoriet.")
+def arkiver(lab_folder: Path, zip_path: Path | None, behold: bool) -> None:
+    from labkit.data.config import load_config
+    from labkit.workspace.archive import archive_workspaces, default_zip_path
+
+    try:
+        config = load_config(lab_folder)
+        done = archive_workspaces(config.folder, zip_path or default_zip_path(config.folder, config.lab_name),
+                                  remove=not behold)
+    except LabkitError as error:
+        click.echo(f"FEJL: {error}", err=True)
+        sys.exit(2)
+    click.echo(f"Arkiverede {done.files} filer i {done.zip_path}." + (
+        " Teamenes tekster er fjernet fra laboratoriemappen; gem zip-filen efter kommunens regler." if done.removed
+        else " Teksterne er ikke fjernet (--behold)."))
+
+
 if __name__ == "__main__":
     main()

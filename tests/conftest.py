@@ -120,8 +120,8 @@ def run_check() -> Callable[[Path], tuple[int, str]]:
 SENTINEL = "4,87"
 
 
-def plant_sub_threshold_figure(lab: Path) -> None:
-    """Give Lille Mølle's smallest trivsel group (fewer than 5 answers) a unique score."""
+def plant_sub_threshold_figure(lab: Path, value: str = SENTINEL) -> None:
+    """Give Lille Mølle's smallest trivsel group (fewer than 5 answers) a unique score (`value`)."""
     path = lab / "data" / "trivsel.csv"
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     header = lines[0].split(";")
@@ -130,7 +130,7 @@ def plant_sub_threshold_figure(lab: Path) -> None:
     for index, line in enumerate(lines[1:], start=1):
         cells = line.split(";")
         if cells[0] == "061003" and cells[n_column] and int(cells[n_column]) < 5:
-            cells[score_column] = SENTINEL
+            cells[score_column] = value
             lines[index] = ";".join(cells)
             planted += 1
     assert planted, "the sample lab must have a trivsel group below the minimum"

@@ -193,7 +193,7 @@ def follow_up_sign(index: int, sign: Tegn, kvalitet: pd.DataFrame, catalogue: Ca
         return replace(base, verdict=NO_NEW_FIGURES, text=text, codes=(NO_NEW_FIGURES,))
     newest = later.iloc[-1]
     if not _shown(newest):
-        why = ", fordi for få elever har svaret" if newest["status"] == STATUS_TOO_FEW else ""
+        why = ", fordi tallet bygger på for få elever" if newest["status"] == STATUS_TOO_FEW else ""
         shown_later = later.loc[[_shown(row) for _, row in later.iterrows()]]
         earlier = (f" Det seneste offentliggjorte tal efter baseline er {describe_value(float(shown_later['value'].iloc[-1]), indicator)} "
                    f"fra {shown_later['school_year'].iloc[-1]}." if len(shown_later) else "")

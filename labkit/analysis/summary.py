@@ -115,7 +115,7 @@ def _unpublished_line(findings: list[Finding], min_group_size: int) -> Statement
     parts = []
     if own:
         too_few = all(set(years) <= set(f.too_few_years) and years for f, years in own)
-        why = f", fordi færre end {min_group_size} elever har svaret" if too_few else ""
+        why = f", fordi tallet bygger på færre end {min_group_size} elever" if too_few else ""
         names = [f"{f.label} ({', '.join(years)})" if years else f.label for f, years in own]
         parts.append(f"Ikke offentliggjort for skolen{why}: {_listed(names)}. Brug skolens egne opgørelser for de "
                      "år, hvis I har dem.")

@@ -55,7 +55,7 @@ def _hidden_sentence(facts: dict[str, Any]) -> str:
     hidden, too_few = facts["hidden"], facts["too_few"]
     if not hidden:
         return ""
-    why = ", fordi for få elever har svaret" if len(too_few) == len(hidden) else ""
+    why = ", fordi tallet bygger på for få elever" if len(too_few) == len(hidden) else ""
     return f" Tallet for {_years(hidden)} er ikke offentliggjort{why}." if len(hidden) == 1 else \
         f" Tallene for {_years(hidden)} er ikke offentliggjort{why}."
 
@@ -85,7 +85,7 @@ def _development(indicator: Indicator, group: str, facts: dict[str, Any], holds:
     name, latest, starts, values = indicator.label(group), facts["latest"], facts["starts"], facts["values"]
     hidden = _hidden_sentence(facts)
     if latest < 0:
-        why = ", fordi for få elever har svaret" if facts["too_few"] else ""
+        why = ", fordi tallet bygger på for få elever" if facts["too_few"] else ""
         return Development(IKKE_OFFENTLIGGJORT, f"{name}: der er ingen offentliggjorte tal for skolen{why}.")
     now = f"{name} var {describe_value(float(values[latest]), indicator)} i {_year(int(starts[latest]))}."
     if indicator.uncertainty in (CONTEXT, PUBLISHED_VERDICT) or indicator.better == "kontekst":

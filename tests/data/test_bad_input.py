@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import plant_sub_threshold_figure
 
 from labkit.data.kvalitet_schema import STATUS_NOT_PUBLISHED, STATUS_PUBLISHED, STATUS_TOO_FEW
 from labkit.data.lab import Lab, load_lab
@@ -931,19 +932,7 @@ def test_a_malformed_value_the_privacy_rule_hides_is_never_quoted(lab: Path,
                                                                    run_check: Callable[[Path], tuple[int, str]]) -> None:
     """Lille Mølle's smallest trivsel group (fewer than 5 answers) gets a malformed score: the check
     says which cell is wrong but never shows what stands there (it printed 13.37 verbatim)."""
-    path = lab / "data" / "trivsel.csv"
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
-    header = lines[0].split(";")
-    n_column, score_column = header.index("Antal besvarelser"), header.index("Indikatorsvar")
-    planted = 0
-    for index, line in enumerate(lines[1:], start=1):
-        cells = line.split(";")
-        if cells[0] == "061003" and cells[n_column] and int(cells[n_column]) < 5:
-            cells[score_column] = "13.37xyz"
-            lines[index] = ";".join(cells)
-            planted += 1
-    assert planted
-    path.write_text("\ufeff" + "\r\n".join(lines) + "\r\n", encoding="utf-8")
+    plant_sub_threshold_figure(lab, "13.37xyz")
     code, output = run_check(lab)
     assert "13.37" not in output and "13,37" not in output
     assert "skjult: færre end 5 besvarelser" in output and code != 0
