@@ -22,6 +22,7 @@ WORKBOOK_NAME = "kapacitetsinterview.xlsx"
 TOP_LEVEL_FILES = ("VEJLEDNING.md",)
 _IGNORED_NAMES = (".*", "__pycache__", "~$*")
 _IGNORED = shutil.ignore_patterns(*_IGNORED_NAMES)
+SAMPLE_WORKSPACE = "061006.json"  # written by scripts/generate_sample_data.py (labkit.workspace.sample_work)
 
 
 def current_school_year(today: datetime.date | None = None) -> str:
@@ -71,8 +72,12 @@ def create_sample_lab(folder: Path) -> Path:
     """Copy the bundled sample municipality (Bøgekilde Kommune) into a new folder: an installed user
     can try every command without the repository."""
     folder = _refuse_used_folder(folder)
-    shutil.copytree(bundled_folder("eksempel"), folder, dirs_exist_ok=True,
+    sample = bundled_folder("eksempel")
+    shutil.copytree(sample, folder, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns(*_IGNORED_NAMES, "arbejde", "uddelingsark", "notesbøger"))
+    # The sample team's finished Læringslab 1, and nothing a demo in a checkout may have written.
+    (folder / "arbejde").mkdir(exist_ok=True)
+    shutil.copy2(sample / "arbejde" / SAMPLE_WORKSPACE, folder / "arbejde" / SAMPLE_WORKSPACE)
     return folder
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -228,3 +229,31 @@ def test_synthetic_skoleoverblik_national_size() -> None:
     difference = numbers.iloc[:, 0] - numbers.iloc[:, 1]
     assert np.allclose(difference, numbers.iloc[:, 2], atol=1e-9)
     assert synthetic_skoleoverblik(20, years, seed=1).equals(synthetic_skoleoverblik(20, years, seed=1))
+
+
+def test_the_sample_teams_work_is_up_to_date_and_fits_todays_data(tmp_path: Path) -> None:
+    """Hedelundskolen's finished Læringslab 1 is what the generator writes, and it still fits the data:
+    every statement the team discussed is in today's summary, every chosen area is a candidate, and
+    every sign's baseline is the school's latest published figure."""
+    from labkit.analysis.candidates import build_candidates, data_flags, lab_focus_areas
+    from labkit.analysis.summary import data_summary
+    from labkit.data.indsatsteori import Indsatsteori, Tegn, prefill_baseline
+    from labkit.data.lab import load_lab
+    from labkit.workspace.sample_work import SAMPLE_TEAM_SCHOOL, write_sample_workspace
+
+    lab = load_lab(REPO / "sample_data")
+    written = write_sample_workspace(tmp_path, lab.kvalitet, lab.config.lab_name)
+    bundled = REPO / "sample_data" / "arbejde" / f"{SAMPLE_TEAM_SCHOOL}.json"
+    assert written.read_bytes() == bundled.read_bytes(), "kør python scripts/generate_sample_data.py"
+    document = json.loads(bundled.read_text(encoding="utf-8"))["data"]
+    summary = data_summary(lab, SAMPLE_TEAM_SCHOOL)
+    assert set(document["datasummary"]) <= {s.id for s in summary.all}
+    candidates = {c.id for c in build_candidates(lab_focus_areas(lab), data_flags(summary, lab.catalogue))}
+    assert set(document["indsatsomraader"]["valgte"]) <= candidates
+    for area in document["indsatsomraader"]["valgte"]:
+        theory = Indsatsteori.from_dict(document["indsatsteorier"][area])
+        assert theory.problem and theory.aktiviteter and theory.indikatorer and theory.evaluering.hvem
+        for sign in theory.indikatorer:
+            if sign.indicator_id:
+                fresh, _ = prefill_baseline(Tegn(kilde=sign.kilde), lab.kvalitet, SAMPLE_TEAM_SCHOOL)
+                assert (sign.baseline, sign.baseline_aar) == (fresh.baseline, fresh.baseline_aar)

@@ -164,7 +164,8 @@ def test_rendering_only_reads_the_teams_work(rendered: tuple[Path, object]) -> N
     """No lock files, no workspace for schools that have none, the team's own file as it was."""
     lab, _ = rendered
     assert file_tree(lab / "arbejde") == file_tree(lab.parent / "arbejde_foer_render")
-    assert [name for name in file_tree(lab / "arbejde") if not name.startswith(".versioner")] == [f"{TEAM_SCHOOL}.json"]
+    teams = [name for name in file_tree(lab / "arbejde") if not name.startswith(".versioner")]
+    assert teams == [f"{TEAM_SCHOOL}.json", "061006.json"]  # the test's team and the sample's own team
 
 
 @pytest.mark.chromium
@@ -517,3 +518,21 @@ def test_render_into_a_file_is_a_danish_message(lab: Path, tmp_path: Path, where
     assert "FEJL:" in result.output and str(target) in result.output and "--ud" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert target.read_text(encoding="utf-8") == "ikke en mappe"
+
+
+@pytest.mark.chromium
+def test_the_sample_teams_handout_is_whole_and_readable(rendered: tuple[Path, object]) -> None:
+    """Hedelundskolen did Læringslab 1 in the sample: its handout shows the choices and both theories,
+    with human labels (no source codes), every figure captioned, no "?:" and no empty sections."""
+    lab, _ = rendered
+    page = unescape(next((lab / "uddelingsark").glob("061006_*.html")).read_text(encoding="utf-8"))
+    text = re.sub(r"<[^>]+>", " ", page)
+    for expected in ("Faglig progression for alle elever", "Inkluderende læringsmiljøer",
+                     "Kvalitetsrapport: Faglig trivsel (mellemtrin)", "Evaluering: hvordan evaluerer I:",
+                     "Vi genkender det fra elevsamtalerne", "Teamet placerer skolen på niveauet"):
+        assert expected in text, expected
+    for raw in ("kvalitetsrapport:", "data-indikator-", "kapacitet:", "?:", "Teamet har ikke valgt",
+                "Teamet har endnu ikke skrevet"):
+        assert raw not in text, raw
+    figures = page.count("<figure")
+    assert figures and page.count("<figcaption>Figur ") == figures

@@ -17,11 +17,11 @@ def test_archive_zips_every_team_text_and_version_then_removes_them(lab: Path) -
         workspace.set("noter/a", text)
         workspace.set("noter/a", text + " (rettet)")
     before = {p.relative_to(lab).as_posix(): p.read_bytes() for p in (lab / "arbejde").rglob("*.json")}
-    assert len(before) == 4  # two files and one kept version each
+    assert len(before) == 5  # two files and one kept version each, and the sample team's file
     zip_path = lab.parent / "arkiv.zip"
     result = CliRunner().invoke(main, ["arkiver", str(lab), "--ud", str(zip_path)], prog_name="labkit")
     assert result.exit_code == 0, result.output
-    assert "Arkiverede 4 filer" in result.output and "fjernet" in result.output
+    assert "Arkiverede 5 filer" in result.output and "fjernet" in result.output
     with zipfile.ZipFile(zip_path) as archive:
         assert {name: archive.read(name) for name in archive.namelist()} == before
     assert not list((lab / "arbejde").rglob("*.json"))
