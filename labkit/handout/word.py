@@ -109,14 +109,12 @@ def _theory(document: Document, title: str, reason: str, theory: Indsatsteori,
     """One focus area, its fields in the order the Danish guides work through them."""
     document.add_heading(clean_text(title) or EMPTY, level=1)
     _field(document, "Begrundelse", reason)
-    for field in FIELDS[:-1]:  # kontekst comes after the assumptions, as in the form
+    for field in FIELDS:  # the form's order, as in the notebook and the HTML handout
         value = getattr(theory, field.key)
         (_bullets if field.lines else _field)(document, field.label, value)
     document.add_heading(ASSUMPTIONS_LABEL, level=2)
     for link, label in ASSUMPTIONS:
         _labelled(document, label, theory.antagelser.get(link, ""))
-    last = FIELDS[-1]
-    _field(document, last.label, getattr(theory, last.key))
     _signs(document, theory.indikatorer, catalogue, instrument)
     document.add_heading(EVALUATION_LABEL, level=2)
     for key, label in EVALUATION:
