@@ -132,7 +132,9 @@ def _signs_editor(session: Session, area_id: str, changed: Callable[[str | None]
         for key, text in texts.items():
             text.observe(lambda change, key=key: text_changed(change, key), names="value")
         remove.on_click(removed)
-        return widgets.HBox([source, *texts.values(), level, remove])
+        # Wraps on a narrow screen (1366 px with the side panel open) instead of hiding »Fjern«.
+        return widgets.HBox([source, *texts.values(), level, remove],
+                            layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
 
     add = widgets.Button(description="Tilføj tegn", icon="plus")
 

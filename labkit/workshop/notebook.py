@@ -42,6 +42,11 @@ from labkit.workspace.session import Session, data_warnings, open_session
 
 log = logging.getLogger(__name__)
 ERROR_LOG = ".labkit-fejl.log"
+# Team texts in the page's own font (JupyterLab gives text areas a monospace one), whole tab titles.
+WIDGET_STYLE = ("<style>.widget-textarea textarea, .widget-text input { font-family: var(--jp-content-font-family, "
+                "sans-serif); font-size: var(--jp-content-font-size1, 14px); }"
+                " .jupyter-widgets.widget-tab > .p-TabBar .p-TabBar-tab, .jupyter-widgets.widget-tab > .lm-TabBar"
+                " .lm-TabBar-tab { flex: 0 1 auto; max-width: none; min-width: 8em; }</style>")
 
 
 def _log_unexpected(session: Session, error: BaseException) -> None:
@@ -126,6 +131,8 @@ def start(lab_mappe: str = "", skole: str = "", interaktiv: bool = True,
           pick_school: bool = True) -> Session | None:
     """Open the lab (and school) for a notebook; shows a Danish message instead of failing."""
     quiet_library_notes()
+    if interaktiv:
+        display(HTML(WIDGET_STYLE))
     try:
         session = open_session(lab_mappe, skole if pick_school else "", interaktiv)
     except LabkitError as error:

@@ -187,6 +187,19 @@ def test_choices_and_text_survive_a_kernel_restart(page: Page, lab_server: tuple
     page.wait_for_timeout(1000)
     saved = workspace(lab)["data"]
     assert saved["indsatsteorier"]["fremmoede"]["problem"] == PROBLEM_TEXT
+    # A laptop screen (1366 × 768): a new sign's »Fjern« button is on screen, not cut off to the right.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.evaluate("() => window.jupyterapp.shell.activateById('filebrowser')")  # the side panel open, as on the day
+    page.get_by_role("button", name="Tilføj tegn").first.click()
+    remove = page.get_by_role("button", name="Fjern").first
+    remove.scroll_into_view_if_needed()
+    expect(remove).to_be_visible()
+    box = remove.bounding_box()
+    panel = page.locator(".jp-NotebookPanel:visible .jp-WindowedPanel-outer, .jp-NotebookPanel:visible .jp-Notebook")
+    area = panel.first.bounding_box()
+    assert box is not None and area is not None
+    assert area["x"] <= box["x"] and box["x"] + box["width"] <= area["x"] + area["width"], (box, area)
+    page.set_viewport_size({"width": 1400, "height": 1000})
     assert saved["indsatsomraader"]["begrundelser"]["fremmoede"] == REASON_TEXT
 
     # Restart the kernel, run all again: everything is back in the widgets.
