@@ -203,7 +203,8 @@ class Workspace:
                 set_path(disk["data"], keys, merged)
                 moment = now_iso()
                 for where, their_value, our_value in collisions:
-                    entry = {"path": "/".join(where), "theirs": or_none(their_value),
+                    # "keys" is exact (a key may hold "/", e.g. a lab named "Læringslab 1/2"); "path" is for reading.
+                    entry = {"path": "/".join(where), "keys": list(where), "theirs": or_none(their_value),
                              "ours": or_none(our_value), "saved_at": moment, "session": self.session}
                     if entry not in disk["conflicts"]:
                         disk["conflicts"].append(entry)
@@ -226,7 +227,9 @@ class Workspace:
         if keep not in ("ours", "theirs"):
             raise ValueError("keep skal være 'ours' eller 'theirs'")
         conflict = self.conflicts[index]
-        keys = split_path(conflict["path"])
+        exact = conflict.get("keys")
+        keys = tuple(exact) if isinstance(exact, list) and all(isinstance(k, str) for k in exact) and exact \
+            else split_path(conflict["path"])
         chosen = conflict[keep]
         with self._locked():
             disk, text = self._read()
@@ -236,7 +239,7 @@ class Workspace:
             disk["conflicts"].remove(conflict)
             current = get_path(disk["data"], keys)
             if current is not MISSING and current not in (conflict["ours"], conflict["theirs"], chosen):
-                disk["conflicts"].append({"path": conflict["path"], "theirs": current, "ours": chosen,
+                disk["conflicts"].append({"path": conflict["path"], "keys": list(keys), "theirs": current, "ours": chosen,
                                           "saved_at": now_iso(), "session": self.session})
             set_path(disk["data"], keys, chosen)
             self._save(disk, text)

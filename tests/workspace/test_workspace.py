@@ -455,3 +455,17 @@ def test_a_damaged_file_whose_newest_version_has_a_numeric_time_is_recovered(tmp
     recovered = Workspace.open(tmp_path, SCHOOL)
     assert recovered.get("noter/a") == "første"
     assert any("et tidligere tidspunkt" in message for message in recovered.messages)
+
+
+def test_resolving_a_conflict_in_a_key_with_a_slash_sets_that_key(tmp_path: Path) -> None:
+    """A lab named "Læringslab 1/2" keeps its follow-up under a key with "/": resolving a conflict there
+    sets that very field (it wrote to a stray path and kept the other text)."""
+    path = ("opfoelgning", "Læringslab 1/2", "noter")
+    tab_a = Workspace.open(tmp_path, SCHOOL, session="fane-a")
+    tab_b = Workspace.open(tmp_path, SCHOOL, session="fane-b")
+    tab_a.set(path, "A's noter")
+    assert tab_b.set(path, "B's noter").conflict
+    tab_b.resolve_conflict(0, keep="theirs")
+    final = Workspace.open(tmp_path, SCHOOL)
+    assert final.get(path) == "A's noter" and final.conflicts == []
+    assert final.get(("opfoelgning", "Læringslab 1")) is None  # no stray section
