@@ -37,6 +37,7 @@ from labkit.workshop.indsatsomraader import (
     render_choice,
 )
 from labkit.workshop.indsatsteori import render_theories
+from labkit.workshop.konflikter import render_conflicts
 from labkit.workshop.opfoelgning import render_followup
 from labkit.workspace.session import Session, data_warnings, open_session
 
@@ -198,6 +199,12 @@ def show_bubble_chart(session: Session | None) -> None:
 def show_choice(session: Session | None) -> None:
     """Notebook 2: the chosen focus areas and why."""
     section(session, render_choice)
+
+
+def show_conflicts(session: Session | None) -> None:
+    """Texts two team members saved in the same field at once, side by side, to keep one."""
+    if session is not None and session.interactive:
+        section(session, render_conflicts)
 
 
 def show_indsatsteori(session: Session | None) -> None:

@@ -214,7 +214,7 @@ class Workspace:
         if not collisions:
             return SaveResult(disk["revision"])
         names = " og ".join(dict.fromkeys(f"»{field_label(where)}«" for where, _, _ in collisions))
-        message = (f"Et andet teammedlem har samtidig ændret {names}. Begge tekster er gemt; se konflikter. "
+        message = (f"Et andet teammedlem har samtidig ændret {names}. Begge tekster er gemt; vælg den ene under »Konflikter«. "
                    "Jeres tekst er den, der vises nu.")
         self.messages.append(message)
         return SaveResult(disk["revision"], True, message)

@@ -31,3 +31,25 @@ def test_choosing_an_area_redraws_the_bubble_chart(lab: Path) -> None:
     box.value = True
     assert session.workspace is not None and session.workspace.get("indsatsomraader/valgte") == [first.id]
     assert chart.value != before  # drawn as chosen now
+
+
+def test_a_conflict_is_shown_side_by_side_until_the_team_keeps_one(lab: Path) -> None:
+    """Two members saved the same field at once: the notebook shows both texts with »Behold denne«, and
+    keeping one settles it in the workspace (resolve_conflict was reachable only from tests)."""
+    from labkit.workshop.konflikter import render_conflicts
+    from labkit.workspace.store import Workspace
+
+    path = "indsatsteorier/klasseledelse/problem"
+    second = Workspace.open(lab, "061004", session="b")  # opened before A saved
+    Workspace.open(lab, "061004", session="a").set(path, "Problem fra A")
+    assert second.set(path, "Problem fra B").conflict
+    session = open_session(str(lab), "061004", interaktiv=True)
+    with capture_output():
+        render_conflicts(session)
+    shown = [w for w in list(_instances.values()) if isinstance(w, widgets.HTML) and "Problem fra A" in w.value]
+    assert shown and any("Problem fra B" in w.value for w in _instances.values() if isinstance(w, widgets.HTML))
+    keep_theirs = [w for w in list(_instances.values())
+                   if isinstance(w, widgets.Button) and w.description == "Behold denne"][-1]
+    keep_theirs.click()
+    final = Workspace.open(lab, "061004")
+    assert final.conflicts == [] and final.get(path) == "Problem fra A"

@@ -293,7 +293,7 @@ def test_two_tabs_editing_the_same_field_lose_neither_text(tmp_path: Path) -> No
     assert tab_b.messages == [result.message]
     document = on_disk(tmp_path)
     assert document["data"]["indsatsteorier"]["klasseledelse"]["problem"] == "Mange afbrydelser – skrevet i fane B"
-    assert document["conflicts"] == [{"path": PROBLEM_PATH, "theirs": "Uro i overgangene – skrevet i fane A",
+    assert document["conflicts"] == [{"path": PROBLEM_PATH, "keys": PROBLEM_PATH.split("/"), "theirs": "Uro i overgangene – skrevet i fane A",
                                       "ours": "Mange afbrydelser – skrevet i fane B",
                                       "saved_at": document["conflicts"][0]["saved_at"], "session": "fane-b"}]
     # After settling it, the chosen text stays and the conflict is gone.
