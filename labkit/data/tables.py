@@ -221,6 +221,28 @@ def _xlsx_value(cell: Any) -> object:
     return value
 
 
+def _formulas_without_values(path: Path, title: str, empty: set[tuple[int, int]]) -> list[tuple[int, str]]:
+    """(row, column letter) of formula cells whose result was never saved: read as empty, they would
+    look like unpublished figures. Only files with formulas are read a second time."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    if not empty:
+        return []
+    with zipfile.ZipFile(path) as archive:
+        if not any(b"<f" in archive.read(name) for name in archive.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            return []
+    workbook = load_workbook(path, read_only=True, data_only=False)
+    try:
+        cells = [cell for row in workbook[title].iter_rows() for cell in row]
+        return sorted((cell.row, get_column_letter(cell.column)) for cell in cells
+                      if isinstance(cell.value, str) and cell.value.startswith("=")
+                      and (cell.row, cell.column) in empty)
+    finally:
+        workbook.close()
+
+
 def read_xlsx_text(
     path: Path, header_markers: tuple[str, ...], sheet: str | None = None
 ) -> tuple[TextTable | None, list[Problem]]:
@@ -256,10 +278,22 @@ def read_xlsx_text(
         else:
             return None, [Problem(file, "Projektmappen har ingen synlige ark.", expected="et synligt ark med tallene")]
         raw_rows = [[_xlsx_value(cell) for cell in row] for row in worksheet.iter_rows()]
+        empty = {(cell.row, cell.column) for row in worksheet.iter_rows() for cell in row
+                 if cell.value is None and getattr(cell, "row", None) is not None}
+        title = worksheet.title
     except (KeyError, ValueError, TypeError, SyntaxError, zipfile.BadZipFile):
         return None, unreadable
     finally:
         workbook.close()
+    uncomputed = _formulas_without_values(path, title, empty)
+    if uncomputed:
+        row, column = uncomputed[0]
+        return None, [Problem(file, f"Cellen {column}{row} (og {len(uncomputed) - 1} andre) har en formel uden et gemt "
+                                    "resultat: filen er lavet af et program og ikke gemt i Excel, så tallene kan ikke "
+                                    "læses." if len(uncomputed) > 1 else
+                              f"Cellen {column}{row} har en formel uden et gemt resultat: filen er lavet af et "
+                              "program og ikke gemt i Excel, så tallet kan ikke læses.", row=row,
+                              expected="filen åbnet i Excel og gemt igen (så formlernes resultater gemmes)")]
     return _table_from_rows(file, raw_rows, header_markers)
 
 

@@ -938,3 +938,15 @@ def test_a_malformed_value_the_privacy_rule_hides_is_never_quoted(lab: Path,
     assert "skjult: færre end 5 besvarelser" in output and code != 0
     loaded = load_lab(lab)
     assert not any("13.37" in p.describe() for p in loaded.problems)
+
+
+def test_xlsx_formulas_without_saved_results_are_refused_not_read_as_empty(check: Callable[..., Checked]) -> None:
+    """A workbook written by a script holds formulas but no results: read as empty cells they would
+    look like unpublished figures. The check names the cell and says to save the file in Excel."""
+    rows = _overblik_rows("7,3")
+    rows[1][OVERBLIK_HEADER.index("Karaktergennemsnit")] = "=7.3"  # openpyxl saves no result for it
+    result = check({"kvalitetsrapport.xlsx": rows})
+    assert_refused(result)
+    assert "har en formel uden et gemt resultat" in result.output and "gemt igen" in result.output
+    column = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[OVERBLIK_HEADER.index("Karaktergennemsnit")]
+    assert f"Cellen {column}2" in result.output
