@@ -62,7 +62,10 @@ def test_the_command_has_a_version_and_runs_as_a_module() -> None:
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["name"] != "labkit"  # taken on PyPI by another project
-    assert project["version"] == __version__
+    assert "version" in project["dynamic"] and "version" not in project  # one place: labkit/__init__.py
+    from importlib.metadata import version
+
+    assert version("laeringslab-kit") == __version__
     for command in ([str(ROOT / ".venv" / "bin" / "labkit"), "--version"], [sys.executable, "-m", "labkit", "--version"]):
         done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT.parent)
         assert done.returncode == 0 and done.stdout.strip() == f"labkit {__version__}", done
