@@ -206,7 +206,14 @@ class Workspace:
                     # "keys" is exact (a key may hold "/", e.g. a lab named "Læringslab 1/2"); "path" is for reading.
                     entry = {"path": "/".join(where), "keys": list(where), "theirs": or_none(their_value),
                              "ours": or_none(our_value), "saved_at": moment, "session": self.session}
-                    if entry not in disk["conflicts"]:
+                    # One open conflict per field and editor, kept up to date: two people typing in the same
+                    # field made one entry per keystroke (600 keystrokes, 599 entries, 14 MB of versions).
+                    same = [i for i, c in enumerate(disk["conflicts"])
+                            if c.get("session") == self.session and (c.get("keys") or split_path(c["path"])) in
+                            (list(where), where)]
+                    if same:
+                        disk["conflicts"][same[0]] = entry
+                    elif entry not in disk["conflicts"]:
                         disk["conflicts"].append(entry)
                 self._save(disk, text)
         self._document = disk

@@ -469,3 +469,23 @@ def test_resolving_a_conflict_in_a_key_with_a_slash_sets_that_key(tmp_path: Path
     final = Workspace.open(tmp_path, SCHOOL)
     assert final.get(path) == "A's noter" and final.conflicts == []
     assert final.get(("opfoelgning", "Læringslab 1")) is None  # no stray section
+
+
+def test_two_people_typing_in_one_field_keep_one_conflict_each_not_one_per_keystroke(tmp_path: Path) -> None:
+    """Two editors type in the same field in turns, keystroke by keystroke: the workspace keeps one open
+    conflict per editor with the latest texts (it kept one per keystroke: 599 for 600), and neither
+    person's last text is lost."""
+    tab_a = Workspace.open(tmp_path, SCHOOL, session="fane-a")
+    tab_b = Workspace.open(tmp_path, SCHOOL, session="fane-b")
+    text_a = text_b = ""
+    for letter in "Uro i timerne efter frikvarteret":
+        text_a += letter
+        tab_a.set(PROBLEM_PATH, text_a)
+        text_b += letter.upper()
+        tab_b.set(PROBLEM_PATH, text_b)
+    final = Workspace.open(tmp_path, SCHOOL)
+    assert len(final.conflicts) <= 2
+    kept = {final.get(PROBLEM_PATH), *(c["theirs"] for c in final.conflicts), *(c["ours"] for c in final.conflicts)}
+    assert {text_a, text_b} <= kept
+    size = sum(p.stat().st_size for p in (tmp_path / "arbejde").rglob("*.json"))
+    assert size < 200_000, size
