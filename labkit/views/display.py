@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from IPython.display import HTML, Image, display
+from IPython.display import HTML, display
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
@@ -77,12 +77,25 @@ def numbered_figure_html(svg: bytes, number: int, caption: str) -> str:
             f"<figcaption>{text}</figcaption></figure>")
 
 
-def show_figure(figure: Figure, dpi: int = 90) -> None:
-    """Display a figure as a PNG image (one output, no duplicate from the inline backend); inside
-    `numbered_figures()` (the handout) as a numbered SVG with a caption, which prints sharply."""
+SCREEN_DPI = 96  # CSS pixels per inch: a figure is shown at its own size, never stretched
+SHARP = 2  # pixels per CSS pixel, so the figure is sharp on high-resolution screens too
+
+
+def figure_img_html(figure: Figure) -> str:
+    """A figure as an <img> at its own size (drawn at twice the pixels), with its title as alt text."""
+    data = base64.b64encode(figure_png(figure, SCREEN_DPI * SHARP)).decode("ascii")
+    width = round(figure.get_figwidth() * SCREEN_DPI)
+    caption = escape(figure_caption(figure) or "Figur")
+    return f'<img src="data:image/png;base64,{data}" width="{width}" alt="{caption}" style="max-width:100%">'
+
+
+def show_figure(figure: Figure) -> None:
+    """Display a figure as an image at its own size with alt text (one output, no duplicate from the
+    inline backend); inside `numbered_figures()` (the handout) as a numbered SVG with a caption, which
+    prints sharply."""
     numbers = _figure_numbers.get()
     if numbers is None:
-        display(Image(data=figure_png(figure, dpi), format="png"))
+        display(HTML(figure_img_html(figure)))
         return
     numbers[0] += 1
     display(HTML(numbered_figure_html(figure_svg(figure), numbers[0], figure_caption(figure))))

@@ -359,3 +359,24 @@ def test_a_school_missing_from_its_funnel_is_told_why(lab: Path) -> None:
     assert "Lille Mølle Skoles tal for 2025/2026 er ikke offentliggjort, så skolen er ikke med i figuren." in shown
     other = " ".join(texts(funnel_figure(open_session(str(lab), "061004", interaktiv=False), "karaktergennemsnit", "")))
     assert "ikke med i figuren" not in other and "Kirkebakkeskolen" in other
+
+
+def test_a_notebook_figure_is_shown_at_its_size_sharp_and_with_alt_text(sample: Lab) -> None:
+    """Notebook figures were 90-dpi PNGs stretched by the page (soft, ~8 px labels) without alt text: now
+    each is drawn at twice the pixels and shown at its own width, its title as alt text."""
+    import base64
+    import struct
+
+    from labkit.analysis.kapacitet import profile_matrix
+    from labkit.views.display import figure_img_html
+
+    assert sample.kapacitet is not None
+    means, counts = profile_matrix(sample.kapacitet.profile, "061004", sample.instrument)
+    figure = kapacitet_heatmap(means, counts, (1, 5), "Kapacitet: gennemsnit pr. dimension og gruppe")
+    html_text = figure_img_html(figure)
+    width = int(re.search(r'width="(\d+)"', html_text).group(1))  # type: ignore[union-attr]
+    assert width == round(figure.get_figwidth() * 96)
+    assert 'alt="Kapacitet: gennemsnit pr. dimension og gruppe"' in html_text
+    png = base64.b64decode(re.search(r"base64,([^\"]+)", html_text).group(1))  # type: ignore[union-attr]
+    pixels = struct.unpack(">I", png[16:20])[0]  # the PNG header's width
+    assert abs(pixels - 2 * width) <= 2
