@@ -127,10 +127,11 @@ def has_ratings(lab: Lab) -> bool:
     return lab.kapacitet is not None and not lab.kapacitet.profile.empty
 
 
-def is_ready(lab: Lab) -> bool:
+def is_ready(lab: Lab, broken_templates: list[str] | None = None) -> bool:
     """True when the lab has schools, some data and no errors: `labkit check` then exits with 0."""
     has_data = any(layout != KAPACITET_LAYOUT for layout in lab.layouts.values()) or has_ratings(lab)
-    return lab.usable and bool(lab.config.schools) and has_data and not template_problems(lab)
+    broken = template_problems(lab) if broken_templates is None else broken_templates
+    return lab.usable and bool(lab.config.schools) and has_data and not broken
 
 
 def _without_empty_workbooks(lab: Lab) -> list[Problem]:
@@ -164,7 +165,13 @@ def template_problems(lab: Lab) -> list[str]:
     return problems
 
 
-def check_report(lab: Lab) -> str:
+def check_result(lab: Lab) -> tuple[str, bool]:
+    """The report and whether the lab is ready (`labkit check`'s exit code), the templates read once."""
+    broken = template_problems(lab)
+    return check_report(lab, broken), is_ready(lab, broken)
+
+
+def check_report(lab: Lab, broken_templates: list[str] | None = None) -> str:
     """The full Danish data report for a lab."""
     config, table = lab.config, lab.kvalitet
     schools_in_data = set(table.loc[table["level"] == LEVEL_SCHOOL, "school_id"])
@@ -196,7 +203,7 @@ def check_report(lab: Lab) -> str:
         *kapacitet_lines(lab),
         *problem_lines(_without_empty_workbooks(lab)),
     ]
-    broken = template_problems(lab)
+    broken = template_problems(lab) if broken_templates is None else broken_templates
     lines += ["", "Skabeloner: alle kan læses." if not broken else "FEJL I SKABELONERNE:",
               *[f"  • {message}" for message in broken]]
     missing = missing_data(lab)
@@ -205,7 +212,7 @@ def check_report(lab: Lab) -> str:
     lines.append("")
     if broken:
         lines.append("Resultat: skabelonerne har fejl. Ret dem, og kør tjekket igen.")
-    elif lab.usable and not is_ready(lab):
+    elif lab.usable and not is_ready(lab, broken):
         lines.append("Resultat: laboratoriet er ikke klar endnu. Tilføj det, der mangler, "
                      "og kør tjekket igen.")
     elif lab.usable:

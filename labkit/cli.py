@@ -27,7 +27,7 @@ def main() -> None:
 @main.command(options_metavar="[TILVALG]", help="Tjek data i en laboratoriemappe og udskriv en datarapport.")
 @click.argument("lab_folder", type=click.Path(path_type=Path), metavar="MAPPE", default=Path("."))
 def check(lab_folder: Path) -> None:
-    from labkit.check import check_report, is_ready
+    from labkit.check import check_result
     from labkit.data.lab import load_lab
 
     try:
@@ -35,8 +35,9 @@ def check(lab_folder: Path) -> None:
     except LabkitError as error:
         click.echo(f"FEJL: {error}", err=True)
         sys.exit(2)
-    click.echo(check_report(lab))
-    sys.exit(0 if is_ready(lab) else 1)
+    report, ready = check_result(lab)
+    click.echo(report)
+    sys.exit(0 if ready else 1)
 
 
 @main.command(options_metavar="[TILVALG]", help="Lav en ny laboratoriemappe: lab.yaml, indtastningsark, skabeloner og vejledning.")

@@ -277,9 +277,11 @@ def read_xlsx_text(
             worksheet = visible[0]
         else:
             return None, [Problem(file, "Projektmappen har ingen synlige ark.", expected="et synligt ark med tallene")]
-        raw_rows = [[_xlsx_value(cell) for cell in row] for row in worksheet.iter_rows()]
-        empty = {(cell.row, cell.column) for row in worksheet.iter_rows() for cell in row
-                 if cell.value is None and getattr(cell, "row", None) is not None}
+        raw_rows, empty = [], set()
+        for row in worksheet.iter_rows():  # one pass: read-only mode parses the sheet again on every pass
+            raw_rows.append([_xlsx_value(cell) for cell in row])
+            empty |= {(cell.row, cell.column) for cell in row
+                      if cell.value is None and getattr(cell, "row", None) is not None}
         title = worksheet.title
     except (KeyError, ValueError, TypeError, SyntaxError, zipfile.BadZipFile):
         return None, unreadable

@@ -175,9 +175,10 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
     executed = out / EXECUTED_FOLDER / f"{stem}.ipynb"
     # This run's formats replace the last run's: a school that fails now keeps no older file that the
     # index (which says it failed) would contradict.
-    for suffix in {".html": ("html", "pdf"), ".pdf": ("pdf",), "_indsatsteori.docx": ("docx",)}.items():
-        if set(suffix[1]) & set(formats):
-            (out / f"{stem}{suffix[0]}").unlink(missing_ok=True)
+    made_by = {".html": ("html", "pdf"), ".pdf": ("pdf",), "_indsatsteori.docx": ("docx",)}  # the PDF needs the HTML
+    for suffix, by in made_by.items():
+        if set(by) & set(formats):
+            (out / f"{stem}{suffix}").unlink(missing_ok=True)
     try:
         notebook = papermill.execute_notebook(
             str(HANDOUT_NOTEBOOK), str(executed), parameters={"lab_mappe": lab_folder, "skole": school_id, "udgave": edition},

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from labkit.data.indsatsteori import (
+    OWN_OBSERVATION,
     Evaluering,
     FocusArea,
     Indsatsteori,
@@ -27,7 +28,6 @@ from labkit.workspace.store import WORKSPACE_FOLDER
 
 SAMPLE_TEAM_SCHOOL = "061006"
 SAVED_AT = "2026-01-05T14:30:00+01:00"  # the afternoon of Læringslab 1
-OTHER_OBSERVATION = "egen observation"
 
 # The team's view of summary statements (ids as labkit.analysis.summary gives them for this school).
 AGREEMENT = {
@@ -55,7 +55,7 @@ def _sign(description: str, source: str, target: str, when: str, level: str, kva
           number: int) -> dict[str, Any]:
     sign = Tegn(beskrivelse=description, kilde=source, maal=target, hvornaar=when, resultat_niveau=level,
                 id=f"eksempel-{number}")
-    if source != OTHER_OBSERVATION:
+    if source != OWN_OBSERVATION:
         sign, _ = prefill_baseline(sign, kvalitet, SAMPLE_TEAM_SCHOOL)
     return sign.to_dict()
 
@@ -94,7 +94,7 @@ def _theories(kvalitet: pd.DataFrame) -> dict[str, Any]:
               "Trivselsmålingen 2026/2027", "mellemlange", kvalitet, 1),
         _sign("Karaktergennemsnit ved afgangsprøven", indicator_source("karaktergennemsnit"), "6,5",
               "Sommeren 2028", "langsigtede", kvalitet, 2),
-        _sign("Alle matematiktimer i 4.–6. klasse har et synligt læringsmål", OTHER_OBSERVATION, "9 af 10 timer",
+        _sign("Alle matematiktimer i 4.–6. klasse har et synligt læringsmål", OWN_OBSERVATION, "9 af 10 timer",
               "Efter vejlederens observationer i foråret", "kortsigtede", kvalitet, 3),
     ]
     inclusion = Indsatsteori(
@@ -118,7 +118,7 @@ def _theories(kvalitet: pd.DataFrame) -> dict[str, Any]:
     inclusion["indikatorer"] = [
         _sign("Social trivsel i mellemtrinnet", indicator_source("social_trivsel", "Mellemtrin"), "4,3",
               "Trivselsmålingen 2026/2027", "langsigtede", kvalitet, 4),
-        _sign("Elever taget ud af klassen pr. uge", OTHER_OBSERVATION, "Halvdelen af i dag", "Ved Læringslab 2",
+        _sign("Elever taget ud af klassen pr. uge", OWN_OBSERVATION, "Halvdelen af i dag", "Ved Læringslab 2",
               "mellemlange", kvalitet, 5),
     ]
     return {"faglig_progression": progression, "inkluderende_laeringsmiljoer": inclusion}
