@@ -21,7 +21,8 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _conflict_row(session: Session, index: int, conflict: dict, redraw: Callable[[], None]) -> widgets.Widget:
+def _conflict_row(session: Session, index: int, conflict: dict, redraw: Callable[[], None],
+                  box: widgets.VBox) -> widgets.Widget:
     keys = conflict.get("keys") or str(conflict.get("path", "")).split("/")
     label = field_label(tuple(str(k) for k in keys))
     columns = []
@@ -29,9 +30,10 @@ def _conflict_row(session: Session, index: int, conflict: dict, redraw: Callable
         button = widgets.Button(description="Behold denne", layout=widgets.Layout(width="140px"))
 
         def kept(_: widgets.Button, keep: str = keep) -> None:
-            if session.workspace is not None:
-                session.workspace.resolve_conflict(index, keep)
+            result = session.workspace.resolve_conflict(index, keep) if session.workspace is not None else None
             redraw()
+            if result is not None and result.message:
+                box.children = [widgets.HTML(callout_html(result.message, "advarsel")), *box.children]
 
         button.on_click(kept)
         text = escape(_text(conflict.get(keep))).replace("\n", "<br>")
@@ -56,7 +58,7 @@ def render_conflicts(session: Session) -> None:
         intro = widgets.HTML(callout_html(
             f"{len(conflicts)} felt(er) blev ændret af to på samme tid. Begge tekster er gemt; vælg den, I vil "
             "beholde. Kopiér gerne noget fra den anden tekst ind i feltet først.", "advarsel", "Konflikter"))
-        box.children = [intro, *(_conflict_row(session, i, c, redraw) for i, c in enumerate(conflicts))]
+        box.children = [intro, *(_conflict_row(session, i, c, redraw, box) for i, c in enumerate(conflicts))]
 
     redraw()
     display(box)

@@ -233,6 +233,8 @@ class Workspace:
         """
         if keep not in ("ours", "theirs"):
             raise ValueError("keep skal være 'ours' eller 'theirs'")
+        if self.read_only:  # e.g. a read-only folder: the choice cannot be saved, so nothing changes
+            return SaveResult(self.revision, message=NOT_SAVED_READ_ONLY)
         conflict = self.conflicts[index]
         exact = conflict.get("keys")
         keys = tuple(exact) if isinstance(exact, list) and all(isinstance(k, str) for k in exact) and exact \

@@ -489,3 +489,14 @@ def test_two_people_typing_in_one_field_keep_one_conflict_each_not_one_per_keyst
     assert {text_a, text_b} <= kept
     size = sum(p.stat().st_size for p in (tmp_path / "arbejde").rglob("*.json"))
     assert size < 200_000, size
+
+
+def test_settling_a_conflict_in_a_read_only_workspace_says_so(tmp_path: Path) -> None:
+    tab_a = Workspace.open(tmp_path, SCHOOL, session="fane-a")
+    tab_b = Workspace.open(tmp_path, SCHOOL, session="fane-b")
+    tab_a.set(PROBLEM_PATH, "A")
+    assert tab_b.set(PROBLEM_PATH, "B").conflict
+    reader = Workspace.open_read_only(tmp_path, SCHOOL)
+    result = reader.resolve_conflict(0, keep="ours")
+    assert result.message and "ikke gemt" in result.message
+    assert Workspace.open(tmp_path, SCHOOL).conflicts  # nothing settled
