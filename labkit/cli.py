@@ -99,6 +99,51 @@ def lab(lab_folder: Path, port: int | None, ingen_browser: bool, opdater_notesbo
     sys.exit(completed.returncode if completed else 0)
 
 
+@main.command(options_metavar="[TILVALG]",
+              help="Kør hele laboratoriet som én server for teamene: hvert team får sit eget link til sin egen skole.")
+@click.argument("lab_folder", type=click.Path(path_type=Path), metavar="MAPPE", default=Path("."))
+@click.option("--port", type=click.IntRange(1, 65535), default=8866, show_default=True, metavar="PORT",
+              help="Porten, teamene kobler sig på.")
+@click.option("--ip", default="0.0.0.0", show_default=True, metavar="IP",
+              help="Adressen, serveren lytter på; 0.0.0.0 er hele det lokale netværk, 127.0.0.1 kun denne maskine.")
+@click.option("--adresse", default="", metavar="ADRESSE",
+              help="Adressen på adgangskortene, fx lab.kommune.dk (standard: maskinens adresse på netværket).")
+def serve(lab_folder: Path, port: int, ip: str, adresse: str) -> None:
+    from labkit.room.app import serve as serve_room
+
+    try:
+        serve_room(lab_folder, ip, port, adresse, say=click.echo)
+    except LabkitError as error:
+        click.echo(f"FEJL: {error}", err=True)
+        sys.exit(2)
+
+
+@main.command(options_metavar="[TILVALG]",
+              help="Skriv adgangskortene (adgang.html og adgang.csv) igen, og forny koder, der er kommet ud.")
+@click.argument("lab_folder", type=click.Path(path_type=Path), metavar="MAPPE", default=Path("."))
+@click.option("--forny", "renew", multiple=True, metavar="NR",
+              help="Giv denne skole (institutionsnummer) en ny kode; »facilitator« eller »alle« går også. Kan gentages.")
+def adgang(lab_folder: Path, renew: tuple[str, ...]) -> None:
+    from labkit.data.config import load_config
+    from labkit.room.access import FACILITATOR
+    from labkit.room.app import printed_address, write_room_sheets
+
+    try:
+        config = load_config(lab_folder)
+        known = [*config.school_names, FACILITATOR]
+        chosen = tuple(known) if "alle" in renew else renew
+        unknown = [r for r in chosen if r not in known]
+        if unknown:
+            raise LabkitError(f"{', '.join(unknown)} er ikke med i laboratoriet. Vælg blandt: {', '.join(known)} eller alle.")
+        cards, listing = write_room_sheets(config, printed_address(config), chosen)
+    except LabkitError as error:
+        click.echo(f"FEJL: {error}", err=True)
+        sys.exit(2)
+    if chosen:
+        click.echo(f"Nye koder til: {', '.join(chosen)}. De gamle links virker ikke længere, heller ikke i en åben browser.")
+    click.echo(f"Adgangskort: {cards}\nListe over links: {listing}")
+
+
 @main.command(options_metavar="[TILVALG]", help="Lav et uddelingsark pr. skole (HTML, PDF og indsatsteorien som Word) og en oversigt over alle vurderinger (xlsx og csv).")
 @click.argument("lab_folder", type=click.Path(path_type=Path), metavar="MAPPE", default=Path("."))
 @click.option("--skole", "schools", multiple=True, metavar="NR",

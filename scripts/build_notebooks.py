@@ -29,6 +29,8 @@ def build_notebook(source: Path) -> nbformat.NotebookNode:
     for index, cell in enumerate(notebook.cells):
         tags = cell.metadata.get("tags", [])
         cell.metadata = nbformat.NotebookNode()
+        if "jupyterlab" in tags:
+            cell.metadata["tags"] = ["jupyterlab"]  # JupyterLab-only prose: labkit serve leaves it out
         if cell.cell_type == "code":
             if "parameters" in tags:
                 cell.metadata["tags"] = ["parameters"]  # papermill's parameters cell

@@ -13,7 +13,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 # PyPI and conda-forge spell a few packages differently.
 CONDA_NAMES = {"types-pyyaml": "types-pyyaml", "playwright": "playwright-python", "jupyter-client": "jupyter_client",
-               "jupyter-core": "jupyter_core"}
+               "jupyter-core": "jupyter_core", "jupyter-server": "jupyter_server"}
 
 
 def _name(requirement: str) -> str:
@@ -73,12 +73,13 @@ def test_the_command_has_a_version_and_runs_as_a_module() -> None:
 
 def test_every_imported_library_is_declared() -> None:
     imported = set()
-    for path in ROOT.glob("labkit/*.py"):
+    for path in ROOT.glob("labkit/**/*.py"):
         for found in re.findall(r"^\s*(?:from (\w+)[\w.]* import |import (\w+))", path.read_text(encoding="utf-8"),
                                 flags=re.MULTILINE):
             imported.add(found[0] or found[1])
     distributions = {"docx": "python-docx", "yaml": "pyyaml", "IPython": "ipython", "python_calamine": "python-calamine",
-                     "jupyter_client": "jupyter-client", "jupyter_core": "jupyter-core"}
+                     "jupyter_client": "jupyter-client", "jupyter_core": "jupyter-core",
+                     "jupyter_server": "jupyter-server"}
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     declared = {_name(r) for r in project["dependencies"]}
     third_party = {name for name in imported if name not in sys.stdlib_module_names and name not in ("labkit",)}

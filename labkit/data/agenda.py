@@ -13,6 +13,14 @@ from labkit.data.templates import read_yaml, require, require_list
 from labkit.problems import LabkitError, display_name
 
 AGENDA_FILE = "dagsorden.yaml"
+# The day's notebooks and what a team calls them (the pages of `labkit serve`, messages that point on).
+STEP_TITLES = {
+    "1_data_og_analyse": "Jeres data",
+    "2_indsatsomraader": "Indsatsområder",
+    "3_indsatsteori": "Indsatsteori",
+    "4_facilitator_overblik": "Overblik over skolerne",
+    "5_opfoelgning": "Opfølgning",
+}
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 

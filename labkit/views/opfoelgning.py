@@ -98,7 +98,7 @@ def changes_html(session: Session, area_id: str, theory: Indsatsteori) -> str:
     lab = session.lab.config.lab_name
     if before is None:
         return callout_html(f"Der er ingen gemt udgave af indsatsteorien fra før {lab}, så ændringerne kan ikke "
-                            "vises endnu. Den gemmes, når opfølgningen (notesbog 5) åbnes første gang.", "info")
+                            f"vises endnu. Den gemmes, når opfølgningen ({session.step_ref('5_opfoelgning')}) åbnes første gang.", "info")
     lines = theory_changes(before, theory)
     if not lines:
         return f"<p>Indsatsteorien er ikke ændret siden forrige læringslab (før {escape(lab)}).</p>"

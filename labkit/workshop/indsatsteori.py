@@ -184,8 +184,8 @@ def theory_form(session: Session, area_id: str, label: str) -> widgets.Widget:
 def render_theories(session: Session) -> None:
     areas = chosen_areas(session)
     if not areas:
-        display(HTML(callout_html("Vælg først 1–3 indsatsområder i notesbog 2. Kør derefter denne "
-                                  "notesbog igen.", "info")))
+        display(HTML(callout_html(f"Vælg først 1–3 indsatsområder {session.step_ref('2_indsatsomraader')}. "
+                                  f"{session.reopen_hint}", "info")))
         return
     if not session.interactive:
         for area in areas:

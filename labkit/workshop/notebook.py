@@ -129,13 +129,22 @@ def _school_picker(session: Session) -> widgets.Widget:
 
 
 def start(lab_mappe: str = "", skole: str = "", interaktiv: bool = True,
-          pick_school: bool = True) -> Session | None:
-    """Open the lab (and school) for a notebook; shows a Danish message instead of failing."""
+          pick_school: bool = True, rum: bool = False) -> Session | None:
+    """Open the lab (and school) for a notebook; shows a Danish message instead of failing.
+
+    `rum`: the page is served by `labkit serve`, whose server chose the school from the team's access
+    link. There is then no school list, and nothing is remembered per operating-system user (every
+    team's page runs as the same user on the room's server).
+    """
     quiet_library_notes()
     if interaktiv:
         display(HTML(WIDGET_STYLE))
+    if rum and pick_school and not str(skole).strip():
+        show_callout("Siden ved ikke, hvilken skole den skal vise. Åbn den fra jeres adgangslink.", "fejl",
+                     "Siden kan ikke starte")
+        return None
     try:
-        session = open_session(lab_mappe, skole if pick_school else "", interaktiv)
+        session = open_session(lab_mappe, skole if pick_school else "", interaktiv, in_room=rum)
     except LabkitError as error:
         show_callout(str(error), "fejl", "Notesbogen kan ikke starte")
         if not interaktiv:
@@ -147,7 +156,7 @@ def start(lab_mappe: str = "", skole: str = "", interaktiv: bool = True,
         config = session.lab.config
         display(HTML(f"<div>{escape(config.lab_name)} · {escape(config.municipality)} · "
                      f"{len(config.schools)} skoler</div>"))
-    elif interaktiv:
+    elif interaktiv and not rum:
         display(_school_picker(session))
     else:
         display(HTML(_header_html(session)))

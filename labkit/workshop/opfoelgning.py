@@ -122,8 +122,8 @@ def render_followup(session: Session) -> None:
     """Notebook 5: per focus area, the follow-up, observations and the theory to revise."""
     areas = areas_with_theory(session)
     if not areas:
-        show_callout("Der er ingen gemt indsatsteori for skolen. Skriv den først i notesbog 3 – så kan I følge "
-                     "op på den her på næste læringslab.", "info")
+        show_callout(f"Der er ingen gemt indsatsteori for skolen. Skriv den først {session.step_ref('3_indsatsteori')} – "
+                     "så kan I følge op på den her på næste læringslab.", "info")
         return
     if not session.interactive:
         for area_id, label in areas:

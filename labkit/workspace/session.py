@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from labkit.data.agenda import STEP_TITLES
 from labkit.data.config import CONFIG_NAME, with_leading_zeros
 from labkit.data.lab import Lab, load_lab_cached
 from labkit.files import write_atomically
@@ -22,6 +24,8 @@ from labkit.workspace.store import WORKSPACE_FOLDER, Workspace
 
 # The last school a user picked in a lab, so a kernel restart does not ask again.
 LAST_CHOICE_FILE = ".valgt_skole.json"
+# Set by `labkit serve` for each page's kernel: the one school it may open.
+ROOM_SCHOOL_ENV = "LABKIT_RUM_SKOLE"
 
 T = TypeVar("T")
 
@@ -72,6 +76,10 @@ class Session:
     lab: Lab
     interactive: bool = True
     school_id: str | None = None
+    # A page of `labkit serve` (the room) rather than a notebook in JupyterLab: messages then point to
+    # pages, not notebooks, and no school is remembered per operating-system user (every team's page
+    # runs as the server's one user).
+    in_room: bool = False
     workspace: Workspace | None = None
     # Widgets one section makes and another shows (e.g. the bubble chart that follows the ratings).
     shared_widgets: dict[str, object] = field(default_factory=dict)
@@ -93,12 +101,26 @@ class Session:
         """How many sections redraw when the school changes."""
         return len(self._listeners)
 
+    def step_ref(self, notebook: str) -> str:
+        """Where a team finds another step: »på siden »Indsatsområder«« in the room, else »i notesbog 2«."""
+        if self.in_room:
+            return f"på siden »{STEP_TITLES[notebook]}«"
+        return f"i notesbog {notebook.split('_', 1)[0]}"
+
+    @property
+    def reopen_hint(self) -> str:
+        return "Genindlæs derefter denne side." if self.in_room else "Kør derefter denne notesbog igen."
+
     @property
     def school_name(self) -> str:
         return self.lab.config.school_names.get(self.school_id or "", "")
 
     def choose(self, school_id: str) -> None:
         """Switch to a school: open its workspace and redraw every section."""
+        room_school = os.environ.get(ROOM_SCHOOL_ENV)
+        if room_school and school_id != room_school:
+            # A page of `labkit serve`: its kernel belongs to one school (labkit.room.server).
+            raise LabkitError("Denne side hører til en anden skole. Åbn jeres egen skoles sider fra jeres adgangslink.")
         if school_id not in self.lab.config.school_names:
             known = ", ".join(f"{s.id} ({s.name})" for s in self.lab.config.schools)
             raise LabkitError(f"Skolen »{school_id}« er ikke med i laboratoriet. Skolerne er: {known}.")
@@ -106,7 +128,7 @@ class Session:
         # A handout (not interactive) only reads the team's work: it creates, locks and moves nothing.
         self.workspace = (Workspace.open if self.interactive else Workspace.open_read_only)(
             self.lab.config.folder, school_id, self.lab.config.lab_name)
-        if self.interactive:
+        if self.interactive and not self.in_room:
             remember_school(self.lab, school_id)
         for listener in list(self._listeners.values()):
             listener()
@@ -126,12 +148,12 @@ class Session:
         return result.message
 
 
-def open_session(lab_mappe: str = "", skole: str = "", interaktiv: bool = True) -> Session:
+def open_session(lab_mappe: str = "", skole: str = "", interaktiv: bool = True, in_room: bool = False) -> Session:
     """Load the lab and, if known, the school. Raises `LabkitError` with a Danish message."""
     folder = Path(lab_mappe).expanduser() if lab_mappe else find_lab_folder(Path.cwd())
     lab = load_lab_cached(folder)
-    session = Session(lab=lab, interactive=interaktiv)
-    school = str(skole).strip() if skole else (remembered_school(lab) if interaktiv else None)
+    session = Session(lab=lab, interactive=interaktiv, in_room=in_room)
+    school = str(skole).strip() if skole else (remembered_school(lab) if interaktiv and not in_room else None)
     if school:
         # papermill's -p turns "061001" into the int 61001; restore the zeros when that names a lab school.
         if with_leading_zeros(school) in lab.config.school_names:
