@@ -6,9 +6,11 @@ the server. Every response a participant can see is Danish, and no address or lo
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import json
 import logging
+import os
 import secrets
 import socket
 import time
@@ -21,6 +23,7 @@ from traitlets.config import Config
 from voila.app import Voila
 from voila.static_file_handler import AllowListFileHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
+from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from labkit.data.config import LabConfig, load_config
@@ -212,6 +215,19 @@ def log_request(handler: tornado.web.RequestHandler) -> None:
     access_log.log(logging.WARNING if status >= 500 else logging.DEBUG, "%d %s %s", status, handler.request.method, path)
 
 
+class RoomPageHandler(TornadoVoilaHandler):
+    """Voilà's page handler, running at most one page per core at a time: when six teams open a step at
+    once, the first pages are ready in a few seconds instead of all six after the time of all six."""
+
+    slots: asyncio.Semaphore | None = None
+
+    async def get(self, path: str | None = None) -> None:
+        if RoomPageHandler.slots is None:  # made in the server's event loop, at its first page
+            RoomPageHandler.slots = asyncio.Semaphore(max(1, os.cpu_count() or 1))
+        async with RoomPageHandler.slots:
+            await super().get(path)
+
+
 class RoomApplication(tornado.web.Application):
     """Tornado's application with the gate in front of every handler, Voilà's included."""
 
@@ -236,12 +252,18 @@ class RoomVoila(Voila):
     def init_settings(self) -> dict:
         settings = super().init_settings()
         settings.update(labkit_room=self.room, default_handler_class=NotFoundHandler,
-                        default_handler_args={"room": self.room}, log_function=log_request)
+                        default_handler_args={"room": self.room}, log_function=log_request,
+                        # Voilà's page posts its kernel's shutdown without an _xsrf token, so the check
+                        # would keep every left page's kernel alive. Another site's page cannot post
+                        # with our cookie (SameSite=Lax), and without it the gate refuses the request.
+                        disable_check_xsrf=True)
         return settings
 
     def init_handlers(self) -> list:
         dropped = (TornadoVoilaTreeHandler, VoilaContentsHandler, AllowListFileHandler)
-        return [*room_handlers(self.room), *(h for h in super().init_handlers() if h[1] not in dropped)]
+        kept = [h for h in super().init_handlers() if h[1] not in dropped]
+        kept = [(h[0], RoomPageHandler, *h[2:]) if h[1] is TornadoVoilaHandler else h for h in kept]
+        return [*room_handlers(self.room), *kept]
 
     def start(self) -> None:
         # Voilà's own start, with the gated application instead of tornado's plain one.
@@ -304,6 +326,8 @@ def local_address() -> str:
 
 def check_port_free(ip: str, port: int) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        if os.name != "nt":  # as tornado listens: a port whose last server was killed is free again at once
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((ip, port))
         except OSError as error:
@@ -344,10 +368,16 @@ def build_app(lab_folder: Path, ip: str, port: int) -> RoomVoila:
     c.Voila.cookie_secret = room.secret
     c.Voila.identity_provider_class = RoomIdentityProvider
     c.Voila.authorizer_class = RoomAuthorizer
-    c.Voila.log_level = "WARN"  # Voilà's own lines are English and for developers
+    c.Voila.log_level = "ERROR"  # Voilà's own lines are English and for developers
+    # The facilitator's console stays readable: kernels talk over local sockets (no TCP warning per page,
+    # and no port another account on the machine could reach); Windows has no such sockets.
+    if os.name != "nt":
+        c.KernelManager.transport = "ipc"
+    c.Voila.tornado_settings = {"websocket_ping_interval": 30, "websocket_ping_timeout": 30}
     c.VoilaConfiguration.prelaunch_hook = room.prelaunch
     c.VoilaConfiguration.multi_kernel_manager_class = RoomKernelManager
     c.VoilaConfiguration.show_tracebacks = False
+    c.VoilaExecutor.timeout = 120  # seconds per cell: a page that hangs must not hold its slot forever
     c.VoilaConfiguration.file_allowlist = []
     c.VoilaConfiguration.theme = "light"
     # Voilà's widget manager and the widget classes it loads from ipywidgets' extension, nothing else:

@@ -79,7 +79,11 @@ def section(session: Session | None, render: Callable[[Session], None], needs_sc
     """Show one section; in JupyterLab it is redrawn whenever the school changes."""
     if session is None:
         return  # start() has already said why
-    if not session.interactive:
+    if not session.interactive or session.in_room:
+        # Under papermill, and in the room (where the school is fixed, so nothing is ever redrawn): the
+        # section's outputs go straight to the cell. In the room that matters: Voilà's executor
+        # (nbclient) tracks every Output widget a cell writes into, and with several pages running
+        # at once some pages then never finished loading (issue 11; docs/rum.md).
         if needs_school and not session.school_id:
             show_callout("Der er ikke valgt nogen skole (parameteren »skole«).", "fejl")
             return

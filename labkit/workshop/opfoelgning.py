@@ -18,7 +18,7 @@ from labkit.analysis.opfoelgning import (
     snapshot_path,
 )
 from labkit.data.indsatsteori import Indsatsteori
-from labkit.views.display import callout_html, show_callout, show_figure
+from labkit.views.display import callout_html, figure_img_html, show_callout
 from labkit.views.indsatsteori import load_theory
 from labkit.views.opfoelgning import (
     CALLOUT_KINDS,
@@ -91,10 +91,10 @@ def _area_widget(session: Session, area_id: str, label: str) -> widgets.Widget:
     parts: list[widgets.Widget] = [message, widgets.HTML(table_html(items) if items else callout_html(
         "Indsatsteorien har ingen tegn på virkning endnu. Tilføj tegn nedenfor.", "info"))]
     for item in items:
-        figure = widgets.Output()
+        # An HTML widget, not an Output widget: Voilà's executor tracks Output widgets (see section()).
+        figure = widgets.HTML()
         if item.indicator_id and item.indicator_id in {i.id for i in session.lab.catalogue.indicators}:
-            with figure:
-                show_figure(followup_figure(session, item))
+            figure.value = figure_img_html(followup_figure(session, item))
         parts += [
             widgets.HTML(callout_html(item.text, CALLOUT_KINDS.get(item.verdict, "info"),
                                       item.sign.beskrivelse or "Tegn uden beskrivelse")),
