@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import tornado.ioloop
 import tornado.web
 from traitlets.config import Config
 from voila.app import Voila
@@ -49,7 +50,10 @@ from labkit.room.server import (
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("labkit.rum.adgang")
 DEFAULT_PORT = 8866
-IDLE_KERNEL_SECONDS = 30 * 60  # a page closed without saying so (a laptop lid shut) frees its kernel after this
+# A page's kernel is of use only to its page: a reload starts a new one. A kernel with no page connected
+# for this long (the tab closed, the team went on to the next step) is shut down; an open page's kernel
+# is kept however long it is idle.
+IDLE_KERNEL_SECONDS = 120
 
 
 # --- handlers ---------------------------------------------------------------------------------------
@@ -274,6 +278,8 @@ class RoomVoila(Voila):
         self.app = RoomApplication(**settings)
         self.app.settings.update(self.tornado_settings)
         self.app.add_handlers(".*$", self.init_handlers())
+        # The first warm kernel in reserve, ready before the first team clicks (RoomKernelManager).
+        tornado.ioloop.IOLoop.current().add_callback(self.kernel_manager.fill_reserve)
         self.listen()
 
     def stop(self) -> None:
@@ -385,7 +391,8 @@ def build_app(lab_folder: Path, ip: str, port: int) -> RoomVoila:
     c.VoilaConfiguration.extension_allowlist = ["@voila-dashboards/widgets-manager8", "@jupyter-widgets/jupyterlab-manager"]
     c.HTMLExporter.language_code = "da"
     c.AsyncMappingKernelManager.cull_idle_timeout = IDLE_KERNEL_SECONDS
-    c.AsyncMappingKernelManager.cull_interval = 60
+    c.AsyncMappingKernelManager.cull_interval = 30
+    c.AsyncMappingKernelManager.cull_connected = False
     app = RoomVoila(config=c)
     app.room = room
     app.initialize([str(prepare_pages(config.folder))])

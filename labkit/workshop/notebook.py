@@ -9,6 +9,7 @@ unexpected error is raised so the renderer can report that school as failed.
 from __future__ import annotations
 
 import logging
+import os
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -39,7 +40,7 @@ from labkit.workshop.indsatsomraader import (
 from labkit.workshop.indsatsteori import render_theories
 from labkit.workshop.konflikter import render_conflicts
 from labkit.workshop.opfoelgning import render_followup
-from labkit.workspace.session import Session, data_warnings, open_session
+from labkit.workspace.session import ROOM_SCHOOL_ENV, Session, data_warnings, open_session
 
 log = logging.getLogger(__name__)
 ERROR_LOG = ".labkit-fejl.log"
@@ -147,6 +148,10 @@ def start(lab_mappe: str = "", skole: str = "", interaktiv: bool = True,
         show_callout("Siden ved ikke, hvilken skole den skal vise. Åbn den fra jeres adgangslink.", "fejl",
                      "Siden kan ikke starte")
         return None
+    if rum:
+        # The page's kernel serves this page only: from now on it opens no other school (a kernel the
+        # server started for the page already knows its school; one from the warm reserve learns it here).
+        os.environ.setdefault(ROOM_SCHOOL_ENV, str(skole).strip() if pick_school else "-")
     try:
         session = open_session(lab_mappe, skole if pick_school else "", interaktiv, in_room=rum)
     except LabkitError as error:

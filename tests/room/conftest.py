@@ -46,7 +46,8 @@ class RoomServer:
         with self.log_path.open("a", encoding="utf-8") as log:  # the child keeps its own copy of the handle
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "labkit", "serve", str(self.lab), "--ip", "127.0.0.1", "--port", str(self.port)],
-                stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+                stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"),
+                start_new_session=os.name != "nt")  # its own process group: a hard stop takes the kernels too
         deadline = time.monotonic() + 90
         while True:
             try:
@@ -65,8 +66,10 @@ class RoomServer:
     def stop(self, hard: bool = False) -> None:
         if self.process is None:
             return
-        if hard:
-            # The server and its kernels at once, as when the laptop's power goes.
+        if hard and os.name != "nt":
+            # The server and every kernel and worker it started, at once, as when the laptop's power goes.
+            os.killpg(self.process.pid, signal.SIGKILL)
+        elif hard:
             self.process.kill()
         else:
             self.process.send_signal(signal.SIGTERM)

@@ -182,3 +182,16 @@ def test_step_header_names_this_steps_agenda_blocks_and_escapes_names() -> None:
     assert "13:25–14:35 Udkast til indsatsteori (70 min)" in html
     assert "&lt;b&gt;Skole &amp; Co&lt;/b&gt;" in html and "?skole=061006" in html
     assert pages.find_step("4_facilitator_overblik.ipynb", facilitator=False) is None
+
+
+def test_a_page_from_the_warm_reserve_learns_its_school_from_the_page_and_keeps_it(
+        lab: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from labkit.workshop import notebook as lk
+
+    monkeypatch.setenv(ROOM_SCHOOL_ENV, "unset")
+    monkeypatch.delenv(ROOM_SCHOOL_ENV)  # a reserve kernel: started before any page, so without a school
+    session = lk.start(str(lab), "061001", True, rum=True)
+    assert session is not None and session.school_id == "061001"
+    assert os.environ[ROOM_SCHOOL_ENV] == "061001"
+    with pytest.raises(LabkitError, match="anden skole"):
+        session.choose("061006")
