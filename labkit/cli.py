@@ -69,19 +69,30 @@ def new(folder: Path, kommune: str | None, eksempel: bool) -> None:
                f"  5. labkit render {folder}  – laver uddelingsark til skolerne")
 
 
-@main.command(options_metavar="[TILVALG]", help="Åbn laboratoriet i JupyterLab med notesbøgerne klar.")
+@main.command(options_metavar="[TILVALG]",
+              help="Åbn laboratoriet i JupyterLab med notesbøgerne klar.\n\n"
+                   "Tilvalg efter MAPPE, som labkit ikke selv kender, gives videre til JupyterLab, og alt efter -- "
+                   "gives videre uændret. Eksempel:\n\n"
+                   "\b\n  labkit lab MAPPE -- --ip 0.0.0.0 --ServerApp.port=9000",
+              context_settings={"ignore_unknown_options": True})
 @click.argument("lab_folder", type=click.Path(path_type=Path), metavar="MAPPE", default=Path("."))
+@click.argument("jupyterlab_options", nargs=-1, type=click.UNPROCESSED, metavar="[JUPYTERLAB-TILVALG]...")
 @click.option("--port", type=int, default=None, metavar="PORT", help="Port til JupyterLab (standard: en ledig).")
 @click.option("--ingen-browser", is_flag=True, help="Åbn ikke en browser (fx på en server).")
 @click.option("--opdater-notesboeger", is_flag=True,
               help="Erstat laboratoriets notesbøger med labkits nyeste (teamets arbejde røres ikke).")
-def lab(lab_folder: Path, port: int | None, ingen_browser: bool, opdater_notesboeger: bool) -> None:
+def lab(lab_folder: Path, jupyterlab_options: tuple[str, ...], port: int | None, ingen_browser: bool,
+        opdater_notesboeger: bool) -> None:
     import os
-    import subprocess
 
     from labkit.data.config import load_config
+    from labkit.room.child_process import run_until_stopped
     from labkit.room.launch import jupyterlab_command, prepare_notebooks, write_workshop_settings
 
+    if str(lab_folder).startswith("-"):  # click puts an unknown option first when MAPPE is left out
+        click.echo(f"FEJL: {lab_folder} er et tilvalg, ikke en mappe. Skriv MAPPE først, fx "
+                   f"labkit lab . {' '.join([str(lab_folder), *jupyterlab_options])}", err=True)
+        sys.exit(2)
     try:
         config = load_config(lab_folder)
     except LabkitError as error:
@@ -90,13 +101,9 @@ def lab(lab_folder: Path, port: int | None, ingen_browser: bool, opdater_notesbo
     notebooks = prepare_notebooks(config.folder, update=opdater_notesboeger)
     environment = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(write_workshop_settings(config.folder)))
     click.echo(f"Åbner {config.lab_name} ({config.municipality}) med {len(notebooks)} notesbøger …")
-    try:
-        completed = subprocess.run(
-            jupyterlab_command(config.folder, port, open_browser=not ingen_browser), env=environment,
-            check=False)  # JupyterLab's own exit status becomes ours
-    except KeyboardInterrupt:
-        completed = None
-    sys.exit(completed.returncode if completed else 0)
+    command = jupyterlab_command(config.folder, port, open_browser=not ingen_browser,
+                                 jupyterlab_options=jupyterlab_options)
+    sys.exit(run_until_stopped(command, environment))  # JupyterLab's own exit status becomes ours
 
 
 @main.command(options_metavar="[TILVALG]",

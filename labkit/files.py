@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
+
+# Windows refuses to replace a file another process has open (a reader without the lock, a virus
+# scanner, a search indexer) until it is closed again, usually within milliseconds.
+WINDOWS_REPLACE_SECONDS = 2.0
+WINDOWS_REPLACE_PAUSE = 0.02
 
 
 def replace_with(path: Path, write: Callable[[Path], None], mode: int = 0o644) -> None:
@@ -22,7 +28,7 @@ def replace_with(path: Path, write: Callable[[Path], None], mode: int = 0o644) -
         with open(temporary, "rb+") as file:
             os.fsync(file.fileno())
         os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        replace_file(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -36,3 +42,16 @@ def write_atomically(path: Path, data: bytes | str, mode: int = 0o644) -> None:
         temporary.write_bytes(payload)
 
     replace_with(path, write, mode)
+
+
+def replace_file(source: str | Path, target: Path) -> None:
+    """`os.replace`, retried for a moment on Windows while another process has `target` open."""
+    deadline = time.monotonic() + WINDOWS_REPLACE_SECONDS
+    while True:
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if os.name != "nt" or time.monotonic() >= deadline:
+                raise
+            time.sleep(WINDOWS_REPLACE_PAUSE)

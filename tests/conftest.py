@@ -4,7 +4,9 @@ run `labkit check` on a folder."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import types
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -161,3 +163,12 @@ def file_tree(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` (relative path → bytes): to show that something wrote nothing."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
+
+
+def os_reporting_windows() -> types.SimpleNamespace:
+    """A stand-in for one module's `os`: `name` is "nt", everything else is the real `os`.
+
+    For code that also builds paths: with the real `os.name` set to "nt", Python 3.11's pathlib refuses
+    every new `Path` on Linux ("cannot instantiate 'WindowsPath' on your system").
+    """
+    return types.SimpleNamespace(**{**vars(os), "name": "nt"})

@@ -23,6 +23,20 @@ class KeptKernelManager(AsyncKernelManager):
     private_folder: Path | None = None  # removed when the kernel stops
 
 
+def new_kernel_manager() -> KeptKernelManager:
+    """A manager for a kernel only this machine can reach, its kernel not yet started.
+
+    POSIX: IPC sockets in a private folder (no port, and no "running over TCP" warning on screen).
+    Windows has no IPC sockets: there the kernel listens on the loopback address, with no folder.
+    """
+    if os.name == "nt":
+        return KeptKernelManager(kernel_name="python3", transport="tcp", ip="127.0.0.1")
+    folder = Path(tempfile.mkdtemp(prefix="labkit-kerne-"))
+    manager = KeptKernelManager(kernel_name="python3", transport="ipc", ip=str(folder / "kerne"))
+    manager.private_folder = folder
+    return manager
+
+
 class WarmKernel:
     """The kernel one render worker runs every school's handout in.
 
@@ -37,12 +51,7 @@ class WarmKernel:
     def manager(self) -> KeptKernelManager:
         """The kernel's manager, starting the kernel the first time."""
         if self._manager is None:
-            # IPC sockets in a private folder: local only, and no "running over TCP" warning on screen.
-            # Windows has no IPC sockets: there the kernel listens on the loopback address only.
-            folder = Path(tempfile.mkdtemp(prefix="labkit-kerne-"))
-            manager = (KeptKernelManager(kernel_name="python3", transport="ipc", ip=str(folder / "kerne"))
-                       if os.name != "nt" else KeptKernelManager(kernel_name="python3", ip="127.0.0.1"))
-            manager.private_folder = folder
+            manager = new_kernel_manager()
             # Let the kernel import labkit while this process imports papermill and nbconvert: the two
             # start-ups overlap instead of adding up.
             warm_up = ["import labkit.data.lab, labkit.handout.sections"]

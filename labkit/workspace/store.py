@@ -23,7 +23,7 @@ from typing import Any
 
 from filelock import FileLock
 
-from labkit.files import write_atomically
+from labkit.files import replace_file, write_atomically
 from labkit.problems import LabkitError
 from labkit.workspace.document import (
     FORMAT_VERSION,
@@ -372,7 +372,7 @@ class Workspace:
         while aside.exists():
             number += 1
             aside = self.path.with_name(f"{self.school_id}.beskadiget-{stamp}-{number}.json")
-        os.replace(self.path, aside)
+        replace_file(self.path, aside)
         good = self._newest_good_version()
         if good is not None:
             document, text = good

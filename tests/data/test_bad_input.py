@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import plant_sub_threshold_figure
 
 from labkit.data.kvalitet_schema import STATUS_NOT_PUBLISHED, STATUS_PUBLISHED, STATUS_TOO_FEW
 from labkit.data.lab import Lab, load_lab
+from tests.conftest import plant_sub_threshold_figure
 
 # The published skoleoverblik header, exactly as in examples/kobenhavn/data/skoleoverblik_kbh.csv.
 OVERBLIK_HEADER = [

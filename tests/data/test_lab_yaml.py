@@ -11,12 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import lab_yaml
 
 from labkit.data.catalogue import load_catalogue
 from labkit.data.config import load_config
 from labkit.data.templates import BUNDLED_TEMPLATES
 from labkit.problems import LabkitError
+from tests.conftest import lab_yaml
 
 
 def refused(folder: Path) -> str:

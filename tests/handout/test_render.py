@@ -17,7 +17,6 @@ import docx
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import SENTINEL, file_tree, plant_sub_threshold_figure
 from pypdf import PdfReader
 
 from labkit.analysis.findings import development_word, level_word
@@ -27,6 +26,7 @@ from labkit.cli import main
 from labkit.data.config import load_config
 from labkit.data.lab import load_lab
 from labkit.workspace.store import Workspace
+from tests.conftest import SENTINEL, file_tree, plant_sub_threshold_figure
 
 ROOT = Path(__file__).resolve().parents[2]
 TEAM_SCHOOL, BROKEN_SCHOOL = "061004", "061005"

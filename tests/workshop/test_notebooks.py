@@ -11,7 +11,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import SENTINEL, plant_sub_threshold_figure
+
+from tests.conftest import SENTINEL, plant_sub_threshold_figure
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
