@@ -172,3 +172,23 @@ def os_reporting_windows() -> types.SimpleNamespace:
     every new `Path` on Linux ("cannot instantiate 'WindowsPath' on your system").
     """
     return types.SimpleNamespace(**{**vars(os), "name": "nt"})
+
+
+# Debian's chromium, driven by Python Playwright (scripts/install_chromium.sh; `.ci/run` installs it).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def require_browser() -> None:
+    """Skip the calling test module when chromium or Playwright is missing; in CI that is a failure."""
+    try:
+        import playwright.sync_api  # noqa: F401
+        available = Path(CHROMIUM).exists()
+    except ImportError:
+        available = False
+    if not available:
+        if os.environ.get("CI"):
+            raise RuntimeError("CI skal have chromium og playwright installeret (se .ci/run).")
+        pytest.skip("chromium eller playwright mangler på denne maskine", allow_module_level=True)
+

@@ -11,20 +11,15 @@ Needs Debian's chromium (`.ci/run` installs it) and Python Playwright; in CI a m
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import CHROMIUM, CHROMIUM_FLAGS, require_browser
 from tests.room.conftest import RoomServer
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 FRESH_TEAMS = ("061001", "061002", "061003", "061004", "061005")  # nothing saved yet in the sample
 DONE_TEAM = "061006"  # Hedelundskolen: its Læringslab 1 is in the sample; it revises its theory
 AREAS = ("Fremmøde og fravær", "Ro, struktur og klasseledelse")
@@ -37,20 +32,7 @@ CODE = re.compile(r"(\blk\.|import |session = |def |lab_mappe|interaktiv)")
 pytestmark = [pytest.mark.browser, pytest.mark.chromium, pytest.mark.slow]
 
 
-def _browser_available() -> bool:
-    if not Path(CHROMIUM).exists():
-        return False
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-if not _browser_available():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI skal have chromium og playwright installeret (se .ci/run).")
-    pytest.skip("chromium eller playwright mangler på denne maskine", allow_module_level=True)
+require_browser()
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 

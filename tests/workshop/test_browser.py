@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CHROMIUM, CHROMIUM_FLAGS, require_browser
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 SCHOOL_ID, SCHOOL_NAME = "061004", "Kirkebakkeskolen"
 AREAS = ("Fremmøde og fravær", "Ro, struktur og klasseledelse")
 PROBLEM_TEXT = "Elevernes ro i timerne er faldet i fem år – især i udskolingen. Vi må prøve noget nyt, æøå!"
@@ -31,20 +30,7 @@ REASON_TEXT = "Fraværet falder ikke af sig selv; vi vil følge op på hver elev
 pytestmark = [pytest.mark.browser, pytest.mark.chromium]
 
 
-def _browser_available() -> bool:
-    if not Path(CHROMIUM).exists():
-        return False
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-if not _browser_available():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI skal have chromium og playwright installeret (se .ci/run).")
-    pytest.skip("chromium eller playwright mangler på denne maskine", allow_module_level=True)
+require_browser()
 
 from playwright.sync_api import Page, expect, sync_playwright
 

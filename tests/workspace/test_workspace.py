@@ -416,7 +416,11 @@ def test_resolving_keeps_a_text_written_after_the_conflict(tmp_path: Path) -> No
 def _hammer(folder: str, field: str, count: int, start: Any, revisions: Any) -> None:
     workspace = Workspace.open(Path(folder), SCHOOL, session=field)
     start.wait()  # both processes begin saving at the same moment
-    revisions.put((field, [workspace.set(f"noter/{field}", f"{field}-{n}").revision for n in range(count)]))
+    saved = []
+    for n in range(count):
+        saved.append(workspace.set(f"noter/{field}", f"{field}-{n}").revision)
+        time.sleep(0.003)  # a typist's pause: on a busy machine one process could otherwise finish first
+    revisions.put((field, saved))
 
 
 def test_two_processes_saving_at_once_keep_every_last_value(tmp_path: Path) -> None:
