@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 
 import ipywidgets as widgets
@@ -11,6 +13,11 @@ from IPython.display import display
 from labkit.views.display import callout_html, escape
 from labkit.workspace.document import field_label
 from labkit.workspace.session import Session
+from labkit.workspace.store import SaveResult
+
+log = logging.getLogger(__name__)
+WATCH_SECONDS = 3.0
+WATCH_KEY = "konflikter-vagt"
 
 
 def _text(value: object) -> str:
@@ -21,7 +28,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _conflict_row(session: Session, index: int, conflict: dict, redraw: Callable[[], None],
+def _conflict_row(session: Session, conflict: dict, redraw: Callable[[], None],
                   box: widgets.VBox) -> widgets.Widget:
     keys = conflict.get("keys") or str(conflict.get("path", "")).split("/")
     label = field_label(tuple(str(k) for k in keys))
@@ -30,7 +37,13 @@ def _conflict_row(session: Session, index: int, conflict: dict, redraw: Callable
         button = widgets.Button(description="Behold denne", layout=widgets.Layout(width="140px"))
 
         def kept(_: widgets.Button, keep: str = keep) -> None:
-            result = session.workspace.resolve_conflict(index, keep) if session.workspace is not None else None
+            workspace = session.workspace
+            result = None
+            if workspace is not None:
+                # The list may have changed since this row was drawn (the watcher): find the conflict itself.
+                current = workspace.conflicts
+                result = (workspace.resolve_conflict(current.index(conflict), keep) if conflict in current else
+                          SaveResult(workspace.revision, False, "Konflikten er allerede afgjort af en anden."))
             redraw()
             if result is not None and result.message:
                 box.children = [widgets.HTML(callout_html(result.message, "advarsel")), *box.children]
@@ -44,13 +57,15 @@ def _conflict_row(session: Session, index: int, conflict: dict, redraw: Callable
 
 
 def render_conflicts(session: Session) -> None:
-    """Every unresolved conflict of the school's workspace, with »Behold denne« for each text."""
+    """Every unresolved conflict of the school's workspace, with »Behold denne« for each text. The list
+    follows the workspace file while the page is open: a conflict another member's save made shows up
+    here within seconds, and one that someone settled disappears."""
     box = widgets.VBox()
 
     def redraw() -> None:
         workspace = session.workspace
         if workspace is not None:
-            workspace.refresh()
+            workspace.pull_conflicts()
         conflicts = workspace.conflicts if workspace is not None else []
         if not conflicts:
             box.children = [widgets.HTML(callout_html("Ingen konflikter: alle felter har én tekst.", "ok"))]
@@ -58,7 +73,30 @@ def render_conflicts(session: Session) -> None:
         intro = widgets.HTML(callout_html(
             f"{len(conflicts)} felt(er) blev ændret af to på samme tid. Begge tekster er gemt; vælg den, I vil "
             "beholde. Kopiér gerne noget fra den anden tekst ind i feltet først.", "advarsel", "Konflikter"))
-        box.children = [intro, *(_conflict_row(session, i, c, redraw, box) for i, c in enumerate(conflicts))]
+        box.children = [intro, *(_conflict_row(session, c, redraw, box) for c in conflicts)]
 
     redraw()
     display(box)
+    if session.interactive:
+        _watch_conflicts(session, redraw)
+
+
+def _watch_conflicts(session: Session, redraw: Callable[[], None]) -> None:
+    """Look for new or settled conflicts every few seconds, in a thread of the page's kernel (one per
+    session: showing the section again replaces the watcher)."""
+    previous = session.shared_widgets.get(WATCH_KEY)
+    if isinstance(previous, threading.Event):
+        previous.set()
+    stop = threading.Event()
+    session.shared_widgets[WATCH_KEY] = stop
+
+    def watch() -> None:
+        while not stop.wait(WATCH_SECONDS):
+            workspace = session.workspace
+            try:
+                if workspace is not None and workspace.pull_conflicts():
+                    redraw()
+            except Exception:  # a failed look (a file being replaced, say) is simply tried again next time
+                log.debug("Konflikterne kunne ikke læses", exc_info=True)
+
+    threading.Thread(target=watch, name="labkit-konflikter", daemon=True).start()

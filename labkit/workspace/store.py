@@ -181,6 +181,17 @@ class Workspace:
         self._base = copy.deepcopy(document["data"])
         return changed
 
+    def pull_conflicts(self) -> bool:
+        """Read the open conflicts others have saved meanwhile; True when they changed. Unlike `refresh`,
+        the texts this editor has seen stay the base of its next merge: a field someone else changed
+        meanwhile must still come out as a conflict, never as this editor's text silently winning."""
+        with self._locked():
+            document, _ = self._read()
+        if document["conflicts"] == self._document["conflicts"]:
+            return False
+        self._document = {**self._document, "conflicts": document["conflicts"]}
+        return True
+
     def set(self, path: KeyPath, value: Any) -> SaveResult:
         """Save one value now. If someone else changed the same field meanwhile, both texts are kept."""
         if self.read_only:

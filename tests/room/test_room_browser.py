@@ -177,8 +177,11 @@ def test_two_members_typing_in_the_same_field_keep_both_texts_until_one_is_kept(
     texts = {document["data"]["indsatsteorier"]["fremmoede"]["problem"],
              *(c["theirs"] for c in document["conflicts"]), *(c["ours"] for c in document["conflicts"])}
     assert {ours, theirs} <= texts  # both survive; neither is garbled
-    # The one who saved second is told at once, in Danish, at the field's form.
+    # The one who saved second is told at once, in Danish, at the field's form; the other's open page
+    # shows the two texts in its »Konflikter« list within seconds, without a reload.
     expect(second.get_by_text("Et andet teammedlem har samtidig ændret »Problem«")).to_be_visible()
+    expect(first.get_by_text(theirs).first).to_be_visible(timeout=20_000)
+    expect(first.get_by_role("button", name="Behold denne").first).to_be_visible()
     # Both see the two texts side by side after a reload, until someone keeps one.
     for page in members.values():
         page.reload()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import ipywidgets as widgets
+import pytest
 from IPython.utils.capture import capture_output
 from ipywidgets.widgets.widget import _instances
 
@@ -53,3 +54,26 @@ def test_a_conflict_is_shown_side_by_side_until_the_team_keeps_one(lab: Path) ->
     keep_theirs.click()
     final = Workspace.open(lab, "061004")
     assert final.conflicts == [] and final.get(path) == "Problem fra A"
+
+
+def test_a_conflict_made_while_the_page_is_open_appears_without_a_reload(
+        lab: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page of the member who saved first learns of the conflict too (the list follows the file)."""
+    import time
+
+    from labkit.workshop import konflikter
+    from labkit.workspace.store import Workspace
+
+    monkeypatch.setattr(konflikter, "WATCH_SECONDS", 0.05)
+    path = "indsatsteorier/klasseledelse/problem"
+    session = open_session(str(lab), "061004", interaktiv=True)
+    with capture_output():
+        konflikter.render_conflicts(session)
+    late = Workspace.open(lab, "061004", session="b")  # opened before the other member saved
+    Workspace.open(lab, "061004", session="a").set(path, "Problem fra A, mens siden var åben")
+    assert late.set(path, "Problem fra B, mens siden var åben").conflict
+    deadline = time.monotonic() + 5
+    while not any(isinstance(w, widgets.HTML) and "Problem fra B, mens siden var åben" in w.value for w in list(_instances.values())):
+        assert time.monotonic() < deadline, "konflikten kom ikke frem på den åbne side"
+        time.sleep(0.05)
+    session.shared_widgets[konflikter.WATCH_KEY].set()  # type: ignore[union-attr]  # stop the watcher

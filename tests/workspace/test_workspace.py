@@ -558,3 +558,21 @@ def test_settling_a_conflict_in_a_read_only_workspace_says_so(tmp_path: Path) ->
     result = reader.resolve_conflict(0, keep="ours")
     assert result.message and "ikke gemt" in result.message
     assert Workspace.open(tmp_path, SCHOOL).conflicts  # nothing settled
+
+
+def test_pulling_conflicts_shows_others_conflicts_but_keeps_the_base_of_the_next_merge(tmp_path: Path) -> None:
+    """The conflict list of an open page follows the file, without making a stale field win silently."""
+    first = Workspace.open(tmp_path, SCHOOL, session="første")
+    second = Workspace.open(tmp_path, SCHOOL, session="anden")
+    third = Workspace.open(tmp_path, SCHOOL, session="tredje")
+    first.set(PROBLEM_PATH, "Den første tekst")
+    second.set(PROBLEM_PATH, "Den anden tekst")  # a conflict, saved by the second
+    assert not third.conflicts
+    assert third.pull_conflicts() and len(third.conflicts) == 1
+    assert not third.pull_conflicts()  # nothing new the next time
+    # The third has not seen either text in the field: its own text must become a conflict, not win.
+    result = third.set(PROBLEM_PATH, "Den tredje tekst")
+    assert result.conflict
+    saved = Workspace.open(tmp_path, SCHOOL)
+    texts = {saved.get(PROBLEM_PATH), *(c["theirs"] for c in saved.conflicts), *(c["ours"] for c in saved.conflicts)}
+    assert {"Den første tekst", "Den anden tekst", "Den tredje tekst"} <= texts
