@@ -165,6 +165,10 @@ def test_six_teams_and_the_facilitator_work_at_once_and_a_restart_loses_nothing(
 def test_two_members_typing_in_the_same_field_keep_both_texts_until_one_is_kept(
         browser: Browser, room_server: RoomServer) -> None:
     school = FRESH_TEAMS[2]
+    from labkit.workspace.store import Workspace
+
+    # The team has chosen its areas (also when this test runs on its own).
+    Workspace.open(room_server.lab, school, session="forberedt").set("indsatsomraader/valgte", ["fremmoede", "klasseledelse"])
     first, second = new_page(browser), new_page(browser)
     members = {"første": first, "anden": second}
     for page in members.values():
