@@ -164,7 +164,7 @@ function draw(status) {
   status.skoler.forEach(function (s) {
     var tr = document.createElement('tr');
     tr.appendChild(cell(s.navn));
-    tr.appendChild(cell(s.sider === 0 ? 'Ingen' : s.sider + (s.sider === 1 ? ' side åben' : ' sider åbne'), s.sider ? 'ja' : 'nej'));
+    tr.appendChild(cell(s.sider === 0 ? 'Ingen åbne sider' : s.sider + (s.sider === 1 ? ' side åben' : ' sider åbne'), s.sider ? 'ja' : 'nej'));
     s.trin.forEach(function (done) { tr.appendChild(cell(done ? 'Ja' : '–', done ? 'ja' : 'nej')); });
     tr.appendChild(cell(s.konflikter ? s.konflikter + ' åben(e)' : '–', s.konflikter ? 'nej' : ''));
     tr.appendChild(cell(s.gemt || 'Intet gemt endnu'));

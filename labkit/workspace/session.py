@@ -102,10 +102,14 @@ class Session:
         return len(self._listeners)
 
     def step_ref(self, notebook: str) -> str:
-        """Where a team finds another step: »på siden »Indsatsområder«« in the room, else »i notesbog 2«."""
+        """Where a team finds another step: on a page in the room, in a notebook in JupyterLab, and by its
+        name alone in a handout (read after the day, in whichever form the team worked)."""
+        title = STEP_TITLES[notebook]
         if self.in_room:
-            return f"på siden »{STEP_TITLES[notebook]}«"
-        return f"i notesbog {notebook.split('_', 1)[0]}"
+            return f"på siden »{title}«"
+        if not self.interactive:
+            return f"under »{title}«"
+        return f"i notesbog {notebook.split('_', 1)[0]} (»{title}«)"
 
     @property
     def reopen_hint(self) -> str:
