@@ -47,7 +47,6 @@ from labkit.room.server import (
     RoomKernelManager,
 )
 
-log = logging.getLogger(__name__)
 access_log = logging.getLogger("labkit.rum.adgang")
 DEFAULT_PORT = 8866
 # A page's kernel is of use only to its page: a reload starts a new one. A kernel with no page connected

@@ -63,7 +63,7 @@ TEMPLATE_FOLDER = bundled_folder("skabeloner") / "rum"  # the pages' Voilà temp
 ALLOWED_HEADER = "X-Labkit"  # on the board's POSTs: a page from another site cannot send it (no CORS)
 
 KERNEL_ID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-PUBLIC = re.compile(r"^/(adgang/[A-Za-z0-9_-]{1,64}|ingen-adgang)$")
+PUBLIC = re.compile(r"^/adgang/[A-Za-z0-9_-]{1,64}$")
 SHARED_FILES = re.compile(r"^/voila/(static|templates|labextensions|api/themes)/[^\\]*$")
 KERNEL = re.compile(rf"^/(?:api/kernels|voila/api/shutdown|voila/execution)/({KERNEL_ID})(?:/channels)?$")
 CONNECTION = re.compile(rf"^/forbindelse/({KERNEL_ID})$")
@@ -218,12 +218,11 @@ class Room:
         for school in self.config.schools:
             workspace = Workspace.open_read_only(self.config.folder, school.id, self.config.lab_name)
             progress = team_progress(workspace.data)
-            saved = workspace._document.get("saved_at") if workspace.revision else None
             handout = self.handout_path(school.id)
             rows.append({
                 "id": school.id, "navn": school.name, "sider": open_pages.get(school.id, 0),
                 "trin": list(progress.done.values()), "konflikter": len(workspace.conflicts),
-                "gemt": _clock(saved), "uddelingsark": f"/tavle/uddelingsark/{school.id}" if handout.is_file() else "",
+                "gemt": _clock(workspace.saved_at), "uddelingsark": f"/tavle/uddelingsark/{school.id}" if handout.is_file() else "",
             })
         return {"tid": time.strftime("%H:%M:%S"), "skoler": rows}
 

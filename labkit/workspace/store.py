@@ -160,6 +160,11 @@ class Workspace:
         return int(self._document["revision"])
 
     @property
+    def saved_at(self) -> str:
+        """When the newest revision was saved (ISO text), or "" before the first save."""
+        return str(self._document.get("saved_at") or "") if self.revision else ""
+
+    @property
     def data(self) -> dict[str, Any]:
         return copy.deepcopy(self._document["data"])
 
