@@ -38,15 +38,24 @@ from labkit.analysis.findings import (
 from labkit.analysis.statistics import holm
 from labkit.data.catalogue import Catalogue, Indicator
 from labkit.data.indsatsteori import (
+    ACTIVITY_LABELS,
+    CONTEXT,
     DATA_BASIS,
     EVALUATION,
-    FIELDS,
-    LINK_NAMES,
-    LINKS,
+    LEAD_FIELDS,
+    OLD_LINK_NAMES,
+    RESULT_GROUPS,
+    RESULT_LABELS,
+    RESULT_LEVEL_NAMES,
+    SIGN_KINDS,
     SIGN_LABELS,
+    TAIL_FIELDS,
+    Aktivitet,
     Indsatsteori,
+    Resultat,
     Tegn,
     evaluation_label,
+    item_name,
 )
 from labkit.data.kvalitet_schema import LEVEL_SCHOOL, STATUS_PUBLISHED, STATUS_TOO_FEW
 from labkit.numbers import first_number_in, format_number
@@ -299,11 +308,11 @@ def follow_up(theory: Indsatsteori, kvalitet: pd.DataFrame, catalogue: Catalogue
 
 # --- what changed in the theory --------------------------------------------------------------
 
-TEXT_FIELDS = tuple((f.key, f.label) for f in FIELDS if not f.lines)
-LIST_FIELDS = tuple((f.key, f.label) for f in (DATA_BASIS, *FIELDS) if f.lines)
+LEAD_TEXT_FIELDS = tuple((f.key, f.label) for f in LEAD_FIELDS if not f.lines)
+LIST_FIELDS = tuple((f.key, f.label) for f in (DATA_BASIS, *TAIL_FIELDS) if f.lines)
 EVALUATION_FIELDS = tuple((key, evaluation_label(label)) for key, label in EVALUATION)
 SIGN_FIELDS = tuple((key, SIGN_LABELS[key].lower()) for key in ("kilde", "baseline", "baseline_aar", "maal", "hvornaar",
-                                                               "resultat_niveau"))
+                                                               "resultat_niveau", "art", "knyttet_til"))
 QUOTE_LENGTH = 120
 
 
@@ -331,38 +340,82 @@ def _sign_name(sign: Tegn) -> str:
     return _quote(sign.beskrivelse or sign.kilde)
 
 
-def _sign_changes(before: list[Tegn], after: list[Tegn]) -> list[str]:
-    """Signs are matched by description (else source); a renamed sign shows as removed and added."""
-    def key(sign: Tegn) -> str:
-        return sign.beskrivelse or sign.kilde
+def _sign_value(theory: Indsatsteori, sign: Tegn, attribute: str) -> str:
+    """A sign's field as the team reads it: what it belongs to by name, its kind and horizon in words."""
+    if attribute == "knyttet_til":
+        return item_name(theory, sign.knyttet_til)
+    if attribute == "art":
+        return SIGN_KINDS.get(sign.art, sign.art)
+    if attribute == "resultat_niveau":
+        return RESULT_LEVEL_NAMES[theory.sign_level(sign)]
+    return str(getattr(sign, attribute))
 
-    old = {key(s): s for s in before}
-    new = {key(s): s for s in after}
+
+def _sign_changes(before: Indsatsteori, after: Indsatsteori) -> list[str]:
+    """Signs are matched by id (else description, else source); a sign with a new id shows as removed and added."""
+    def key(sign: Tegn) -> str:
+        return sign.id or sign.beskrivelse or sign.kilde
+
+    old = {key(s): s for s in before.indikatorer}
+    new = {key(s): s for s in after.indikatorer}
     lines = []
     for name, sign in new.items():
         if name not in old:
             lines.append(f"Tegn tilføjet: {_sign_name(sign)}" + (f" med målet {_quote(sign.maal)}" if sign.maal else ""))
             continue
+        if old[name].beskrivelse != sign.beskrivelse:
+            lines.append(f"Tegn {_sign_name(old[name])} hedder nu {_sign_name(sign)}")
         for attribute, word in SIGN_FIELDS:
-            was, now = getattr(old[name], attribute), getattr(sign, attribute)
+            was, now = _sign_value(before, old[name], attribute), _sign_value(after, sign, attribute)
             if was != now:
                 lines.append(f"Tegn {_sign_name(sign)}: {word} ændret fra {_quote(was) if was else '(tom)'} "
                              f"til {_quote(now) if now else '(tom)'}")
     return lines + [f"Tegn fjernet: {_sign_name(sign)}" for name, sign in old.items() if name not in new]
 
 
+def _item_changes(kind: str, before: Indsatsteori, after: Indsatsteori,
+                  old: list[Aktivitet] | list[Resultat], new: list[Aktivitet] | list[Resultat]) -> list[str]:
+    """Activities or results matched by id: added, removed, reworded, re-pointed or with a new reason."""
+    def text(item: Aktivitet | Resultat) -> str:
+        return item.beskrivelse if isinstance(item, Aktivitet) else item.tekst
+
+    def fields(theory: Indsatsteori, item: Aktivitet | Resultat) -> list[tuple[str, str]]:
+        pointed = [(RESULT_LABELS["foerer_til"].lower(), item_name(theory, item.foerer_til)),
+                   ("fordi", item.fordi)]
+        if isinstance(item, Aktivitet):
+            return [(ACTIVITY_LABELS[key].lower(), getattr(item, key)) for key in ("ansvarlig", "start", "slut")] + pointed
+        return [("sigt", RESULT_LEVEL_NAMES[item.niveau]), ("hvis forandring", RESULT_GROUPS.get(item.hvem, ""))] + pointed
+
+    by_id = {item.id: item for item in old}
+    lines = []
+    for item in new:
+        was = by_id.pop(item.id, None)
+        if was is None:
+            lines.append(f"{kind} tilføjet: {_quote(text(item))}")
+            continue
+        lines += _text_change(f"{kind} {_quote(text(was))}", text(was), text(item)) if text(was) != text(item) else []
+        for (word, before_value), (_, after_value) in zip(fields(before, was), fields(after, item)):
+            if before_value != after_value:
+                lines.append(f"{kind} {_quote(text(item))}: {word} ændret fra "
+                             f"{_quote(before_value) if before_value else '(tom)'} til "
+                             f"{_quote(after_value) if after_value else '(tom)'}")
+    return lines + [f"{kind} fjernet: {_quote(text(item))}" for item in by_id.values()]
+
+
 def theory_changes(before: Indsatsteori, after: Indsatsteori) -> list[str]:
-    """What the team changed in a theory, as Danish lines in the guides' order; [] when nothing."""
+    """What the team changed in a theory, as Danish lines in the form's order; [] when nothing."""
     lines: list[str] = []
-    for key, name in TEXT_FIELDS[:3]:
+    for key, name in LEAD_TEXT_FIELDS:
         lines += _text_change(name, getattr(before, key), getattr(after, key))
+    lines += _item_changes("Resultat", before, after, before.resultater, after.resultater)
+    lines += _item_changes("Aktivitet", before, after, before.aktiviteter, after.aktiviteter)
     for key, name in LIST_FIELDS:
         lines += _list_change(name, getattr(before, key), getattr(after, key))
-    for link in LINKS:
-        lines += _text_change(f"Antagelse ({LINK_NAMES[link]})", before.antagelser.get(link, ""),
-                              after.antagelser.get(link, ""))
-    lines += _text_change(TEXT_FIELDS[3][1], before.kontekst, after.kontekst)
-    lines += _sign_changes(before.indikatorer, after.indikatorer)
+    lines += _text_change(CONTEXT.label, before.kontekst, after.kontekst)
+    for key in OLD_LINK_NAMES:
+        lines += _text_change(f"Antagelse fra en tidligere udgave ({OLD_LINK_NAMES[key]})",
+                              before.tidligere_antagelser.get(key, ""), after.tidligere_antagelser.get(key, ""))
+    lines += _sign_changes(before, after)
     for key, name in EVALUATION_FIELDS:
         lines += _text_change(name, getattr(before.evaluering, key), getattr(after.evaluering, key))
     return lines

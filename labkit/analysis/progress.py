@@ -45,7 +45,8 @@ def _discussed(workspace_data: dict[str, Any]) -> bool:
 def team_progress(workspace_data: dict[str, Any]) -> TeamProgress:
     """The team's progress through the day's steps, from its saved workspace data."""
     areas = chosen_areas_in(workspace_data, {})
-    drafted = [a for a in areas if any(getattr(a.theory, f.key) for f in FIELDS)]
+    drafted = [a for a in areas if any(getattr(a.theory, f.key) for f in FIELDS)
+               or a.theory.resultater or a.theory.aktiviteter]
     with_baseline = sum(1 for a in areas for sign in a.theory.indikatorer
                         if sign.beskrivelse.strip() and sign.baseline.strip())
     done = {"opsummering": _discussed(workspace_data), "omraader": bool(areas), "indsatsteori": bool(drafted),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 import pandas as pd
@@ -21,7 +21,8 @@ from labkit.numbers import format_number
 INDICATOR_SOURCE = "kvalitetsrapport:"
 DIMENSION_SOURCE = "kapacitet:"
 OWN_OBSERVATION = "egen observation"
-RESULT_LEVELS = ("kortsigtede", "mellemlange", "langsigtede")
+MODEL_VERSION = 2  # `model` in a stored theory; version 1 had results as three lists and one assumption per box
+
 # --- the theory's fields: the one definition every form, text, Word file and message uses ---------
 
 @dataclass(frozen=True)
@@ -35,38 +36,56 @@ class Field:
     lines: bool = False
 
 
-FIELDS = (
-    Field("problem", "Problem", "Hvad er udfordringen, og hvad i jeres data viser den?"),
-    Field("maalgruppe", "Målgruppe", "Hvilke elever, klasser eller medarbejdere handler det om?"),
-    Field("langsigtet_maal", "Langsigtet mål", "Hvad skal være anderledes for eleverne om 2–3 år?"),
-    Field("langsigtede_resultater", "Langsigtede resultater", "Én pr. linje", lines=True),
-    Field("mellemlange_resultater", "Mellemlange resultater", "Én pr. linje – fx om et år", lines=True),
-    Field("kortsigtede_resultater", "Kortsigtede resultater", "Én pr. linje – fx efter 3 måneder", lines=True),
-    Field("aktiviteter", "Aktiviteter", "Hvad gør I? Én aktivitet pr. linje", lines=True),
-    Field("ressourcer", "Ressourcer", "Tid, personer, kompetencer … Én pr. linje", lines=True),
-    Field("kontekst", "Kontekst", "Hvad i skolens situation kan hjælpe eller stå i vejen?"),
-)
+PROBLEM = Field("problem", "Problem", "Hvad er udfordringen, og hvad i jeres data viser den?")
 DATA_BASIS = Field("data_grundlag", "Datagrundlag", "Hvilke tal peger på problemet?", lines=True)
-# One assumption per link between result boxes, keyed like this in `antagelser`.
-LINKS = ("aktiviteter_til_kortsigtede", "kortsigtede_til_mellemlange", "mellemlange_til_langsigtede")
-LINK_NAMES = {
-    "aktiviteter_til_kortsigtede": "aktiviteter → kortsigtede resultater",
-    "kortsigtede_til_mellemlange": "kortsigtede → mellemlange resultater",
-    "mellemlange_til_langsigtede": "mellemlange → langsigtede resultater",
-}
-ASSUMPTIONS = tuple((link, f"Antagelse: {LINK_NAMES[link]}") for link in LINKS)
+TARGET_GROUP = Field("maalgruppe", "Målgruppe", "Hvilke elever, klasser eller medarbejdere handler det om?")
+GOAL = Field("langsigtet_maal", "Langsigtet mål", "Hvad skal være anderledes for eleverne om 2–3 år?")
+RESOURCES = Field("ressourcer", "Ressourcer", "Tid, personer, kompetencer … Én pr. linje", lines=True)
+CONTEXT = Field("kontekst", "Kontekst", "Hvad i skolens situation kan hjælpe eller stå i vejen?")
+RISKS = Field("risici", "Risici", "Hvad kan gå galt eller trække i den forkerte retning? Én pr. linje", lines=True)
+ADJUSTMENTS = Field("justeringer", "Justeringspunkter",
+                    "Hvad vil få jer til at justere indsatsen – og hvornår kigger I efter? Én pr. linje", lines=True)
+# The free-text fields in the order the Danish guides work: problem and goal first, then (after the
+# results and activities, which are items of their own) what the work needs and what could stop it.
+LEAD_FIELDS = (PROBLEM, TARGET_GROUP, GOAL)
+TAIL_FIELDS = (RESOURCES, CONTEXT, RISKS, ADJUSTMENTS)
+FIELDS = (*LEAD_FIELDS, *TAIL_FIELDS)
+
+# Results: three horizons, and whose change it is – the adults' practice comes before the pupils'.
+RESULT_LEVELS = ("kortsigtede", "mellemlange", "langsigtede")
+RESULT_LEVEL_NAMES = {"kortsigtede": "Kort sigt", "mellemlange": "Mellemlang sigt", "langsigtede": "Lang sigt"}
+RESULT_LEVEL_HINTS = {"kortsigtede": "fx efter 3 måneder", "mellemlange": "fx om et år", "langsigtede": "fx om 2–3 år"}
+PRACTICE, PUPILS = "voksne", "elever"
+RESULT_GROUPS = {PRACTICE: "De voksnes praksis", PUPILS: "Eleverne"}
+GOAL_ID = "maal"  # `foerer_til` of a result that leads straight to the long-term goal
+
+ACTIVITIES_LABEL = "Aktiviteter"
+RESULTS_LABEL = "Resultater"
+ASSUMPTIONS_LABEL = "Antagelser"
+SIGNS_LABEL = "Tegn"
+EVALUATION_LABEL = "Evaluering"
+ACTIVITY_LABELS = {"beskrivelse": "Aktivitet", "ansvarlig": "Ansvarlig", "start": "Start", "slut": "Slut",
+                   "foerer_til": "Fører til", "fordi": "Fordi (antagelse)"}
+RESULT_LABELS = {"tekst": "Resultat", "niveau": "Sigt", "hvem": "Hvis forandring", "foerer_til": "Fører til",
+                 "fordi": "Fordi (antagelse)"}
+# Two kinds of signs: was the activity carried out as planned, and does it work.
+IMPLEMENTATION, OUTCOME = "implementering", "virkning"
+SIGN_KINDS = {IMPLEMENTATION: "Tegn på gennemførelse", OUTCOME: "Tegn på virkning"}
+SIGN_LABELS = {"beskrivelse": "Tegn", "kilde": "Kilde", "baseline": "Baseline", "baseline_aar": "Baseline-år",
+               "maal": "Mål", "hvornaar": "Hvornår", "resultat_niveau": "Sigt", "art": "Art",
+               "knyttet_til": "Hører til"}
 EVALUATION = (("hvordan", "Hvordan evaluerer I"), ("hvornaar", "Hvornår"), ("hvem", "Hvem gør det"))
+# Version 1's one assumption per pair of boxes, and the box it started from.
+OLD_LINKS = {"aktiviteter_til_kortsigtede": "aktiviteter", "kortsigtede_til_mellemlange": "kortsigtede",
+             "mellemlange_til_langsigtede": "mellemlange"}
+OLD_LINK_NAMES = {"aktiviteter_til_kortsigtede": "aktiviteter → kortsigtede resultater",
+                  "kortsigtede_til_mellemlange": "kortsigtede → mellemlange resultater",
+                  "mellemlange_til_langsigtede": "mellemlange → langsigtede resultater"}
 
 
 def evaluation_label(label: str) -> str:
     """»Evaluering: hvordan evaluerer I« – the field named with its section (the pronoun I stays capital)."""
     return f"{EVALUATION_LABEL}: {label[:1].lower()}{label[1:]}"
-SIGN_LABELS = {"beskrivelse": "Tegn", "kilde": "Kilde", "baseline": "Baseline", "baseline_aar": "Baseline-år",
-               "maal": "Mål", "hvornaar": "Hvornår", "resultat_niveau": "Niveau"}
-RESULT_LEVEL_NAMES = {"kortsigtede": "Kort sigt", "mellemlange": "Mellemlang sigt", "langsigtede": "Lang sigt"}
-SIGNS_LABEL = "Tegn på virkning"
-ASSUMPTIONS_LABEL = "Antagelser"
-EVALUATION_LABEL = "Evaluering"
 
 
 def _text(value: Any) -> str:
@@ -87,9 +106,30 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _choice(value: Any, allowed: Any, default: str) -> str:
+    text = _text(value)
+    return text if text in allowed else default
+
+
 def indicator_source(indicator_id: str, group: str = "") -> str:
     """The `kilde` of a sign measured by a kvalitetsrapport indicator, e.g. `kvalitetsrapport:ro_orden/Mellemtrin`."""
     return f"{INDICATOR_SOURCE}{indicator_id}" + (f"/{group}" if group else "")
+
+
+def default_level(kilde: str) -> str:
+    """The horizon a new sign starts at: kvalitetsrapport and interview figures come once a year, so
+    they cannot show a change within months; the team's own observations can."""
+    return "mellemlange" if kilde.startswith((INDICATOR_SOURCE, DIMENSION_SOURCE)) else "kortsigtede"
+
+
+def new_item_id(prefix: str) -> str:
+    """An id for a new activity (a…), result (r…) or sign (t…). Random, never counted: an id counted
+    from the others could be one a removed item had, and what pointed at that item would move to this one."""
+    return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+def new_sign_id() -> str:
+    return new_item_id("t")
 
 
 @dataclass
@@ -112,11 +152,59 @@ class FocusArea:
 
 
 @dataclass
+class Aktivitet:
+    """What the school does: who is responsible, when, and the result it should lead to and why."""
+
+    beskrivelse: str = ""
+    ansvarlig: str = ""
+    start: str = ""
+    slut: str = ""
+    foerer_til: str = ""  # the id of a result
+    fordi: str = ""  # the assumption on that arrow
+    id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Aktivitet:
+        data = _mapping(data)
+        return cls(**{key: _text(data.get(key)) for key in ACTIVITY_KEYS})
+
+
+@dataclass
+class Resultat:
+    """A change the activities should bring: at which horizon, in whose practice, and what it leads to."""
+
+    tekst: str = ""
+    niveau: str = "kortsigtede"
+    hvem: str = ""  # PRACTICE, PUPILS or "" (not said yet: results migrated from version 1)
+    foerer_til: str = ""  # the id of a later result, or GOAL_ID
+    fordi: str = ""
+    id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Resultat:
+        data = _mapping(data)
+        return cls(tekst=_text(data.get("tekst")), niveau=_choice(data.get("niveau"), RESULT_LEVELS, "kortsigtede"),
+                   hvem=_choice(data.get("hvem"), RESULT_GROUPS, ""), foerer_til=_text(data.get("foerer_til")),
+                   fordi=_text(data.get("fordi")), id=_text(data.get("id")))
+
+
+ACTIVITY_KEYS = tuple(field.name for field in fields(Aktivitet))
+RESULT_KEYS = tuple(field.name for field in fields(Resultat))
+
+
+@dataclass
 class Tegn:
-    """A sign that the theory works: an indicator with source, baseline, target and when.
+    """A sign: of implementation (was an activity carried out) or of outcome (did a result come).
 
     `kilde` is `kvalitetsrapport:<indicator id>[/<gruppe>]`, `kapacitet:<dimension id>` or
-    `egen observation`; `resultat_niveau` is the result box it belongs to (see `RESULT_LEVELS`).
+    `egen observation`; `knyttet_til` the id of the activity or result it belongs to;
+    `resultat_niveau` the horizon of an outcome sign (the result's, when it belongs to one).
     """
 
     beskrivelse: str = ""
@@ -126,6 +214,8 @@ class Tegn:
     maal: str = ""
     hvornaar: str = ""
     resultat_niveau: str = "kortsigtede"
+    art: str = OUTCOME
+    knyttet_til: str = ""
     # Stable within its theory, so what the team writes about a sign at a follow-up (keyed by id)
     # stays with that sign when others are removed or added. Signs saved before ids existed have
     # none until the form next saves them (see `with_sign_ids`).
@@ -137,11 +227,13 @@ class Tegn:
     @classmethod
     def from_dict(cls, data: Any) -> Tegn:
         data = _mapping(data)
-        level = _text(data.get("resultat_niveau"))
-        return cls(beskrivelse=_text(data.get("beskrivelse")), kilde=_text(data.get("kilde")) or OWN_OBSERVATION,
+        source = _text(data.get("kilde")) or OWN_OBSERVATION
+        return cls(beskrivelse=_text(data.get("beskrivelse")), kilde=source,
                    baseline=_text(data.get("baseline")), baseline_aar=_text(data.get("baseline_aar")),
                    maal=_text(data.get("maal")), hvornaar=_text(data.get("hvornaar")),
-                   resultat_niveau=level if level in RESULT_LEVELS else "kortsigtede", id=_text(data.get("id")))
+                   resultat_niveau=_choice(data.get("resultat_niveau"), RESULT_LEVELS, default_level(source)),
+                   art=_choice(data.get("art"), SIGN_KINDS, OUTCOME), knyttet_til=_text(data.get("knyttet_til")),
+                   id=_text(data.get("id")))
 
     @property
     def indicator_id(self) -> str | None:
@@ -203,30 +295,31 @@ class Indsatsteori:
 
     focus_area: FocusArea = field(default_factory=FocusArea)
     problem: str = ""
-    data_grundlag: list[str] = field(default_factory=list)  # indicator / dimension ids the problem cites
+    data_grundlag: list[str] = field(default_factory=list)  # indicator / dimension names the problem cites
     maalgruppe: str = ""
     langsigtet_maal: str = ""
-    aktiviteter: list[str] = field(default_factory=list)
+    resultater: list[Resultat] = field(default_factory=list)
+    aktiviteter: list[Aktivitet] = field(default_factory=list)
     ressourcer: list[str] = field(default_factory=list)
-    kortsigtede_resultater: list[str] = field(default_factory=list)
-    mellemlange_resultater: list[str] = field(default_factory=list)
-    langsigtede_resultater: list[str] = field(default_factory=list)
-    antagelser: dict[str, str] = field(default_factory=dict)  # LINKS → text
     kontekst: str = ""
+    risici: list[str] = field(default_factory=list)
+    justeringer: list[str] = field(default_factory=list)
     indikatorer: list[Tegn] = field(default_factory=list)
     evaluering: Evaluering = field(default_factory=Evaluering)
+    # Version 1's assumptions between boxes that had no item to carry them (see `migrated`).
+    tidligere_antagelser: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Callers and older files may give the focus area as its title alone.
         self.focus_area = FocusArea.from_value(self.focus_area)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"model": MODEL_VERSION, **asdict(self)}
 
     @classmethod
     def from_dict(cls, data: Any) -> Indsatsteori:
-        data = _mapping(data)
-        assumptions = _mapping(data.get("antagelser"))
+        """The theory from its stored form, version 1 or 2 (see `migrated`); odd values are dropped."""
+        data = migrated(_mapping(data))
         signs = data.get("indikatorer") if isinstance(data.get("indikatorer"), list) else []
         return cls(
             focus_area=FocusArea.from_value(data.get("focus_area")),
@@ -234,20 +327,137 @@ class Indsatsteori:
             data_grundlag=_text_list(data.get("data_grundlag")),
             maalgruppe=_text(data.get("maalgruppe")),
             langsigtet_maal=_text(data.get("langsigtet_maal")),
-            aktiviteter=_text_list(data.get("aktiviteter")),
+            resultater=[Resultat.from_dict(item) for item in _items(data.get("resultater"))],
+            aktiviteter=[Aktivitet.from_dict(item) for item in _items(data.get("aktiviteter"))],
             ressourcer=_text_list(data.get("ressourcer")),
-            kortsigtede_resultater=_text_list(data.get("kortsigtede_resultater")),
-            mellemlange_resultater=_text_list(data.get("mellemlange_resultater")),
-            langsigtede_resultater=_text_list(data.get("langsigtede_resultater")),
-            antagelser={link: _text(assumptions[link]) for link in LINKS if _text(assumptions.get(link))},
             kontekst=_text(data.get("kontekst")),
+            risici=_text_list(data.get("risici")),
+            justeringer=_text_list(data.get("justeringer")),
             indikatorer=[Tegn.from_dict(sign) for sign in signs if isinstance(sign, dict)],
             evaluering=Evaluering.from_dict(data.get("evaluering")),
+            tidligere_antagelser={key: _text(text) for key, text in _mapping(data.get("tidligere_antagelser")).items()
+                                  if key in OLD_LINKS and _text(text)},
         )
 
-    def results(self, level: str) -> list[str]:
-        """The result texts of one box: "kortsigtede", "mellemlange" or "langsigtede"."""
-        return list(getattr(self, f"{level}_resultater"))
+    def results(self, level: str, group: str | None = None) -> list[Resultat]:
+        """The results at one horizon ("kortsigtede", "mellemlange", "langsigtede"), optionally of one group."""
+        return [r for r in self.resultater if r.niveau == level and (group is None or r.hvem == group)]
+
+    def item(self, item_id: str) -> Aktivitet | Resultat | None:
+        """The activity or result with this id (None for the goal, an unknown or an empty id)."""
+        items: list[Aktivitet | Resultat] = [*self.aktiviteter, *self.resultater]
+        return next((item for item in items if item_id and item.id == item_id), None)
+
+    def sign_level(self, tegn: Tegn) -> str:
+        """The horizon of a sign: its result's when it belongs to one, else its own."""
+        owner = self.item(tegn.knyttet_til)
+        return owner.niveau if isinstance(owner, Resultat) else tegn.resultat_niveau
+
+    def signs(self, kind: str) -> list[Tegn]:
+        return [tegn for tegn in self.indikatorer if tegn.art == kind]
+
+
+def _items(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def item_name(theory: Indsatsteori, item_id: str) -> str:
+    """What an arrow points at, in the team's words: a result's text, an activity's, or the goal."""
+    if item_id == GOAL_ID:
+        return theory.langsigtet_maal or "det langsigtede mål"
+    item = theory.item(item_id)
+    if isinstance(item, Resultat):
+        return item.tekst
+    if isinstance(item, Aktivitet):
+        return item.beskrivelse
+    return ""
+
+
+def if_then(theory: Indsatsteori, item: Aktivitet | Resultat) -> str:
+    """The item's link in the chain: »Hvis »…«, så »…«, fordi …« ("" until both ends are written).
+
+    Both ends are quoted in the team's own words: a heading-like »Datamøde hver 6. uge« cannot be bent
+    into a Danish clause without guessing, and the quotes keep it readable either way."""
+    source = item.beskrivelse if isinstance(item, Aktivitet) else item.tekst
+    target = item_name(theory, item.foerer_til)
+    if not source or not target:
+        return ""
+    reason = f", fordi {lower_first(item.fordi.rstrip('.'))}" if item.fordi else ""
+    return f"Hvis »{source.rstrip('.')}«, så »{target.rstrip('.')}«{reason}."
+
+
+def lower_first(text: str) -> str:
+    # Lower only a capital that starts an ordinary word ("Lærerne" → "lærerne"), never "PLF" or "AKT".
+    first = text.split(" ", 1)[0]
+    return text[:1].lower() + text[1:] if first[:1].isupper() and not first[1:2].isupper() else text
+
+
+# --- version 1 → 2 -----------------------------------------------------------------------------
+
+
+def is_version_1(data: dict[str, Any]) -> bool:
+    """Whether a stored theory has version 1's keys or its activities as plain texts."""
+    activities = data.get("aktiviteter")
+    return (any(key in data for key in (*(f"{level}_resultater" for level in RESULT_LEVELS), "antagelser"))
+            or isinstance(activities, str)
+            or (isinstance(activities, list) and any(isinstance(item, str) for item in activities)))
+
+
+def migrated(data: dict[str, Any]) -> dict[str, Any]:
+    """A stored theory in today's shape. Version 1 (before `model: 2`) kept activities and the three
+    result boxes as lists of texts, one assumption per pair of boxes and one level per sign. Nothing
+    is lost: each text becomes an item with a fixed id (so the same file always migrates the same
+    way); a box's assumption goes to its first item, pointing at the next box's first item; an
+    assumption whose box is empty is kept in `tidligere_antagelser`. Pure; a version-2 theory is
+    returned as it is."""
+    if data.get("model") == MODEL_VERSION or not data or not is_version_1(data):
+        # Today's shape (a theory the form saved field by field may lack the marker): nothing to convert.
+        return data
+    out = dict(data)
+    activities = data.get("aktiviteter")
+    converted_activities = isinstance(activities, str) or (
+        isinstance(activities, list) and any(isinstance(a, str) for a in activities))
+    if converted_activities:
+        out["aktiviteter"] = [{"id": f"a{place + 1}", "beskrivelse": text}
+                              for place, text in enumerate(_text_list(activities))]
+    else:
+        out["aktiviteter"] = [dict(item) for item in _items(activities)]
+    results = [dict(item) for item in _items(data.get("resultater"))]
+    converted_results = not results
+    if converted_results:
+        results = [{"id": f"r{level[0]}{place + 1}", "tekst": text, "niveau": level}
+                   for level in RESULT_LEVELS for place, text in enumerate(_text_list(data.get(f"{level}_resultater")))]
+    boxes: dict[str, list[dict[str, Any]]] = {
+        "aktiviteter": _items(out.get("aktiviteter")) if converted_activities else [],
+        **{level: [r for r in results if r.get("niveau") == level] if converted_results else []
+           for level in RESULT_LEVELS}}
+    order = ("aktiviteter", *RESULT_LEVELS)
+
+    def next_item(box: str) -> str:
+        # Version 1 drew one arrow from each box to the next that holds anything, the last to the goal.
+        later = [item for level in order[order.index(box) + 1:] for item in boxes[level]]
+        return later[0]["id"] if later else (GOAL_ID if box != "aktiviteter" else "")
+
+    kept: dict[str, str] = {}
+    for link, text in _mapping(data.get("antagelser")).items():
+        text = _text(text)
+        if link not in OLD_LINKS or not text:
+            continue
+        if boxes[OLD_LINKS[link]]:
+            boxes[OLD_LINKS[link]][0]["fordi"] = text
+        else:
+            kept[link] = text
+    for box in order:
+        for item in boxes[box]:
+            if not _text(item.get("foerer_til")):
+                item["foerer_til"] = next_item(box)
+    out["resultater"] = results
+    for level in RESULT_LEVELS:
+        out.pop(f"{level}_resultater", None)
+    out.pop("antagelser", None)
+    out["tidligere_antagelser"] = {**_mapping(data.get("tidligere_antagelser")), **kept}
+    out["model"] = MODEL_VERSION
+    return out
 
 
 # --- baseline from the kvalitetsrapport -------------------------------------------------------
@@ -302,8 +512,9 @@ def prefill_baseline(tegn: Tegn, kvalitet: pd.DataFrame, school_id: str | None,
 def completeness(theory: Indsatsteori) -> list[str]:
     """Danish hints on what is still missing, in the order the guides recommend working.
 
-    Problem first, then the long-term goal, then backwards: results, activities, resources,
-    assumptions, context, signs, evaluation. An empty list means every part is filled in.
+    Problem first, then the long-term goal, then backwards: results, activities (each with an owner,
+    a time and the result it should lead to), resources, context, risks, signs of both kinds, evaluation.
+    An empty list means every part is filled in.
     """
     hints = []
     if not theory.problem:
@@ -312,30 +523,45 @@ def completeness(theory: Indsatsteori) -> list[str]:
         hints.append("Skriv det langsigtede mål først – så er det lettere at arbejde baglæns.")
     if not theory.maalgruppe:
         hints.append("Hvem er målgruppen: hvilke elever, klasser eller medarbejdere?")
-    if not theory.langsigtede_resultater:
+    if not theory.results("langsigtede"):
         hints.append("Arbejd baglæns: hvilke resultater på lang sigt viser, at I nærmer jer målet?")
-    if not theory.mellemlange_resultater:
-        hints.append("Hvad skal have ændret sig om cirka et år (mellemlange resultater)?")
-    if not theory.kortsigtede_resultater:
-        hints.append("Hvad kan I se ændre sig allerede efter få måneder (kortsigtede resultater)?")
+    if not theory.results("kortsigtede") and not theory.results("mellemlange"):
+        hints.append("Hvad skal ændre sig først – i de voksnes praksis og for eleverne (kort og mellemlang sigt)?")
+    elif not theory.results("kortsigtede", PRACTICE) and not theory.results("mellemlange", PRACTICE):
+        hints.append("Hvad skal de voksne gøre anderledes? Tilføj et resultat for de voksnes praksis.")
+    unsaid = [r.tekst for r in theory.resultater if r.tekst and not r.hvem]
+    if unsaid:
+        hints.append(f"Sig, om resultatet handler om de voksnes praksis eller om eleverne: »{unsaid[0]}«.")
     if not theory.aktiviteter:
-        hints.append("Hvilke aktiviteter skal føre til de kortsigtede resultater?")
-    elif not theory.ressourcer:
+        hints.append("Hvilke aktiviteter skal føre til de første resultater?")
+    for activity in theory.aktiviteter:
+        name = f"Aktiviteten »{activity.beskrivelse}«" if activity.beskrivelse else "En aktivitet uden beskrivelse"
+        lacking = [word for word, value in (("ansvarlig", activity.ansvarlig), ("start", activity.start),
+                                            ("hvilket resultat den fører til", item_name(theory, activity.foerer_til)),
+                                            ("fordi (antagelsen)", activity.fordi)) if not value]
+        if lacking:
+            hints.append(f"{name} mangler {_and(lacking)}.")
+    for result in theory.resultater:
+        if result.tekst and result.niveau != "langsigtede" and not item_name(theory, result.foerer_til):
+            hints.append(f"Hvad fører resultatet »{result.tekst}« videre til?")
+    if theory.aktiviteter and not theory.ressourcer:
         hints.append("Hvilke ressourcer kræver aktiviteterne (tid, personer, kompetencer)?")
-    missing_links = [LINK_NAMES[link] for link in LINKS if link not in theory.antagelser]
-    if missing_links:
-        hints.append("Skriv jeres antagelser – hvorfor fører det ene trin til det næste? Mangler: "
-                     + "; ".join(missing_links) + ".")
     if not theory.kontekst:
         hints.append("Hvad i skolens situation kan hjælpe eller stå i vejen (kontekst)?")
-    if not theory.indikatorer:
-        hints.append("Hvilke tegn viser, at det virker? Tilføj mindst ét tegn med baseline og mål.")
+    if not theory.risici:
+        hints.append("Hvad kan gå galt? Skriv risici og det, der vil få jer til at justere.")
+    if not theory.signs(IMPLEMENTATION) and theory.aktiviteter:
+        hints.append("Hvordan ser I, at aktiviteterne faktisk bliver gennemført? Tilføj et tegn på gennemførelse.")
+    if not theory.signs(OUTCOME):
+        hints.append("Hvilke tegn viser, at det virker? Tilføj mindst ét tegn på virkning med baseline og mål.")
     for tegn in theory.indikatorer:
         lacking = [name for name, value in (("baseline", tegn.baseline), ("mål", tegn.maal),
                                             ("hvornår", tegn.hvornaar)) if not value]
+        if tegn.baseline and not tegn.baseline_aar:
+            lacking.append("baseline-år")
         if lacking:
             name = f"Tegnet »{tegn.beskrivelse}«" if tegn.beskrivelse else "Et tegn uden beskrivelse"
-            hints.append(f"{name} mangler {' og '.join(lacking)}.")
+            hints.append(f"{name} mangler {_and(lacking)}.")
     lacking = [name for name, value in (("hvordan", theory.evaluering.hvordan),
                                         ("hvornår", theory.evaluering.hvornaar),
                                         ("hvem", theory.evaluering.hvem)) if not value]
@@ -345,13 +571,11 @@ def completeness(theory: Indsatsteori) -> list[str]:
     return hints
 
 
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} og {words[-1]}"
+
+
 def with_sign_ids(signs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The saved signs (as stored), each with an id. A sign saved before ids existed gets its place in
     the list as id: that is the key its follow-up observations were saved under, so they stay its own."""
     return [sign if _text(sign.get("id")) else {**sign, "id": str(place)} for place, sign in enumerate(signs)]
-
-
-def new_sign_id() -> str:
-    """An id for a new sign. Random, never counted: an id counted from the others could be one a
-    removed sign had, and that sign's observations would then show up under the new one."""
-    return f"t{uuid.uuid4().hex[:8]}"

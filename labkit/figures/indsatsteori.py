@@ -1,58 +1,56 @@
-"""Drawing an indsatsteori as a left-to-right diagram: problem → activities → results → goal.
+"""Drawing an indsatsteori as a top-to-bottom chain: problem → activities → results → long-term goal.
 
-Boxes hold the team's own words (wrapped, cut with "…" when long), the assumptions are written on
-the arrows between result boxes, signs (tegn) hang as tags under their result box, and the context
-is a band along the bottom. It is redrawn while the team types, so it stays cheap: plain patches
-and text on one axes, no layout engine.
+Drawn at its print size (WIDTH inches, no text under 9 pt), so the handout prints it readably and the
+form shows it sharp as SVG beside the fields. The results stand in two lanes, the adults' practice and
+the pupils, at three horizons. Every activity and result carries a number (A1, R2), says which number
+it leads to and why (the team's assumption), and its signs hang under it. The layout is a simple
+cursor in points from the top; the figure's height follows the content (each card is capped).
 """
 
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from labkit.data.indsatsteori import FIELDS, LINKS, RESULT_LEVELS, FocusArea, Indsatsteori, Tegn
+from labkit.data.indsatsteori import (
+    ACTIVITIES_LABEL,
+    GOAL,
+    GOAL_ID,
+    IMPLEMENTATION,
+    PRACTICE,
+    PROBLEM,
+    PUPILS,
+    RESULT_GROUPS,
+    RESULT_LEVEL_NAMES,
+    RESULT_LEVELS,
+    RESULTS_LABEL,
+    Aktivitet,
+    FocusArea,
+    Indsatsteori,
+    Resultat,
+    Tegn,
+    lower_first,
+)
 
 EMPTY = "(ikke udfyldt endnu)"
-FIGSIZE = (11.0, 4.7)  # inches; the axes run 0–100 both ways
-CHAR_WIDTH = 0.57  # average glyph width of DejaVu Sans, in em: turns a box width into characters per line
-LINE_HEIGHT = 1.28
-COLOURS = {"problem": "#fbe0de", "aktiviteter": "#deeafb", "ressourcer": "#edf3fc", "kortsigtede": "#e4f3e7",
-           "mellemlange": "#cfe9d6", "langsigtede": "#b7dfc1", "kontekst": "#f2f2f2", "tegn": "#fff3cf",
-           "data": "#fdf0ef"}
-TEXT, GREY, EDGE = "#1a1a1a", "#8a8a8a", "#7a7a7a"
-BODY_SIZE, HEAD_SIZE, NOTE_SIZE = 7.5, 8.2, 6.5
-TOP, HEIGHT = 84.0, 43.0  # the box row
-TAGS_BOTTOM = 11.5  # the context band starts below this
-GAPS = (3.5, 9.0, 9.0, 9.0)  # wide gaps after activities leave room for the assumptions
-WIDTH = (98.0 - sum(GAPS)) / 5
-MAX_TAGS = 3
-# Every glyph costs about 0.3 ms to render with matplotlib 3.11's Agg backend: the caps keep a
-# full theory redrawing in well under half a second while the team types.
-MAX_BOX_LINES, MAX_ASSUMPTION_LINES = 10, 8
+WIDTH = 5.4  # inches: fits the handout's A4 text width at its own size
+POINTS = WIDTH * 72
+MARGIN, GAP, PAD = 5.0, 8.0, 4.0  # points
+BODY, HEAD, TITLE = 9.0, 10.0, 12.0  # font sizes in points; 9 pt is the smallest text in print
+CHAR_WIDTH = 0.56  # average glyph width of DejaVu Sans, in em: turns a width into characters per line
+LINE = 1.25  # line height in em
+MAX_ITEM_LINES = 6  # per card, so one long text cannot push the rest off the page
+COLOURS = {"problem": "#fbe0de", "aktiviteter": "#deeafb", PRACTICE: "#e6ecf7", PUPILS: "#dff1e4", "": "#eeeeee",
+           "maal": "#b7dfc1", "tegn": "#fff3cf", "ramme": "#f4f4f4"}
+TEXT, GREY, EDGE = "#1a1a1a", "#6f6f6f", "#8a8a8a"
 
 
-@dataclass(frozen=True)
-class _Column:
-    key: str
-    title: str
-    items: list[str]
-
-
-def _chars(width: float, fontsize: float, char_width: float = CHAR_WIDTH) -> int:
-    """How many characters fit on a line `width` axes units wide."""
-    points = width / 100 * FIGSIZE[0] * 72
-    return max(8, int(points / (fontsize * char_width)))
-
-
-def _lines_fitting(height: float, fontsize: float) -> int:
-    points = height / 100 * FIGSIZE[1] * 72
-    return max(1, int(points / (fontsize * LINE_HEIGHT)))
+def _chars(width: float, size: float = BODY) -> int:
+    return max(8, int(width / (size * CHAR_WIDTH)))
 
 
 def _cut(line: str, width: int) -> str:
@@ -86,61 +84,113 @@ def wrap_items(items: list[str], width: int, max_lines: int) -> list[str]:
     return flat
 
 
-def _columns(theory: Indsatsteori) -> list[_Column]:
-    goal = [f"Mål: {theory.langsigtet_maal}"] if theory.langsigtet_maal else []
-    label = {field.key: field.label for field in FIELDS}
-    return [
-        _Column("problem", label["problem"], [theory.problem]),
-        _Column("aktiviteter", label["aktiviteter"], theory.aktiviteter),
-        *(_Column(level, label[f"{level}_resultater"], theory.results(level)) for level in RESULT_LEVELS[:2]),
-        _Column("langsigtede", f"{label['langsigtede_resultater']} og mål", goal + theory.langsigtede_resultater),
-    ]
+@dataclass
+class _Text:
+    x: float
+    y: float  # points from the top
+    lines: list[str]
+    size: float = BODY
+    style: dict[str, Any] = field(default_factory=dict)
 
 
-def _text(axes: Axes, x: float, y: float, text: str, **style: Any) -> None:
-    # parse_math=False: a "$" in the team's text must not be read as mathtext.
-    axes.text(x, y, text, parse_math=False, **style)
+@dataclass
+class _Canvas:
+    """What to draw, in points from the top left; turned into a figure once its height is known."""
+
+    title: list[str] = field(default_factory=list)  # figure text, so the handout's caption can read it
+    texts: list[_Text] = field(default_factory=list)
+    boxes: list[tuple[float, float, float, float, str]] = field(default_factory=list)  # x, top, w, h, colour
+    arrows: list[tuple[float, float, float]] = field(default_factory=list)  # x, from y, to y
+
+    def text(self, x: float, y: float, lines: list[str], size: float = BODY, **style: Any) -> float:
+        """Places the lines; returns their height."""
+        if lines:
+            self.texts.append(_Text(x, y, lines, size, style))
+        return len(lines) * size * LINE
+
+    def figure(self, height: float) -> Figure:
+        figure = Figure(figsize=(WIDTH, height / 72))
+        axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
+        axes.set_xlim(0, POINTS)
+        axes.set_ylim(height, 0)
+        axes.axis("off")
+        for x, top, width, box_height, colour in self.boxes:
+            axes.add_patch(FancyBboxPatch((x, top), width, box_height, boxstyle="round,pad=0,rounding_size=3",
+                                          facecolor=colour, edgecolor=EDGE, linewidth=0.6))
+        for x, start, end in self.arrows:
+            axes.add_patch(FancyArrowPatch((x, start), (x, end), arrowstyle="-|>", mutation_scale=11,
+                                           color="#444444", linewidth=1.0))
+        if self.title:
+            figure.text(MARGIN / POINTS, 1 - MARGIN / height, "\n".join(self.title), fontsize=TITLE, weight="bold",
+                        va="top", ha="left", color=TEXT, linespacing=LINE, parse_math=False)
+        for text in self.texts:
+            style = {"color": TEXT, "va": "top", "ha": "left", **text.style}
+            # parse_math=False: a "$" in the team's text must not be read as mathtext.
+            axes.text(text.x, text.y, "\n".join(text.lines), fontsize=text.size, linespacing=LINE,
+                      parse_math=False, **style)
+        return figure
 
 
-def _box(axes: Axes, left: float, top: float, width: float, height: float, colour: str,
-         title: str, items: list[str]) -> None:
-    """A rounded box with a bold title and wrapped body text (grey placeholder when empty)."""
-    axes.add_patch(FancyBboxPatch((left, top - height), width, height, boxstyle="round,pad=0.5",
-                                  facecolor=colour, edgecolor=EDGE, linewidth=0.8))
-    head = textwrap.wrap(title, _chars(width - 1, HEAD_SIZE))
-    _text(axes, left + 0.6, top - 0.8, "\n".join(head), fontsize=HEAD_SIZE, weight="bold", va="top",
-          color=TEXT, linespacing=1.1)
-    head_height = len(head) * HEAD_SIZE * 1.2 / (FIGSIZE[1] * 72) * 100 + 1.6
-    fitting = min(MAX_BOX_LINES, _lines_fitting(height - head_height - 1, BODY_SIZE))
-    body = wrap_items(items, _chars(width - 1.2, BODY_SIZE), fitting)
-    _text(axes, left + 0.6, top - head_height, "\n".join(body) or EMPTY, fontsize=BODY_SIZE, va="top",
-          color=TEXT if body else GREY, linespacing=LINE_HEIGHT)
+def _numbers(theory: Indsatsteori) -> dict[str, str]:
+    """A1, A2 … for the activities and R1, R2 … for the results (in the diagram's reading order, short
+    term first), so a card can say what it leads to in two characters."""
+    numbers = {a.id: f"A{place}" for place, a in enumerate(theory.aktiviteter, start=1) if a.id}
+    ordered = [r for level in RESULT_LEVELS for r in theory.results(level)]
+    numbers.update({r.id: f"R{place}" for place, r in enumerate(ordered, start=1) if r.id})
+    return {**numbers, GOAL_ID: "målet"}
 
 
-def _tag_height(lines: list[str]) -> float:
-    return len(lines) * NOTE_SIZE * 1.15 / (FIGSIZE[1] * 72) * 100 + 2.4
+def _sign_line(tegn: Tegn) -> str:
+    detail = f" ({tegn.baseline} → {tegn.maal})" if tegn.baseline and tegn.maal else (
+        f" (mål {tegn.maal})" if tegn.maal else "")
+    when = f", {tegn.hvornaar}" if tegn.hvornaar else ""
+    return f"Tegn: {tegn.beskrivelse or 'uden beskrivelse'}{detail}{when}"
 
 
-def _tag(axes: Axes, left: float, top: float, lines: list[str], colour: str, text_colour: str = TEXT) -> float:
-    """A small label box; returns its height in axes units."""
-    _text(axes, left + 0.5, top, "\n".join(lines), fontsize=NOTE_SIZE, va="top", color=text_colour,
-          linespacing=1.15, bbox={"boxstyle": "round,pad=0.3", "facecolor": colour, "edgecolor": "#d4b257",
-                                  "linewidth": 0.6})
-    return _tag_height(lines)
+def _card_lines(theory: Indsatsteori, item: Aktivitet | Resultat, numbers: dict[str, str], width: int) -> list[str]:
+    text = item.beskrivelse if isinstance(item, Aktivitet) else item.tekst
+    lines = wrap_items([f"{numbers.get(item.id, '')} {text or '(uden tekst)'}".strip()], width, 3)
+    if isinstance(item, Aktivitet) and (item.ansvarlig or item.start or item.slut):
+        period = "–".join(part for part in (item.start, item.slut) if part)
+        lines += wrap_items([" · ".join(part for part in (item.ansvarlig, period) if part)], width, 2)
+    target = numbers.get(item.foerer_til, "")
+    if target:
+        lines += wrap_items([f"→ {target}" + (f", fordi {lower_first(item.fordi)}" if item.fordi else "")], width, 2)
+    return lines[:MAX_ITEM_LINES]
 
 
-def tegn_label(tegn: Tegn, width: int) -> list[str]:
-    """A sign's tag: "Tegn: Ro og orden (3,5 → 4,0)" and when, wrapped to at most four lines."""
-    if tegn.baseline and tegn.maal:
-        detail = f" ({tegn.baseline} → {tegn.maal})"
-    elif tegn.baseline or tegn.maal:
-        detail = f" (baseline {tegn.baseline})" if tegn.baseline else f" (mål {tegn.maal})"
-    else:
-        detail = ""
-    lines = wrap_items([f"Tegn: {tegn.beskrivelse or tegn.kilde}{detail}"], width, 3)
-    if tegn.hvornaar:
-        lines += wrap_items([f"Hvornår: {tegn.hvornaar}"], width, 1)
-    return lines
+def _card(canvas: _Canvas, theory: Indsatsteori, item: Aktivitet | Resultat, numbers: dict[str, str],
+          x: float, top: float, width: float, colour: str) -> float:
+    """One activity or result with its signs; returns its height."""
+    chars = _chars(width - 2 * PAD)
+    lines = _card_lines(theory, item, numbers, chars)
+    signs = [t for t in theory.indikatorer if t.knyttet_til and t.knyttet_til == item.id]
+    sign_lines = [line for tegn in signs[:2] for line in wrap_items([_sign_line(tegn)], chars - 1, 2)]
+    if len(signs) > 2:
+        sign_lines.append(f"+ {len(signs) - 2} tegn mere")
+    height = len(lines) * BODY * LINE + 2 * PAD + (len(sign_lines) * BODY * LINE + PAD if sign_lines else 0)
+    canvas.boxes.append((x, top, width, height, colour))
+    used = canvas.text(x + PAD, top + PAD, lines)
+    if sign_lines:
+        sign_top = top + PAD + used + PAD / 2
+        canvas.boxes.append((x + PAD / 2, sign_top - 1, width - PAD, len(sign_lines) * BODY * LINE + 2, COLOURS["tegn"]))
+        canvas.text(x + PAD, sign_top, sign_lines)
+    return height
+
+
+def _band(canvas: _Canvas, top: float, title: str, lines: list[str], colour: str) -> float:
+    """A full-width box with a bold title; returns its height."""
+    body = lines or [EMPTY]
+    height = HEAD * LINE + len(body) * BODY * LINE + 2 * PAD
+    canvas.boxes.append((MARGIN, top, POINTS - 2 * MARGIN, height, colour))
+    canvas.text(MARGIN + PAD, top + PAD, [title], HEAD, weight="bold")
+    canvas.text(MARGIN + PAD, top + PAD + HEAD * LINE, body, color=TEXT if lines else GREY)
+    return height
+
+
+def _arrow(canvas: _Canvas, top: float) -> float:
+    canvas.arrows.append((POINTS / 2, top + 1, top + GAP + 5))
+    return GAP + 6
 
 
 def _title(theory: Indsatsteori) -> str:
@@ -151,64 +201,78 @@ def _title(theory: Indsatsteori) -> str:
 
 
 def draw_indsatsteori(theory: Indsatsteori) -> Figure:
-    """The theory as a figure: five boxes with arrows, assumptions on the arrows, signs and context below."""
-    figure = Figure(figsize=FIGSIZE)
-    axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
-    axes.set_xlim(0, 100)
-    axes.set_ylim(0, 100)
-    axes.axis("off")
-    _text(axes, 1, 98, textwrap.shorten(_title(theory), 110, placeholder="…"), fontsize=11.5, weight="bold",
-          va="top", color=TEXT)
-    target = textwrap.shorten(theory.maalgruppe, 170, placeholder="…") if theory.maalgruppe else EMPTY
-    _text(axes, 1, 91.6, f"Målgruppe: {target}", fontsize=BODY_SIZE, va="top",
-          color=TEXT if theory.maalgruppe else GREY)
+    """The theory as a figure: problem, activities, results in two lanes by horizon, goal, and the frame."""
+    canvas = _Canvas()
+    full = _chars(POINTS - 2 * MARGIN - 2 * PAD)
+    y = MARGIN
+    canvas.title = wrap_items([f"Indsatsteori: {_title(theory)}"], _chars(POINTS - 2 * MARGIN, TITLE), 2)
+    y += len(canvas.title) * TITLE * LINE + 4
+    numbers = _numbers(theory)
 
-    lefts = [1.0]
-    for gap in GAPS:
-        lefts.append(lefts[-1] + WIDTH + gap)
-    for column, left in zip(_columns(theory), lefts):
-        _box(axes, left, TOP, WIDTH, HEIGHT, COLOURS[column.key], column.title, column.items)
-
-    # Arrows between the boxes; the three result links carry the team's assumptions above them.
-    arrow_y = TOP - HEIGHT * 0.72
-    for index in range(4):
-        start, end = lefts[index] + WIDTH + 0.7, lefts[index + 1] - 0.7
-        axes.add_patch(FancyArrowPatch((start, arrow_y), (end, arrow_y), arrowstyle="-|>",
-                                       mutation_scale=13, color="#444444", linewidth=1.1))
-        if index == 0:
-            continue
-        assumption = theory.antagelser.get(LINKS[index - 1], "")
-        width = _chars(GAPS[index] - 1.2, NOTE_SIZE, 0.6)  # italic runs a little wider
-        fitting = min(MAX_ASSUMPTION_LINES, _lines_fitting(TOP - arrow_y - 3, NOTE_SIZE * 1.15 / LINE_HEIGHT))
-        lines = wrap_items([assumption], width, fitting)
-        _text(axes, (start + end) / 2, arrow_y + 1.4, "\n".join(lines) or "antagelse?", fontsize=NOTE_SIZE,
-              ha="center", va="bottom", style="italic", color="#333333" if lines else GREY, linespacing=1.15)
-
-    # Under the boxes: the data behind the problem, the resources, and the signs per result box.
-    under = TOP - HEIGHT - 2.6
-    tag_width = _chars(WIDTH - 0.8, NOTE_SIZE)
+    problem = wrap_items([theory.problem], full, 4)
     if theory.data_grundlag:
-        _tag(axes, lefts[0], under, wrap_items(["Data: " + ", ".join(theory.data_grundlag)], tag_width, 3),
-             COLOURS["data"])
-    resources = wrap_items(theory.ressourcer, tag_width, 6)
-    _tag(axes, lefts[1], under, ["Ressourcer:", *(resources or [EMPTY])], COLOURS["ressourcer"],
-         TEXT if resources else GREY)
-    for index, level in enumerate(RESULT_LEVELS, start=2):
-        signs = [t for t in theory.indikatorer if t.resultat_niveau == level]
-        y, shown = under, 0
-        for tegn in signs[:MAX_TAGS]:
-            lines = tegn_label(tegn, tag_width)
-            if y - _tag_height(lines) < TAGS_BOTTOM + 3:
-                break
-            y -= _tag(axes, lefts[index], y, lines, COLOURS["tegn"])
-            shown += 1
-        if len(signs) > shown:
-            _text(axes, lefts[index] + 0.5, y - 0.3, f"+ {len(signs) - shown} tegn mere", fontsize=NOTE_SIZE,
-                  va="top", color=GREY)
+        problem += wrap_items(["Data: " + ", ".join(theory.data_grundlag)], full, 2)
+    if theory.maalgruppe:
+        problem += wrap_items([f"Målgruppe: {theory.maalgruppe}"], full, 2)
+    y += _band(canvas, y, PROBLEM.label, problem, COLOURS["problem"])
+    y += _arrow(canvas, y)
 
-    context = wrap_items([f"Kontekst: {theory.kontekst}"], _chars(96, BODY_SIZE), 2) if theory.kontekst else []
-    axes.add_patch(FancyBboxPatch((1, 1.8), 98, TAGS_BOTTOM - 4, boxstyle="round,pad=0.4", facecolor=COLOURS["kontekst"],
-                                  edgecolor="#c8c8c8", linewidth=0.6))
-    _text(axes, 1.6, TAGS_BOTTOM - 2.8, "\n".join(context) or f"Kontekst: {EMPTY}", fontsize=BODY_SIZE,
-          va="top", color=TEXT if context else GREY, linespacing=LINE_HEIGHT)
-    return figure
+    # Activities: two cards a row.
+    canvas.text(MARGIN, y, [ACTIVITIES_LABEL], HEAD, weight="bold")
+    y += HEAD * LINE + 2
+    half = (POINTS - 2 * MARGIN - GAP) / 2
+    if not theory.aktiviteter:
+        y += canvas.text(MARGIN + PAD, y, [EMPTY], color=GREY) + 2
+    for row in range(0, len(theory.aktiviteter), 2):
+        heights = [_card(canvas, theory, activity, numbers, MARGIN + column * (half + GAP), y, half,
+                         COLOURS["aktiviteter"])
+                   for column, activity in enumerate(theory.aktiviteter[row:row + 2])]
+        y += max(heights) + 4
+    y += _arrow(canvas, y)
+
+    # Results: a lane for the adults' practice and one for the pupils, short term at the top.
+    y += canvas.text(MARGIN, y, [RESULTS_LABEL], HEAD, weight="bold") + 1
+    lanes = (PRACTICE, PUPILS)
+    for column, group in enumerate(lanes):
+        canvas.text(MARGIN + column * (half + GAP) + half / 2, y, [RESULT_GROUPS[group]], HEAD, ha="center",
+                    weight="bold", color="#33475b" if group == PRACTICE else "#2c5a37")
+    y += HEAD * LINE + 2
+    unsaid_lane = {r.id: (PRACTICE if len(theory.results(r.niveau, PRACTICE)) <= len(theory.results(r.niveau, PUPILS))
+                          else PUPILS) for r in theory.resultater if not r.hvem}
+    for level in RESULT_LEVELS:
+        canvas.text(MARGIN, y, [RESULT_LEVEL_NAMES[level]], BODY, style="italic", color=GREY)
+        y += BODY * LINE
+        bottoms = []
+        for column, group in enumerate(lanes):
+            lane_y = y
+            items = [r for r in theory.results(level) if (r.hvem or unsaid_lane.get(r.id)) == group]
+            for result in items:
+                colour = COLOURS[group] if result.hvem else COLOURS[""]
+                lane_y += _card(canvas, theory, result, numbers, MARGIN + column * (half + GAP), lane_y, half,
+                                colour) + 4
+            if not items:
+                lane_y += canvas.text(MARGIN + column * (half + GAP) + PAD, lane_y, ["–"], color=GREY) + 2
+            bottoms.append(lane_y)
+        y = max(bottoms) + 2
+    unsaid = [r for r in theory.resultater if not r.hvem]
+    if unsaid:
+        note = "Grå: endnu ikke sagt, om resultatet gælder de voksne eller eleverne."
+        y += canvas.text(MARGIN, y, wrap_items([note], full, 2), color=GREY) + 2
+    y += _arrow(canvas, y)
+    y += _band(canvas, y, GOAL.label, wrap_items([theory.langsigtet_maal], full, 3), COLOURS["maal"]) + GAP
+
+    # The frame: what the work needs and what could stop it; signs not placed on a card.
+    frame = [f"Ressourcer: {', '.join(theory.ressourcer)}" if theory.ressourcer else "",
+             f"Kontekst: {theory.kontekst}" if theory.kontekst else "",
+             f"Risici: {'; '.join(theory.risici)}" if theory.risici else "",
+             f"Justeringspunkter: {'; '.join(theory.justeringer)}" if theory.justeringer else ""]
+    frame_lines = [line for text in frame if text for line in wrap_items([text], full, 2)]
+    loose = [t for t in theory.indikatorer if not theory.item(t.knyttet_til)]
+    if loose:
+        words = {IMPLEMENTATION: "gennemførelse"}
+        frame_lines += wrap_items(["Tegn uden aktivitet eller resultat: " + "; ".join(
+            f"{t.beskrivelse or 'uden beskrivelse'} ({words.get(t.art, RESULT_LEVEL_NAMES[theory.sign_level(t)].lower())})"
+            for t in loose)], full, 3)
+    if frame_lines:
+        y += _band(canvas, y, "Rammer", frame_lines, COLOURS["ramme"])
+    return canvas.figure(y + MARGIN)

@@ -23,21 +23,24 @@ from docx.text.paragraph import Paragraph
 from labkit.analysis.candidates import ChosenArea, chosen_areas_in, lab_candidate_titles
 from labkit.data.catalogue import Catalogue
 from labkit.data.indsatsteori import (
-    ASSUMPTIONS,
-    ASSUMPTIONS_LABEL,
+    ACTIVITIES_LABEL,
+    DATA_BASIS,
     EVALUATION,
     EVALUATION_LABEL,
-    FIELDS,
-    RESULT_LEVEL_NAMES,
-    SIGN_LABELS,
-    SIGNS_LABEL,
+    IMPLEMENTATION,
+    LEAD_FIELDS,
+    OLD_LINK_NAMES,
+    OUTCOME,
+    RESULTS_LABEL,
+    SIGN_KINDS,
+    TAIL_FIELDS,
+    Field,
     Indsatsteori,
-    Tegn,
-    source_label,
 )
 from labkit.data.instrument import Instrument
 from labkit.data.lab import Lab
 from labkit.files import write_atomically
+from labkit.views.indsatsteori import Table, activities_table, results_table, signs_table
 from labkit.workspace.store import read_workspace
 
 EMPTY = "(ikke udfyldt)"
@@ -47,8 +50,6 @@ FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 # XML 1.0 forbids these characters; python-docx would raise on them, so team text loses them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-SIGN_COLUMNS = tuple(SIGN_LABELS[key] for key in ("beskrivelse", "kilde", "baseline", "maal", "hvornaar",
-                                                  "resultat_niveau"))
 NO_FOCUS_AREAS = ("Teamet har endnu ingen indsatsområder valgt, så der er ingen indsatsteori at vise. "
                   "Vælg 1–3 indsatsområder i notesbog 2, og skriv indsatsteorien i notesbog 3.")
 
@@ -89,33 +90,42 @@ def _labelled(document: Document, label: str, text: str) -> None:
     _write(paragraph, text)
 
 
-def _signs(document: Document, signs: Sequence[Tegn], catalogue: Catalogue | None,
-           instrument: Instrument | None) -> None:
-    document.add_heading(SIGNS_LABEL, level=2)
-    table = document.add_table(rows=1, cols=len(SIGN_COLUMNS), style="Table Grid")
-    for cell, name in zip(table.rows[0].cells, SIGN_COLUMNS):
+def _table(document: Document, heading: str, table: Table) -> None:
+    """A heading and a grid table; with no rows, one empty row, so the team sees where to write."""
+    document.add_heading(heading, level=2)
+    head, rows = table
+    grid = document.add_table(rows=1, cols=len(head), style="Table Grid")
+    for cell, name in zip(grid.rows[0].cells, head):
         cell.paragraphs[0].add_run(name).bold = True
-    for tegn in signs or [Tegn()]:
-        year = f" ({tegn.baseline_aar})" if tegn.baseline and tegn.baseline_aar else ""
-        values = (tegn.beskrivelse, source_label(tegn, catalogue, instrument) if signs else "",
-                  tegn.baseline + year, tegn.maal, tegn.hvornaar,
-                  RESULT_LEVEL_NAMES.get(tegn.resultat_niveau, tegn.resultat_niveau) if signs else "")
-        for cell, value in zip(table.add_row().cells, values):
+    for row in rows or [("",) * len(head)]:
+        for cell, value in zip(grid.add_row().cells, row):
             _write(cell.paragraphs[0], value)
+
+
+def _text_field(document: Document, field: Field, value: str | list[str]) -> None:
+    if isinstance(value, list):
+        _bullets(document, field.label, value)
+    else:
+        _field(document, field.label, value)
 
 
 def _theory(document: Document, title: str, reason: str, theory: Indsatsteori,
             catalogue: Catalogue | None, instrument: Instrument | None) -> None:
-    """One focus area, its fields in the order the Danish guides work through them."""
+    """One focus area, in the order of the form, the notebook and the HTML handout."""
     document.add_heading(clean_text(title) or EMPTY, level=1)
     _field(document, "Begrundelse", reason)
-    for field in FIELDS:  # the form's order, as in the notebook and the HTML handout
-        value = getattr(theory, field.key)
-        (_bullets if field.lines else _field)(document, field.label, value)
-    document.add_heading(ASSUMPTIONS_LABEL, level=2)
-    for link, label in ASSUMPTIONS:
-        _labelled(document, label, theory.antagelser.get(link, ""))
-    _signs(document, theory.indikatorer, catalogue, instrument)
+    for field in LEAD_FIELDS:
+        _text_field(document, field, getattr(theory, field.key))
+    if theory.data_grundlag:
+        _bullets(document, DATA_BASIS.label, theory.data_grundlag)
+    _table(document, RESULTS_LABEL, results_table(theory))
+    _table(document, ACTIVITIES_LABEL, activities_table(theory))
+    for field in TAIL_FIELDS:
+        _text_field(document, field, getattr(theory, field.key))
+    for key, text in theory.tidligere_antagelser.items():
+        _labelled(document, f"Antagelse fra en tidligere udgave ({OLD_LINK_NAMES[key]})", text)
+    for kind in (IMPLEMENTATION, OUTCOME):
+        _table(document, SIGN_KINDS[kind], signs_table(theory, kind, catalogue, instrument))
     document.add_heading(EVALUATION_LABEL, level=2)
     for key, label in EVALUATION:
         _labelled(document, label, getattr(theory.evaluering, key))

@@ -81,12 +81,19 @@ SCREEN_DPI = 96  # CSS pixels per inch: a figure is shown at its own size, never
 SHARP = 2  # pixels per CSS pixel, so the figure is sharp on high-resolution screens too
 
 
-def figure_img_html(figure: Figure) -> str:
-    """A figure as an <img> at its own size (drawn at twice the pixels), with its title as alt text."""
+def figure_img_html(figure: Figure, detail: str = "") -> str:
+    """A figure as an <img> at its own size (drawn at twice the pixels), with its title (and `detail`,
+    what the colours show) as alt text."""
     data = base64.b64encode(figure_png(figure, SCREEN_DPI * SHARP)).decode("ascii")
     width = round(figure.get_figwidth() * SCREEN_DPI)
-    caption = escape(figure_caption(figure) or "Figur")
+    caption = escape(". ".join(part for part in (figure_caption(figure) or "Figur", detail) if part))
     return f'<img src="data:image/png;base64,{data}" width="{width}" alt="{caption}" style="max-width:100%">'
+
+
+def figure_svg_img_html(figure: Figure) -> str:
+    """A figure as an SVG <img> that scales with its box (sharp at any size), its title as alt text."""
+    data = base64.b64encode(figure_svg(figure)).decode("ascii")
+    return f'<img src="data:image/svg+xml;base64,{data}" alt="{escape(figure_caption(figure) or "Figur")}">'
 
 
 def show_figure(figure: Figure) -> None:

@@ -13,7 +13,7 @@ from IPython.display import HTML, display
 
 from labkit.analysis.candidates import Candidate
 from labkit.figures.indsatsomraader import bubble_chart
-from labkit.views.display import callout_html, figure_png, show_figure
+from labkit.views.display import callout_html, figure_img_html, show_figure
 from labkit.views.indsatsomraader import (
     RATINGS,
     UNRATED,
@@ -45,21 +45,25 @@ def _rating_widget(session: Session, candidate: Candidate, key: str, label: str,
     return dropdown
 
 
-def _bubble_png(session: Session, candidates: list[Candidate]) -> bytes:
-
-    return figure_png(bubble_chart(candidate_table(session, candidates)))
+def _bubble_html(session: Session, candidates: list[Candidate]) -> str:
+    """The bubble chart as an image whose alt text names the chosen areas, so a screen reader (and a
+    test in the browser) hears what the colours show."""
+    table = candidate_table(session, candidates)
+    chosen = [str(label) for label, is_chosen in zip(table["label"], table["valgt"].fillna(False)) if is_chosen]
+    alt = "Valgt: " + ", ".join(chosen) if chosen else "Ingen områder valgt endnu"
+    return figure_img_html(bubble_chart(table), alt)
 
 
 def render_candidates(session: Session) -> None:
     """Interactive: one row per candidate with three ratings; the bubble chart follows along."""
     candidates = school_candidates(session)
     message = widgets.HTML()
-    chart = widgets.Image(format="png", value=_bubble_png(session, candidates))
+    chart = widgets.HTML(_bubble_html(session, candidates))
     session.shared_widgets["bubble_chart"] = chart  # shown by show_bubble_chart
 
     def saved(problem: str | None) -> None:
         message.value = callout_html(problem, "advarsel") if problem else ""
-        chart.value = _bubble_png(session, candidates)
+        chart.value = _bubble_html(session, candidates)
 
     rows = []
     for candidate in candidates:
@@ -104,8 +108,8 @@ def render_choice(session: Session) -> None:
             box.layout.display = "" if change["new"] else "none"
             problem = session.save("indsatsomraader/valgte", list(chosen))
             chart = session.shared_widgets.get("bubble_chart")
-            if isinstance(chart, widgets.Image):  # chosen areas are drawn bold: the chart follows the choice
-                chart.value = _bubble_png(session, candidates)
+            if isinstance(chart, widgets.HTML):  # chosen areas are drawn bold: the chart follows the choice
+                chart.value = _bubble_html(session, candidates)
             too_many = (f"I har valgt {len(chosen)} områder. Vælg højst {MAX_CHOSEN}, så I kan nå at "
                         "arbejde grundigt med dem." if len(chosen) > MAX_CHOSEN else "")
             message.value = "".join(callout_html(t, "advarsel") for t in (problem, too_many) if t)

@@ -1,46 +1,83 @@
 """Notebook 3: the indsatsteori for each chosen focus area, saved field by field as the team types.
 
-The fields follow the Danish guides' order: problem and long-term goal first, then working
-backwards through results to activities, with assumptions on each link and signs that show it works.
+The form follows the Danish guides' order: problem and long-term goal first, then backwards through
+the results (whose change: the adults' practice or the pupils') to the activities (who, when, and
+which result each should lead to, and why), then what the work needs, what could stop it, and the
+signs that show whether the activities happen and whether they work. The diagram stands beside the
+form and is redrawn at every change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as widgets
 from IPython.display import HTML, display
 
 from labkit.data.indsatsteori import (
-    ASSUMPTIONS,
-    ASSUMPTIONS_LABEL,
+    ACTIVITIES_LABEL,
+    ACTIVITY_LABELS,
     DIMENSION_SOURCE,
     EVALUATION,
     EVALUATION_LABEL,
-    FIELDS,
+    GOAL_ID,
+    IMPLEMENTATION,
+    LEAD_FIELDS,
+    OLD_LINK_NAMES,
+    OUTCOME,
     OWN_OBSERVATION,
+    RESULT_GROUPS,
+    RESULT_LABELS,
+    RESULT_LEVEL_HINTS,
     RESULT_LEVEL_NAMES,
     RESULT_LEVELS,
+    RESULTS_LABEL,
+    SIGN_KINDS,
     SIGN_LABELS,
     SIGNS_LABEL,
+    TAIL_FIELDS,
+    Aktivitet,
+    Field,
+    Indsatsteori,
+    Resultat,
     Tegn,
     completeness,
+    default_level,
+    if_then,
     indicator_source,
-    new_sign_id,
+    is_version_1,
+    migrated,
+    new_item_id,
     prefill_baseline,
     source_label,
     with_sign_ids,
 )
 from labkit.data.kvalitet_schema import LEVEL_SCHOOL
 from labkit.figures.indsatsteori import draw_indsatsteori
-from labkit.views.display import callout_html, figure_png
+from labkit.views.display import callout_html, escape, figure_svg_img_html
 from labkit.views.indsatsomraader import chosen_areas
 from labkit.views.indsatsteori import load_theory, render_theory_static, theory_path
 from labkit.workspace.session import Session
 
 # Taller boxes where teams write more; the rest get the default.
-FIELD_HEIGHTS = {"problem": "80px", "aktiviteter": "80px"}
-SIGN_WIDTHS = (("beskrivelse", "220px"), ("baseline", "110px"), ("maal", "90px"), ("hvornaar", "110px"))
+FIELD_HEIGHTS = {"problem": "80px"}
+WIDE = widgets.Layout(width="98%")
+# The form and the diagram side by side; the diagram stays in view while the form scrolls. JupyterLab
+# and Voilà put `overflow: auto` on output areas and tab panels, which would pin the diagram to its
+# box: `:has()` lets the page scroll them instead (Chromium 105+, Firefox 121+, Safari 15.4+).
+LAYOUT_CSS = """<style>
+.labkit-teori { display: flex; flex-flow: row wrap; gap: 12px; align-items: flex-start; }
+.labkit-teori-form { flex: 1 1 460px; min-width: 0; }
+.labkit-teori-diagram { flex: 1 1 420px; max-width: 640px; position: sticky; top: 4px; max-height: 96vh;
+  overflow-y: auto; background: #fff; z-index: 2; }
+.labkit-teori-diagram img { width: 100%; height: auto; }
+.labkit-item { border-left: 3px solid #c9d6e8; padding: 2px 0 6px 8px; margin: 4px 0 8px 0; }
+.labkit-hvis { color: #333; font-style: italic; margin: 2px 0 0 0; line-height: 1.35; }
+:is(.jp-OutputArea-output, .widget-tab-contents, .lm-TabPanel-stackedPanel, .jp-Cell-outputWrapper,
+  .jp-Cell-outputArea, .jp-OutputArea, .jp-OutputArea-child, .widget-box):has(.labkit-teori-diagram) {
+  overflow: visible !important; }
+</style>"""
 
 
 def source_options(session: Session) -> list[tuple[str, str]]:
@@ -57,128 +94,308 @@ def source_options(session: Session) -> list[tuple[str, str]]:
                         for group in sorted(groups[indicator.id], key=lambda g: (g != "", g))]
     if lab.kapacitet is not None:
         sources += [f"{DIMENSION_SOURCE}{d.id}" for d in lab.instrument.dimensions]
-    options = [(source_label(Tegn(kilde=source), lab.catalogue, lab.instrument), source) for source in sources]
-    return options
+    return [(source_label(Tegn(kilde=source), lab.catalogue, lab.instrument), source) for source in sources]
 
 
-def _text_widget(session: Session, path: str, label: str, placeholder: str, lines: bool,
-                 height: str, changed: Callable[[str | None], None]) -> widgets.Textarea:
-    saved = session.workspace.get(path, [] if lines else "") if session.workspace else ""
+def _text_widget(session: Session, path: str, field: Field, changed: Callable[[str | None], None],
+                 label: str | None = None, height: str = "60px") -> widgets.Textarea:
+    saved = session.workspace.get(path, [] if field.lines else "") if session.workspace else ""
     value = "\n".join(saved) if isinstance(saved, list) else str(saved or "")
-    area = widgets.Textarea(value=value, placeholder=placeholder, description=label,
-                            layout=widgets.Layout(width="98%", height=height),
-                            style={"description_width": "170px"})
+    area = widgets.Textarea(value=value, placeholder=field.placeholder, description=label or field.label,
+                            layout=widgets.Layout(width="98%", height=FIELD_HEIGHTS.get(field.key, height)),
+                            style={"description_width": "150px"})
 
     def typed(change: dict) -> None:
-        new = [line.strip() for line in change["new"].splitlines() if line.strip()] if lines else change["new"]
+        new = [line.strip() for line in change["new"].splitlines() if line.strip()] if field.lines else change["new"]
         changed(session.save(path, new))
 
     area.observe(typed, names="value")
     return area
 
 
-def _signs_editor(session: Session, area_id: str, changed: Callable[[str | None], None]) -> widgets.Widget:
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
-    path = theory_path(area_id, "indikatorer")
-    # Ids before any change: a removed sign must not pass its observations on to the next one.
-    signs: list[dict] = with_sign_ids(list(session.workspace.get(path, []) if session.workspace else []))
-    box = widgets.VBox()
-    options = source_options(session)
 
-    def save() -> None:
-        changed(session.save(path, [dict(s) for s in signs]))
+class _ItemList:
+    """An editable list of dicts saved whole under one workspace path (activities, results, signs).
 
-    def row(index: int) -> widgets.Widget:
-        sign = signs[index]
-        saved_source = str(sign.get("kilde") or OWN_OBSERVATION)
-        # A source saved earlier that this data no longer offers stays visible rather than being swapped.
-        row_options = options if saved_source in {v for _, v in options} else [
-            *options, ((f"{source_label(Tegn(kilde=saved_source), session.lab.catalogue, session.lab.instrument)} "
-                       "(gemt tidligere)"), saved_source)]
-        source = widgets.Dropdown(options=row_options, value=saved_source, layout=widgets.Layout(width="260px"))
-        level = widgets.Dropdown(options=[(RESULT_LEVEL_NAMES[key], key) for key in RESULT_LEVELS],
-                                 value=sign.get("resultat_niveau") or "kortsigtede",
-                                 layout=widgets.Layout(width="140px"))
-        texts = {key: widgets.Text(value=str(sign.get(key) or ""), placeholder=label,
-                                   layout=widgets.Layout(width=width)) for key, width in SIGN_WIDTHS
-                 for label in (SIGN_LABELS[key],)}
-        remove = widgets.Button(description="Fjern", layout=widgets.Layout(width="70px"))
+    Each row edits its dict in place and saves the list; rows are rebuilt only when one is added or
+    removed. `targets()` gives the dropdown choices that name other items; `retarget()` refreshes
+    them in every row when those items change, without saving anything.
+    """
 
-        def source_changed(change: dict) -> None:
-            sign["kilde"] = change["new"]
-            if not sign.get("baseline"):
-                filled, note = prefill_baseline(Tegn.from_dict(sign), session.lab.kvalitet, session.school_id)
-                sign.update({"baseline": filled.baseline, "baseline_aar": filled.baseline_aar})
-                texts["baseline"].value = str(filled.baseline or "")
-                if note:
-                    changed(note)
-            save()
+    def __init__(self, session: Session, path: str, changed: Callable[[str | None], None],
+                 row: Callable[[_ItemList, dict[str, Any]], list[widgets.Widget]], heading: str,
+                 add_label: str, new_item: Callable[[], dict[str, Any]],
+                 normalise: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> None:
+        self.session, self.path, self.changed, self.row = session, path, changed, row
+        stored = session.workspace.get(path, []) if session.workspace else []
+        # Every key the row edits is there with a valid value (older or hand-edited files may lack some).
+        self.items = normalise([dict(item) for item in stored if isinstance(item, dict)] if isinstance(stored, list)
+                               else [])
+        self.target_dropdowns: list[tuple[widgets.Dropdown, Callable[[], list[tuple[str, str]]]]] = []
+        self.quiet = False
+        # The »Hvis …, så …, fordi …« line under each row, refreshed with the diagram.
+        self.lines: list[tuple[widgets.HTML, dict[str, Any]]] = []
+        add = widgets.Button(description=add_label, icon="plus")
+        add.on_click(lambda _: self.add(new_item()))
+        self.heading = widgets.HTML(heading)
+        self.rows = widgets.VBox()
+        self.box = widgets.VBox([self.heading, self.rows, add])
+        self.on_change: list[Callable[[], None]] = []
+        self.redraw()
 
-        def text_changed(change: dict, key: str) -> None:
-            sign[key] = change["new"]
-            save()
+    def save(self) -> None:
+        self.changed(self.session.save(self.path, [dict(item) for item in self.items]))
+        for listener in self.on_change:
+            listener()
 
-        def level_changed(change: dict) -> None:
-            sign["resultat_niveau"] = change["new"]
-            save()
+    def add(self, item: dict[str, Any]) -> None:
+        self.items.append(item)
+        self.save()
+        self.redraw()
 
-        def removed(_: widgets.Button) -> None:
-            signs.pop(index)
-            save()
-            redraw()
+    def remove(self, item: dict[str, Any]) -> None:
+        self.items.remove(item)
+        self.save()
+        self.redraw()
 
-        source.observe(source_changed, names="value")
-        level.observe(level_changed, names="value")
-        for key, text in texts.items():
-            text.observe(lambda change, key=key: text_changed(change, key), names="value")
-        remove.on_click(removed)
-        # Wraps on a narrow screen (1366 px with the side panel open) instead of hiding »Fjern«.
-        return widgets.HBox([source, *texts.values(), level, remove],
-                            layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+    def redraw(self) -> None:
+        self.target_dropdowns, self.lines = [], []
+        self.rows.children = [widgets.VBox(self.row(self, item)).add_class("labkit-item") for item in self.items]
 
-    add = widgets.Button(description="Tilføj tegn", icon="plus")
+    def text(self, item: dict[str, Any], key: str, label: str, placeholder: str = "",
+             width: str = "98%") -> widgets.Text:
+        box = widgets.Text(value=str(item.get(key) or ""), placeholder=placeholder, description=label,
+                           layout=widgets.Layout(width=width), style={"description_width": "110px"})
 
-    def added(_: widgets.Button) -> None:
-        signs.append({"kilde": OWN_OBSERVATION, "beskrivelse": "", "baseline": "", "maal": "",
-                      "hvornaar": "", "resultat_niveau": "kortsigtede", "id": new_sign_id()})
-        save()
-        redraw()
+        def typed(change: dict) -> None:
+            if self.quiet:
+                return
+            item[key] = change["new"]
+            self.save()
 
-    def redraw() -> None:
-        box.children = [widgets.HTML(f"<strong>{SIGNS_LABEL}</strong> (kilde, "
-                                     "baseline, mål og hvornår)"), *[row(i) for i in range(len(signs))], add]
+        box.observe(typed, names="value")
+        return box
 
-    add.on_click(added)
-    redraw()
-    return box
+    def choice(self, item: dict[str, Any], key: str, label: str, options: Callable[[], list[tuple[str, str]]],
+               after: Callable[[str], None] | None = None, width: str = "98%") -> widgets.Dropdown:
+        current = str(item.get(key) or "")
+        choices = options()
+        if current not in {value for _, value in choices}:
+            choices = [*choices, ("(findes ikke længere)", current)] if current else choices
+        valid = current in {value for _, value in choices}
+        dropdown = widgets.Dropdown(options=choices, value=current if valid else None, description=label,
+                                    layout=widgets.Layout(width=width), style={"description_width": "110px"})
+
+        def chosen(change: dict) -> None:
+            if self.quiet or change["new"] is None:
+                return
+            item[key] = change["new"]
+            if after:
+                after(change["new"])
+            self.save()
+
+        dropdown.observe(chosen, names="value")
+        self.target_dropdowns.append((dropdown, options))
+        return dropdown
+
+    def retarget(self) -> None:
+        """New names and choices in every row's dropdowns (another list changed); the values stay."""
+        self.quiet = True
+        try:
+            for dropdown, options in self.target_dropdowns:
+                value = dropdown.value
+                choices = options()
+                if value not in {v for _, v in choices}:
+                    choices = [*choices, ("(findes ikke længere)", value)] if value else choices
+                dropdown.options = choices
+                dropdown.value = value
+        finally:
+            self.quiet = False
+
+    def remove_button(self, item: dict[str, Any]) -> widgets.Button:
+        button = widgets.Button(description="Fjern", layout=widgets.Layout(width="70px"))
+        button.on_click(lambda _: self.remove(item))
+        return button
 
 
 def theory_form(session: Session, area_id: str, label: str) -> widgets.Widget:
     """The form for one focus area's indsatsteori (notebooks 3 and 5); every change is saved at once."""
     message = widgets.HTML()
     hints = widgets.HTML()
-    diagram = widgets.Image(format="png")
+    diagram = widgets.HTML()
+    base = theory_path(area_id)
+    stored = session.workspace.get(base, {}) if session.workspace else {}
+    if isinstance(stored, dict) and is_version_1(stored):
+        # Written by an older labkit: saved once in today's shape, so every field below saves into it.
+        session.save(base, migrated(stored))
+
+    lists: list[_ItemList] = []
 
     def refresh(problem: str | None = None) -> None:
         theory = load_theory(session, area_id, label)
-        diagram.value = figure_png(draw_indsatsteori(theory), dpi=80)
+        diagram.value = figure_svg_img_html(draw_indsatsteori(theory))
         missing = completeness(theory)
         hints.value = callout_html("\n".join(missing[:3]), "info", "Næste skridt") if missing else ""
         message.value = callout_html(problem, "advarsel") if problem else ""
+        for item_list in lists:
+            for line, item in item_list.lines:
+                line.value = _if_then_html(theory, item, item_list is activities)
 
-    fields = [_text_widget(session, theory_path(area_id, f.key), f.label, f.placeholder, f.lines,
-                           FIELD_HEIGHTS.get(f.key, "60px"), refresh) for f in FIELDS]
-    assumptions = [_text_widget(session, theory_path(area_id, "antagelser", key), text,
-                                "Hvorfor fører det ene til det andet?", False, "50px", refresh)
-                   for key, text in ASSUMPTIONS]
-    evaluation = [_text_widget(session, theory_path(area_id, "evaluering", key), text, "", False, "40px", refresh)
-                  for key, text in EVALUATION]
+    def current() -> Indsatsteori:
+        return load_theory(session, area_id, label)
+
+    def result_targets(item: dict[str, Any]) -> list[tuple[str, str]]:
+        later = RESULT_LEVELS[RESULT_LEVELS.index(item.get("niveau") or "kortsigtede"):]
+        theory = current()
+        choices = [("Vælg …", "")] + [
+            (f"{RESULT_LEVEL_NAMES[r.niveau]}: {_short(r.tekst or '(uden tekst)')}", r.id)
+            for r in theory.resultater if r.niveau in later and r.id != item.get("id")]
+        return choices + [(f"Det langsigtede mål{': ' + _short(theory.langsigtet_maal) if theory.langsigtet_maal else ''}",
+                           GOAL_ID)]
+
+    def activity_targets() -> list[tuple[str, str]]:
+        return [("Vælg …", "")] + [(f"{RESULT_LEVEL_NAMES[r.niveau]}: {_short(r.tekst or '(uden tekst)')}", r.id)
+                                   for r in current().resultater]
+
+    def result_row(editor: _ItemList, item: dict[str, Any]) -> list[widgets.Widget]:
+        line = widgets.HTML()
+        editor.lines.append((line, item))
+        level = editor.choice(item, "niveau", RESULT_LABELS["niveau"],
+                              lambda: [(f"{RESULT_LEVEL_NAMES[k]} ({RESULT_LEVEL_HINTS[k]})", k) for k in RESULT_LEVELS],
+                              width="48%")
+        group = editor.choice(item, "hvem", RESULT_LABELS["hvem"],
+                              lambda: [("Vælg …", ""), *((name, key) for key, name in RESULT_GROUPS.items())],
+                              width="48%")
+        return [editor.text(item, "tekst", RESULT_LABELS["tekst"], "Hvad skal have ændret sig?"),
+                widgets.HBox([level, group], layout=widgets.Layout(flex_flow="row wrap")),
+                editor.choice(item, "foerer_til", RESULT_LABELS["foerer_til"], lambda: result_targets(item)),
+                editor.text(item, "fordi", RESULT_LABELS["fordi"], "Hvorfor fører det ene til det andet?"),
+                widgets.HBox([line, editor.remove_button(item)], layout=widgets.Layout(justify_content="space-between"))]
+
+    def activity_row(editor: _ItemList, item: dict[str, Any]) -> list[widgets.Widget]:
+        line = widgets.HTML()
+        editor.lines.append((line, item))
+        return [editor.text(item, "beskrivelse", ACTIVITY_LABELS["beskrivelse"], "Hvad gør I?"),
+                editor.text(item, "ansvarlig", ACTIVITY_LABELS["ansvarlig"], "Hvem sørger for det?"),
+                widgets.HBox([editor.text(item, "start", ACTIVITY_LABELS["start"], "fx uge 34", width="48%"),
+                              editor.text(item, "slut", ACTIVITY_LABELS["slut"], "fx juni 2027", width="48%")],
+                             layout=widgets.Layout(flex_flow="row wrap")),
+                editor.choice(item, "foerer_til", ACTIVITY_LABELS["foerer_til"], activity_targets),
+                editor.text(item, "fordi", ACTIVITY_LABELS["fordi"], "Hvorfor skulle aktiviteten føre dertil?"),
+                widgets.HBox([line, editor.remove_button(item)], layout=widgets.Layout(justify_content="space-between"))]
+
+    def sign_owners(item: dict[str, Any]) -> list[tuple[str, str]]:
+        theory = current()
+        if item.get("art") == IMPLEMENTATION:
+            return [("Vælg aktivitet …", "")] + [(_short(a.beskrivelse or "(uden tekst)"), a.id)
+                                                 for a in theory.aktiviteter]
+        return [("Vælg resultat …", "")] + [(f"{RESULT_LEVEL_NAMES[r.niveau]}: {_short(r.tekst or '(uden tekst)')}", r.id)
+                                            for r in theory.resultater]
+
+    options = source_options(session)
+
+    def sign_row(editor: _ItemList, item: dict[str, Any]) -> list[widgets.Widget]:
+        saved_source = str(item.get("kilde") or OWN_OBSERVATION)
+        # A source saved earlier that this data no longer offers stays visible rather than being swapped.
+        row_options = options if saved_source in {v for _, v in options} else [
+            *options, ((f"{source_label(Tegn(kilde=saved_source), session.lab.catalogue, session.lab.instrument)} "
+                       "(gemt tidligere)"), saved_source)]
+        texts = {key: editor.text(item, key, SIGN_LABELS[key], placeholder, width)
+                 for key, placeholder, width in (("beskrivelse", "Hvad ser I efter?", "98%"),
+                                                 ("baseline", "tal eller beskrivelse", "48%"),
+                                                 ("baseline_aar", "fx 2025/2026", "48%"),
+                                                 ("maal", "hvad I sigter mod", "48%"),
+                                                 ("hvornaar", "fx juni 2027", "48%"))}
+
+        def source_chosen(source: str) -> None:
+            if item.get("art") != IMPLEMENTATION and not item.get("knyttet_til"):
+                item["resultat_niveau"] = default_level(source)
+            if not item.get("baseline"):
+                filled, note = prefill_baseline(Tegn.from_dict(item), session.lab.kvalitet, session.school_id)
+                item.update({"baseline": filled.baseline, "baseline_aar": filled.baseline_aar})
+                editor.quiet = True  # saved with the source, below
+                try:
+                    texts["baseline"].value, texts["baseline_aar"].value = filled.baseline, filled.baseline_aar
+                finally:
+                    editor.quiet = False
+                if note:
+                    editor.changed(note)
+
+        def kind_chosen(_: str) -> None:
+            item["knyttet_til"] = ""
+            editor.redraw()
+
+        kind = editor.choice(item, "art", SIGN_LABELS["art"], lambda: [(name, key) for key, name in SIGN_KINDS.items()],
+                             kind_chosen, width="48%")
+        owner = editor.choice(item, "knyttet_til", SIGN_LABELS["knyttet_til"], lambda: sign_owners(item), width="48%")
+        source = editor.choice(item, "kilde", SIGN_LABELS["kilde"], lambda: row_options, source_chosen)
+        return [texts["beskrivelse"], widgets.HBox([kind, owner], layout=widgets.Layout(flex_flow="row wrap")),
+                source, widgets.HBox([texts["baseline"], texts["baseline_aar"], texts["maal"], texts["hvornaar"]],
+                                     layout=widgets.Layout(flex_flow="row wrap")),
+                widgets.HBox([editor.remove_button(item)], layout=widgets.Layout(justify_content="flex-end"))]
+
+    results = _ItemList(session, theory_path(area_id, "resultater"), refresh, result_row,
+                        f"<h4>{RESULTS_LABEL}</h4><p>Arbejd baglæns: hvad skal have ændret sig på lang sigt, og hvad "
+                        "før det? Skil de voksnes praksis fra elevernes.</p>", "Tilføj resultat",
+                        lambda: {"id": new_item_id("r"), "tekst": "", "niveau": "langsigtede", "hvem": "",
+                                 "foerer_til": "", "fordi": ""},
+                        lambda items: [Resultat.from_dict(item).to_dict() for item in items])
+    activities = _ItemList(session, theory_path(area_id, "aktiviteter"), refresh, activity_row,
+                           f"<h4>{ACTIVITIES_LABEL}</h4><p>Hvad gør I, hvem har ansvaret, hvornår – og hvilket "
+                           "resultat skal det føre til?</p>", "Tilføj aktivitet",
+                           lambda: {"id": new_item_id("a"), "beskrivelse": "", "ansvarlig": "", "start": "",
+                                    "slut": "", "foerer_til": "", "fordi": ""},
+                           lambda items: [Aktivitet.from_dict(item).to_dict() for item in items])
+    signs = _ItemList(session, theory_path(area_id, "indikatorer"), refresh, sign_row,
+                      f"<h4>{SIGNS_LABEL}</h4><p>{SIGN_KINDS[IMPLEMENTATION]}: bliver aktiviteterne gennemført? "
+                      f"{SIGN_KINDS[OUTCOME]}: kommer resultaterne? Hvert tegn med kilde, baseline og år, mål og "
+                      "hvornår.</p>", "Tilføj tegn",
+                      lambda: {"id": new_item_id("t"), "kilde": OWN_OBSERVATION, "beskrivelse": "", "baseline": "",
+                               "baseline_aar": "", "maal": "", "hvornaar": "", "resultat_niveau": "kortsigtede",
+                               "art": OUTCOME, "knyttet_til": ""},
+                      # Ids before any change: a removed sign must not pass its observations on to the next one.
+                      lambda items: [Tegn.from_dict(item).to_dict() for item in with_sign_ids(items)])
+    lists.extend((results, activities, signs))
+    # Names of results appear in the activities' and signs' dropdowns; activities in the signs'.
+    def results_changed() -> None:
+        for item_list in lists:
+            item_list.retarget()
+
+    results.on_change.append(results_changed)
+    activities.on_change.append(signs.retarget)
+
+    lead = [_text_widget(session, theory_path(area_id, f.key), f, refresh) for f in LEAD_FIELDS]
+    tail = [_text_widget(session, theory_path(area_id, f.key), f, refresh) for f in TAIL_FIELDS]
+    earlier = _earlier_assumptions(session, area_id, refresh)
+    evaluation = [_text_widget(session, theory_path(area_id, "evaluering", key), Field(key, text, ""), refresh,
+                               height="40px") for key, text in EVALUATION]
     refresh()
-    return widgets.VBox([
-        message, hints, *fields, widgets.HTML(f"<strong>{ASSUMPTIONS_LABEL}</strong>"), *assumptions,
-        _signs_editor(session, area_id, refresh), widgets.HTML(f"<strong>{EVALUATION_LABEL}</strong>"), *evaluation,
-        widgets.HTML("<strong>Diagram</strong> (opdateres, mens I skriver)"), diagram,
-    ])
+    form = widgets.VBox([message, hints, *lead, results.box, activities.box, *tail, *earlier, signs.box,
+                         widgets.HTML(f"<h4>{EVALUATION_LABEL}</h4>"), *evaluation]).add_class("labkit-teori-form")
+    side = widgets.VBox([widgets.HTML("<strong>Diagram</strong> (tegnes, mens I skriver)"), diagram]) \
+        .add_class("labkit-teori-diagram")
+    return widgets.VBox([widgets.HTML(LAYOUT_CSS), widgets.HBox([form, side]).add_class("labkit-teori")])
+
+
+def _if_then_html(theory: Indsatsteori, item: dict[str, Any], activity: bool) -> str:
+    model: Aktivitet | Resultat = Aktivitet.from_dict(item) if activity else Resultat.from_dict(item)
+    line = if_then(theory, model)
+    return f"<p class='labkit-hvis'>{escape(line)}</p>" if line else ""
+
+
+def _earlier_assumptions(session: Session, area_id: str, changed: Callable[[str | None], None]) -> list[widgets.Widget]:
+    """Assumptions from an older version whose box was empty: kept, editable, until the team moves them."""
+    stored = session.workspace.get(theory_path(area_id, "tidligere_antagelser"), {}) if session.workspace else {}
+    if not isinstance(stored, dict) or not any(stored.values()):
+        return []
+    return [widgets.HTML("<p>Antagelser fra en tidligere udgave af indsatsteorien. Flyt dem til den aktivitet eller "
+                         "det resultat, de hører til, og slet dem så her.</p>"),
+            *(_text_widget(session, theory_path(area_id, "tidligere_antagelser", key),
+                           Field(key, f"Antagelse ({OLD_LINK_NAMES[key]})", ""), changed, height="40px")
+              for key in OLD_LINK_NAMES if stored.get(key))]
 
 
 def render_theories(session: Session) -> None:
@@ -195,5 +412,3 @@ def render_theories(session: Session) -> None:
     for index, area in enumerate(areas):
         tabs.set_title(index, area.title)
     display(tabs)
-
-

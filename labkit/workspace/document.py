@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from labkit.data.indsatsteori import (
-    ASSUMPTIONS,
+    ACTIVITIES_LABEL,
     ASSUMPTIONS_LABEL,
     DATA_BASIS,
     EVALUATION,
     EVALUATION_LABEL,
     FIELDS,
+    RESULTS_LABEL,
     SIGNS_LABEL,
     evaluation_label,
 )
@@ -27,7 +28,8 @@ FORMAT_VERSION = 1
 # Danish names of the theory's fields, for messages that name the field two people changed.
 FIELD_LABELS = {
     **{field.key: field.label for field in (*FIELDS, DATA_BASIS)},
-    "antagelser": ASSUMPTIONS_LABEL, **dict(ASSUMPTIONS), "indikatorer": SIGNS_LABEL,
+    "aktiviteter": ACTIVITIES_LABEL, "resultater": RESULTS_LABEL, "indikatorer": SIGNS_LABEL,
+    "tidligere_antagelser": ASSUMPTIONS_LABEL,
     "evaluering": EVALUATION_LABEL, **{key: evaluation_label(label) for key, label in EVALUATION},
     "valgte": "Valgte indsatsområder", "begrundelser": "Begrundelse", "vigtighed": "Vigtighed",
     "data": "Data", "indflydelse": "Indflydelse", "enig": "Enig/uenig", "kommentar": "Kommentar",

@@ -14,11 +14,19 @@ from typing import Any
 import pandas as pd
 
 from labkit.data.indsatsteori import (
+    GOAL_ID,
+    IMPLEMENTATION,
+    OUTCOME,
     OWN_OBSERVATION,
+    PRACTICE,
+    PUPILS,
+    Aktivitet,
     Evaluering,
     FocusArea,
     Indsatsteori,
+    Resultat,
     Tegn,
+    default_level,
     indicator_source,
     prefill_baseline,
 )
@@ -51,13 +59,20 @@ REASONS = {
 }
 
 
-def _sign(description: str, source: str, target: str, when: str, level: str, kvalitet: pd.DataFrame,
-          number: int) -> dict[str, Any]:
-    sign = Tegn(beskrivelse=description, kilde=source, maal=target, hvornaar=when, resultat_niveau=level,
-                id=f"eksempel-{number}")
-    if source != OWN_OBSERVATION:
+def _sign(description: str, source: str, target: str, when: str, kind: str, belongs_to: str,
+          kvalitet: pd.DataFrame, number: int) -> dict[str, Any]:
+    sign = Tegn(beskrivelse=description, kilde=source, maal=target, hvornaar=when, art=kind,
+                knyttet_til=belongs_to, resultat_niveau=default_level(source), id=f"eksempel-{number}")
+    if source == OWN_OBSERVATION:
+        sign.baseline, sign.baseline_aar = OWN_BASELINES.get(number, ("", ""))
+    else:
         sign, _ = prefill_baseline(sign, kvalitet, SAMPLE_TEAM_SCHOOL)
     return sign.to_dict()
+
+
+# What the team counted itself before the lab (own observations need a baseline too).
+OWN_BASELINES = {3: ("3 af 10 timer", "2025/2026"), 5: ("Ca. 12 elever pr. uge", "2025/2026"),
+                 6: ("Ingen faste møder", "2025/2026")}
 
 
 def _theories(kvalitet: pd.DataFrame) -> dict[str, Any]:
@@ -69,33 +84,47 @@ def _theories(kvalitet: pd.DataFrame) -> dict[str, Any]:
         maalgruppe="Elever og lærere i 4.–6. klasse, først i matematik.",
         langsigtet_maal="Alle elever oplever, at de bliver dygtigere, og flere når et godt fagligt niveau "
                         "ved afgangsprøven.",
-        aktiviteter=["Fælles læringsmål og elevfeedback i alle matematiktimer i 4.–6. klasse",
-                     "Datamøde i årgangsteamet hver 6. uge om elevernes progression",
-                     "Matematikvejlederen observerer og giver sparring to gange pr. lærer pr. halvår"],
+        resultater=[
+            Resultat("Lærerne bruger fælles læringsmål og feedback i matematik", "kortsigtede", PRACTICE, "r3",
+                     "tydelige mål og feedback viser eleverne, hvad de skal gøre for at komme videre", "r1"),
+            Resultat("Årgangsteamene følger op på hver elevs progression", "kortsigtede", PRACTICE, "r4",
+                     "elever, der går i stå, bliver set tidligt", "r2"),
+            Resultat("Eleverne kan sige, hvad de skal lære, og hvordan de kommer videre", "mellemlange", PUPILS, "r5",
+                     "elever, der kan se deres fremskridt, trives bedre fagligt", "r3"),
+            Resultat("Færre elever går i stå uden hjælp", "mellemlange", PUPILS, "r6",
+                     "hjælpen kommer, mens det stadig er let at indhente", "r4"),
+            Resultat("Højere faglig trivsel i mellemtrinnet", "langsigtede", PUPILS, GOAL_ID, "", "r5"),
+            Resultat("Højere karaktergennemsnit", "langsigtede", PUPILS, GOAL_ID, "", "r6"),
+        ],
+        aktiviteter=[
+            Aktivitet("Fælles læringsmål og elevfeedback i alle matematiktimer i 4.–6. klasse",
+                      "Matematiklærerne i 4.–6. klasse", "Uge 6, 2026", "Juni 2027", "r1",
+                      "fælles mål gør det let at give feedback, eleverne kan bruge", "a1"),
+            Aktivitet("Datamøde i årgangsteamet hver 6. uge om elevernes progression", "Pædagogisk leder",
+                      "Februar 2026", "Juni 2027", "r2", "faste møder med data gør opfølgningen til en vane", "a2"),
+            Aktivitet("Matematikvejlederen observerer og giver sparring to gange pr. lærer pr. halvår",
+                      "Matematikvejlederen", "Marts 2026", "Juni 2027", "r1",
+                      "sparring på egen undervisning ændrer praksis mere end et kursus", "a3"),
+        ],
         ressourcer=["Matematikvejlederen 4 timer om ugen", "Årgangsteamenes mødetid", "Skolens testdata"],
-        kortsigtede_resultater=["Lærerne bruger fælles læringsmål og feedback i matematik",
-                                "Årgangsteamene følger op på hver elevs progression"],
-        mellemlange_resultater=["Eleverne kan sige, hvad de skal lære, og hvordan de kommer videre",
-                                "Færre elever går i stå uden hjælp"],
-        langsigtede_resultater=["Højere faglig trivsel i mellemtrinnet", "Højere karaktergennemsnit"],
-        antagelser={
-            "aktiviteter_til_kortsigtede": "Når lærerne har fælles mål og sparring, ændrer de praksis i timerne.",
-            "kortsigtede_til_mellemlange": "Når eleverne får tydelige mål og feedback, ved de, hvad de skal "
-                                           "gøre for at komme videre.",
-            "mellemlange_til_langsigtede": "Elever, der oplever fremskridt, trives bedre fagligt og lærer mere.",
-        },
         kontekst="Ny matematikvejleder fra august; to nye lærere i mellemtrinnet.",
+        risici=["Datamøderne bliver aflyst, når der mangler vikarer",
+                "Feedback bliver en ekstra opgave i stedet for en del af timen"],
+        justeringer=["Er under halvdelen af datamøderne holdt ved Læringslab 2, finder vi en anden mødeform",
+                     "Viser observationerne ingen ændring efter første halvår, ændrer vi sparringen"],
         evaluering=Evaluering("Datamøderne og trivselsmålingen; observationer fra vejlederen",
                               "Ved Læringslab 2 og igen efter trivselsmålingen 2026/2027",
                               "Pædagogisk leder og matematikvejlederen"),
     ).to_dict()
     progression["indikatorer"] = [
         _sign("Faglig trivsel i mellemtrinnet", indicator_source("faglig_trivsel", "Mellemtrin"), "3,8",
-              "Trivselsmålingen 2026/2027", "mellemlange", kvalitet, 1),
+              "Trivselsmålingen 2026/2027", OUTCOME, "r5", kvalitet, 1),
         _sign("Karaktergennemsnit ved afgangsprøven", indicator_source("karaktergennemsnit"), "6,5",
-              "Sommeren 2028", "langsigtede", kvalitet, 2),
-        _sign("Alle matematiktimer i 4.–6. klasse har et synligt læringsmål", OWN_OBSERVATION, "9 af 10 timer",
-              "Efter vejlederens observationer i foråret", "kortsigtede", kvalitet, 3),
+              "Sommeren 2028", OUTCOME, "r6", kvalitet, 2),
+        _sign("Matematiktimer i 4.–6. klasse med et synligt læringsmål", OWN_OBSERVATION, "9 af 10 timer",
+              "Efter vejlederens observationer i foråret", OUTCOME, "r1", kvalitet, 3),
+        _sign("Datamøder holdt som planlagt", OWN_OBSERVATION, "Mindst 5 af 6", "Ved Læringslab 2",
+              IMPLEMENTATION, "a2", kvalitet, 6),
     ]
     inclusion = Indsatsteori(
         focus_area=FocusArea("inkluderende_laeringsmiljoer", "Inkluderende læringsmiljøer"),
@@ -104,22 +133,31 @@ def _theories(kvalitet: pd.DataFrame) -> dict[str, Any]:
         data_grundlag=["Social trivsel (mellemtrin)", "Inkluderende læringsmiljøer"],
         maalgruppe="Elever i 4.–6. klasse, der ofte går i stå, og deres lærere og pædagoger.",
         langsigtet_maal="Flere elever får den støtte, de har brug for, i klassens fællesskab.",
-        aktiviteter=["Lærer og pædagog planlægger to timer om ugen sammen i hver klasse",
-                     "Fast »hjælp i klassen« i stedet for at tage elever ud"],
+        resultater=[
+            Resultat("Lærer og pædagog planlægger sammen i alle klasser i 4.–6. klasse", "kortsigtede", PRACTICE,
+                     "r2", "planlagt støtte kan gives i klassen", "r1"),
+            Resultat("Færre elever tages ud af klassen", "mellemlange", PUPILS, "r3",
+                     "elever, der bliver i fællesskabet, føler sig som en del af det", "r2"),
+            Resultat("Højere social trivsel i mellemtrinnet", "langsigtede", PUPILS, GOAL_ID, "", "r3"),
+        ],
+        aktiviteter=[
+            Aktivitet("Lærer og pædagog planlægger to timer om ugen sammen i hver klasse", "Afdelingslederen",
+                      "Februar 2026", "Juni 2027", "r1", "fast tid i skemaet gør samarbejdet til en vane", "a1"),
+            Aktivitet("Fast »hjælp i klassen« i stedet for at tage elever ud", "AKT-vejlederen", "Marts 2026",
+                      "Juni 2027", "r2", "", "a2"),
+        ],
         ressourcer=["Pædagogtimer i mellemtrinnet", "AKT-vejlederen"],
-        kortsigtede_resultater=["Fælles planlægning i alle klasser i 4.–6. klasse"],
-        mellemlange_resultater=["Færre elever tages ud af klassen"],
-        langsigtede_resultater=["Højere social trivsel i mellemtrinnet"],
-        antagelser={"aktiviteter_til_kortsigtede": "Fast tid i skemaet gør samarbejdet til en vane."},
         kontekst="Skolen har flyttet ressourcer fra specialtilbud ind i klasserne.",
+        risici=["Pædagogtimerne bliver brugt til vikardækning"],
+        justeringer=["Tages flere elever ud af klassen i marts end i januar, ser vi på planlægningen igen"],
         evaluering=Evaluering("Tælling af elever taget ud af klassen og trivselsmålingen",
                               "Hver måned og ved Læringslab 2", "Afdelingslederen"),
     ).to_dict()
     inclusion["indikatorer"] = [
         _sign("Social trivsel i mellemtrinnet", indicator_source("social_trivsel", "Mellemtrin"), "4,3",
-              "Trivselsmålingen 2026/2027", "langsigtede", kvalitet, 4),
+              "Trivselsmålingen 2026/2027", OUTCOME, "r3", kvalitet, 4),
         _sign("Elever taget ud af klassen pr. uge", OWN_OBSERVATION, "Halvdelen af i dag", "Ved Læringslab 2",
-              "mellemlange", kvalitet, 5),
+              OUTCOME, "r2", kvalitet, 5),
     ]
     return {"faglig_progression": progression, "inkluderende_laeringsmiljoer": inclusion}
 

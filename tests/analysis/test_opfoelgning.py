@@ -30,9 +30,14 @@ from labkit.analysis.opfoelgning import (
     theory_changes,
 )
 from labkit.data.indsatsteori import (
+    GOAL_ID,
+    IMPLEMENTATION,
+    PUPILS,
+    Aktivitet,
     Evaluering,
     FocusArea,
     Indsatsteori,
+    Resultat,
     Tegn,
     indicator_source,
     new_sign_id,
@@ -69,7 +74,7 @@ def lab_1_theory(lab_folder: Path) -> Indsatsteori:
     filled = [prefill_baseline(sign, lab.kvalitet, SCHOOL)[0] for sign in signs]
     return Indsatsteori(focus_area=FocusArea(AREA, "Klasseledelse"), problem="Uro og fravær i timerne.",
                         langsigtet_maal="Alle elever lærer i rolige klasser.",
-                        aktiviteter=["Fælles regler i alle klasser"], indikatorer=filled,
+                        aktiviteter=[Aktivitet("Fælles regler i alle klasser", id="a1")], indikatorer=filled,
                         evaluering=Evaluering("Kvalitetsrapport og observation", "Ved læringslab 2", "Ledelsen"))
 
 
@@ -90,7 +95,8 @@ def cycle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     workspace = Workspace.open(lab, SCHOOL, LAB_2)
     assert ensure_snapshot(workspace, LAB_2, AREA)  # the follow-up notebook opens the theory in lab 2
     workspace.set(observation_path(LAB_2, AREA, "0"), OBSERVATION)
-    workspace.set(f"indsatsteorier/{AREA}/aktiviteter", ["Fælles regler i alle klasser", NEW_ACTIVITY])
+    workspace.set(f"indsatsteorier/{AREA}/aktiviteter", [{"id": "a1", "beskrivelse": "Fælles regler i alle klasser"},
+                                                          {"id": "a2", "beskrivelse": NEW_ACTIVITY}])
     assert not ensure_snapshot(workspace, LAB_2, AREA)  # later openings keep the copy from the start of lab 2
     return lab
 
@@ -148,7 +154,7 @@ def test_revision_is_listed_and_versions_are_kept(cycle: Path) -> None:
     workspace = Workspace.open(cycle, SCHOOL, LAB_2)
     before = Indsatsteori.from_dict(workspace.get(snapshot_path(LAB_2, AREA)))
     after = Indsatsteori.from_dict(workspace.get(f"indsatsteorier/{AREA}"))
-    assert theory_changes(before, after) == [f"Aktiviteter: tilføjet »{NEW_ACTIVITY}«"]
+    assert theory_changes(before, after) == [f"Aktivitet tilføjet: »{NEW_ACTIVITY}«"]
     assert workspace.get(observation_path(LAB_2, AREA, "0")) == OBSERVATION
     assert len(list(workspace.versions_folder.glob("*.json"))) >= 4  # every save kept in .versioner/
 
@@ -180,7 +186,7 @@ def test_an_observation_stays_with_its_sign_when_another_is_removed(cycle: Path,
 
     session = open_session(str(lab), SCHOOL, interaktiv=True)
     form = theory_form(session, AREA, "Klasseledelse")
-    buttons(form, "Fjern")[0].click()  # the absence sign goes
+    buttons(form, "Fjern")[-4].click()  # the absence sign goes (the signs are the form's last list)
     buttons(form, "Tilføj tegn")[0].click()
 
     data = load_lab(lab)
@@ -203,21 +209,41 @@ def test_sign_ids() -> None:
     assert Tegn.from_dict({"beskrivelse": "x", "id": "t9"}).id == "t9" and Tegn.from_dict({}).id == ""
 
 
-def test_theory_changes_names_fields_and_signs() -> None:
-    before = Indsatsteori(problem="Uro", kontekst="Ny ledelse", indikatorer=[Tegn("Ro", maal="3,8"), Tegn("Fravær")],
-                          antagelser={"aktiviteter_til_kortsigtede": "Regler giver ro"})
-    after = Indsatsteori(problem="Uro i udskolingen", maalgruppe="7.–9. klasse",
-                         indikatorer=[Tegn("Ro", maal="4,0"), Tegn("Trivsel")],
-                         antagelser={"aktiviteter_til_kortsigtede": "Regler giver ro"})
+def test_theory_changes_names_fields_items_and_signs() -> None:
+    before = Indsatsteori(
+        problem="Uro", kontekst="Ny ledelse",
+        resultater=[Resultat("Ro i timerne", "mellemlange", PUPILS, GOAL_ID, id="r1"),
+                    Resultat("Færre konflikter", "kortsigtede", PUPILS, "r1", id="r2")],
+        aktiviteter=[Aktivitet("Fælles regler", "Ledelsen", foerer_til="r1", fordi="Regler giver ro", id="a1")],
+        indikatorer=[Tegn("Ro", maal="3,8", knyttet_til="r1", id="t1"), Tegn("Fravær", id="t2")])
+    after = Indsatsteori(
+        problem="Uro i udskolingen", maalgruppe="7.–9. klasse",
+        resultater=[Resultat("Ro i timerne", "mellemlange", PUPILS, GOAL_ID, id="r1")],
+        aktiviteter=[Aktivitet("Fælles regler", "AKT-vejlederen", foerer_til="r1", fordi="Regler giver ro", id="a1"),
+                     Aktivitet("Morgenstart", id="a2")],
+        risici=["Vikarmangel"],
+        indikatorer=[Tegn("Ro", maal="4,0", knyttet_til="r1", id="t1"),
+                     Tegn("Regler hænger i alle klasser", art=IMPLEMENTATION, knyttet_til="a1", id="t3")])
     assert theory_changes(before, after) == [
         "Problem er ændret fra »Uro« til »Uro i udskolingen«",
         "Målgruppe er tilføjet: »7.–9. klasse«",
+        "Resultat fjernet: »Færre konflikter«",
+        "Aktivitet »Fælles regler«: ansvarlig ændret fra »Ledelsen« til »AKT-vejlederen«",
+        "Aktivitet tilføjet: »Morgenstart«",
+        "Risici: tilføjet »Vikarmangel«",
         "Kontekst er fjernet (var »Ny ledelse«)",
         "Tegn »Ro«: mål ændret fra »3,8« til »4,0«",
-        "Tegn tilføjet: »Trivsel«",
+        "Tegn tilføjet: »Regler hænger i alle klasser«",
         "Tegn fjernet: »Fravær«",
     ]
     assert theory_changes(after, after) == []
+
+
+def test_a_version_1_snapshot_compares_with_the_migrated_theory_without_false_changes() -> None:
+    version_1 = {"problem": "Uro", "aktiviteter": ["Fælles regler"], "kortsigtede_resultater": ["Ro"],
+                 "antagelser": {"aktiviteter_til_kortsigtede": "Regler giver ro"}}
+    migrated_and_saved = Indsatsteori.from_dict(Indsatsteori.from_dict(version_1).to_dict())
+    assert theory_changes(Indsatsteori.from_dict(version_1), migrated_and_saved) == []
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -237,7 +263,7 @@ def test_handout_at_lab_2_shows_the_follow_up(cycle: Path) -> None:
     html = next((cycle / "uddelingsark").glob(f"{SCHOOL}_*.html")).read_text(encoding="utf-8")
     assert "Opfølgning på indsatsteorien" in html
     assert "sandsynligvis en reel forbedring" in html
-    assert "Aktiviteter: tilføjet »Fælles morgenstart i alle klasser«" in html.replace("&raquo;", "»").replace(
+    assert "Aktivitet tilføjet: »Fælles morgenstart i alle klasser«" in html.replace("&raquo;", "»").replace(
         "&laquo;", "«")
     assert "Færre elever kommer for sent" in html
 

@@ -1,26 +1,38 @@
-"""The indsatsteori model, its baseline from published figures, its hints, and its diagram."""
+"""The indsatsteori model, its migration from version 1, its baseline from published figures, its
+hints, and its diagram."""
 
 from __future__ import annotations
 
+import copy
 import json
 import math
-import time
 
 import matplotlib.text
 import pandas as pd
 from matplotlib.figure import Figure
 
 from labkit.data.indsatsteori import (
+    GOAL_ID,
+    IMPLEMENTATION,
+    MODEL_VERSION,
+    OUTCOME,
+    PRACTICE,
+    PUPILS,
+    Aktivitet,
     Evaluering,
     FocusArea,
     Indsatsteori,
+    Resultat,
     Tegn,
     completeness,
+    default_level,
+    if_then,
     indicator_source,
+    migrated,
     prefill_baseline,
 )
-from labkit.figures.indsatsteori import EMPTY, draw_indsatsteori
-from labkit.views.display import figure_png
+from labkit.figures.indsatsteori import BODY, EMPTY, GREY, draw_indsatsteori
+from labkit.views.display import figure_png, figure_svg
 
 SCHOOL = "061001"
 
@@ -32,25 +44,57 @@ def full_theory() -> Indsatsteori:
         data_grundlag=["ro_orden", "klasseledelse"],
         maalgruppe="Elever og lærere i 4.–6. klasse",
         langsigtet_maal="Alle elever på mellemtrinnet oplever ro til at lære.",
-        aktiviteter=["Fælles struktur for start og slut på timerne", "Kollegial sparring i årgangsteams"],
+        resultater=[
+            Resultat("Lærerne bruger den fælles struktur", "kortsigtede", PRACTICE, "r2",
+                     "Genkendelige rutiner giver tryghed", "r1"),
+            Resultat("Eleverne kender og følger rutinerne", "mellemlange", PUPILS, "r3",
+                     "ro i timerne giver plads til læring", "r2"),
+            Resultat("Bedre faglig og social trivsel", "langsigtede", PUPILS, GOAL_ID, "", "r3"),
+        ],
+        aktiviteter=[
+            Aktivitet("Fælles struktur for start og slut på timerne", "Afdelingslederen", "uge 34", "juni 2027",
+                      "r1", "når lærerne planlægger sammen, bliver strukturen en vane", "a1"),
+            Aktivitet("Kollegial sparring i årgangsteams", "AKT-vejlederen", "oktober 2026", "",
+                      "r1", "sparring på egen praksis ændrer den", "a2"),
+        ],
         ressourcer=["2 timer om måneden i teammøder", "Læsevejleder og AKT-vejleder"],
-        kortsigtede_resultater=["Lærerne bruger den fælles struktur"],
-        mellemlange_resultater=["Eleverne kender og følger rutinerne"],
-        langsigtede_resultater=["Bedre faglig og social trivsel"],
-        antagelser={"aktiviteter_til_kortsigtede": "Når lærerne planlægger sammen, bliver strukturen en vane.",
-                    "kortsigtede_til_mellemlange": "Genkendelige rutiner giver tryghed.",
-                    "mellemlange_til_langsigtede": "Ro i timerne giver plads til læring."},
         kontekst="Ny skoleleder fra august; to nye lærere på mellemtrinnet.",
+        risici=["Teammøderne bliver aflyst"],
+        justeringer=["Holdes under halvdelen af møderne, ændrer vi mødeformen"],
         indikatorer=[Tegn("Ro og orden, mellemtrin", indicator_source("ro_orden", "Mellemtrin"), "3,5",
-                          "2024/2025", "4,0", "2026/2027", "langsigtede"),
-                     Tegn("Timer med fælles start", "egen observation", "20 %", "2025", "80 %", "marts 2026")],
+                          "2024/2025", "4,0", "2026/2027", "mellemlange", OUTCOME, "r2", "t1"),
+                     Tegn("Timer med fælles start", "egen observation", "20 %", "2025", "80 %", "marts 2026",
+                          "kortsigtede", IMPLEMENTATION, "a1", "t2")],
         evaluering=Evaluering("Trivselsmåling og egne observationer", "På læringslab 2", "Ledelsen og vejlederne"),
     )
 
 
+# A theory as labkit wrote it before `model: 2` (the shape of every workspace saved until now).
+VERSION_1 = {
+    "focus_area": {"id": "klasseledelse", "title": "Ro, struktur og klasseledelse"},
+    "problem": "Ro og orden er faldet.",
+    "data_grundlag": ["ro_orden"],
+    "maalgruppe": "Elever og lærere i 4.–6. klasse",
+    "langsigtet_maal": "Ro til at lære.",
+    "aktiviteter": ["Fælles struktur for timerne", "Kollegial sparring"],
+    "ressourcer": ["Teammøder"],
+    "kortsigtede_resultater": ["Lærerne bruger strukturen"],
+    "mellemlange_resultater": [],
+    "langsigtede_resultater": ["Bedre trivsel", "Bedre karakterer"],
+    "antagelser": {"aktiviteter_til_kortsigtede": "Sammen bliver det en vane.",
+                   "kortsigtede_til_mellemlange": "Rutiner giver tryghed.",
+                   "mellemlange_til_langsigtede": "Ro giver læring."},
+    "kontekst": "Ny skoleleder.",
+    "indikatorer": [{"beskrivelse": "Ro og orden", "kilde": "kvalitetsrapport:ro_orden/Mellemtrin",
+                     "baseline": "3,5", "baseline_aar": "2024/2025", "maal": "4,0", "hvornaar": "2026/2027",
+                     "resultat_niveau": "langsigtede", "id": "0"}],
+    "evaluering": {"hvordan": "Trivselsmåling", "hvornaar": "Lab 2", "hvem": "Ledelsen"},
+}
+
+
 def texts(figure: Figure) -> str:
-    """Every text in the figure, wrapped lines joined with spaces."""
-    return " | ".join(t.get_text().replace("\n", " ") for t in figure.findobj(matplotlib.text.Text))
+    figure.canvas.draw()
+    return "\n".join(t.get_text() for t in figure.findobj(matplotlib.text.Text))
 
 
 # --- the model ---------------------------------------------------------------------------------
@@ -59,31 +103,104 @@ def texts(figure: Figure) -> str:
 def test_round_trip_keeps_every_field() -> None:
     theory = full_theory()
     stored = json.loads(json.dumps(theory.to_dict(), ensure_ascii=False))  # as it is in the workspace file
+    assert stored["model"] == MODEL_VERSION
     assert stored["focus_area"] == {"id": "klasseledelse", "title": "Ro, struktur og klasseledelse"}
     assert stored["indikatorer"][0]["kilde"] == "kvalitetsrapport:ro_orden/Mellemtrin"
+    assert stored["aktiviteter"][0]["ansvarlig"] == "Afdelingslederen"
     assert Indsatsteori.from_dict(stored) == theory
 
 
-def test_older_and_partial_files_load() -> None:
+def test_odd_values_in_a_file_are_dropped_not_raised() -> None:
     theory = Indsatsteori.from_dict({
+        "model": MODEL_VERSION,
         "focus_area": "Fravær",  # older files: the title alone
         "problem": "Fraværet stiger",
-        "aktiviteter": "Tidlig kontakt til hjemmet\n\n  Mentorordning  \n",  # one per line, as typed
         "ressourcer": None,
-        "antagelser": {"aktiviteter_til_kortsigtede": "Hurtig kontakt virker", "ukendt_led": "x",
-                       "kortsigtede_til_mellemlange": ""},
-        "indikatorer": [{"beskrivelse": "Fravær", "baseline": 7.8, "resultat_niveau": "om et år"}, "ikke et tegn"],
+        "resultater": [{"tekst": "Færre fraværsdage", "niveau": "om et år", "hvem": "forældre"}, "ikke et resultat"],
+        "aktiviteter": [{"beskrivelse": "Tidlig kontakt", "ansvarlig": 7}, None],
+        "indikatorer": [{"beskrivelse": "Fravær", "baseline": 7.8, "art": "noget", "resultat_niveau": "x"},
+                        "ikke et tegn"],
         "evaluering": "ikke en ordbog",
         "et_felt_fra_fremtiden": 1,
     })
     assert theory.focus_area == FocusArea("", "Fravær")
-    assert theory.aktiviteter == ["Tidlig kontakt til hjemmet", "Mentorordning"]
     assert theory.ressourcer == [] and theory.langsigtet_maal == "" and theory.evaluering == Evaluering()
-    assert theory.antagelser == {"aktiviteter_til_kortsigtede": "Hurtig kontakt virker"}
+    [result] = theory.resultater
+    assert (result.niveau, result.hvem) == ("kortsigtede", "")  # unknown horizon and group are not guessed
+    assert theory.aktiviteter == [Aktivitet("Tidlig kontakt", "7")]
     [tegn] = theory.indikatorer
-    assert (tegn.kilde, tegn.baseline, tegn.resultat_niveau) == ("egen observation", "7,8", "kortsigtede")
+    assert (tegn.kilde, tegn.baseline, tegn.art, tegn.resultat_niveau) == ("egen observation", "7,8", OUTCOME,
+                                                                           "kortsigtede")
     assert Indsatsteori.from_dict(None) == Indsatsteori()
     assert Indsatsteori(focus_area="Trivsel").focus_area.title == "Trivsel"  # type: ignore[arg-type]
+
+
+def test_a_version_1_theory_keeps_every_word_in_the_new_model() -> None:
+    stored = copy.deepcopy(VERSION_1)
+    theory = Indsatsteori.from_dict(stored)
+    assert stored == VERSION_1  # migration does not touch what it reads
+    assert [a.beskrivelse for a in theory.aktiviteter] == VERSION_1["aktiviteter"]
+    assert [(r.tekst, r.niveau) for r in theory.resultater] == [
+        ("Lærerne bruger strukturen", "kortsigtede"), ("Bedre trivsel", "langsigtede"),
+        ("Bedre karakterer", "langsigtede")]
+    assert all(r.hvem == "" for r in theory.resultater)  # whose change it is was never said: not guessed
+    # Each box's assumption sits on its first item, which points where version 1's arrow went.
+    first_activity, second_activity = theory.aktiviteter
+    short, long_1, long_2 = theory.resultater
+    assert (first_activity.fordi, first_activity.foerer_til) == ("Sammen bliver det en vane.", short.id)
+    assert (second_activity.fordi, second_activity.foerer_til) == ("", short.id)
+    assert (short.fordi, short.foerer_til) == ("Rutiner giver tryghed.", long_1.id)  # the empty box is skipped
+    assert long_1.foerer_til == long_2.foerer_til == GOAL_ID
+    # The assumption of the empty middle box has no item to sit on: kept, not lost.
+    assert theory.tidligere_antagelser == {"mellemlange_til_langsigtede": "Ro giver læring."}
+    [tegn] = theory.indikatorer
+    assert (tegn.resultat_niveau, tegn.art, tegn.id) == ("langsigtede", OUTCOME, "0")
+    assert if_then(theory, first_activity) == ("Hvis »Fælles struktur for timerne«, så »Lærerne bruger "
+                                               "strukturen«, fordi sammen bliver det en vane.")
+
+
+def test_migration_is_stable_and_idempotent() -> None:
+    once = migrated(copy.deepcopy(VERSION_1))
+    assert migrated(copy.deepcopy(VERSION_1)) == once  # the same file gives the same ids every time
+    assert migrated(once) == once
+    assert Indsatsteori.from_dict(once) == Indsatsteori.from_dict(VERSION_1)
+    saved = json.loads(json.dumps(Indsatsteori.from_dict(VERSION_1).to_dict()))
+    assert Indsatsteori.from_dict(saved) == Indsatsteori.from_dict(VERSION_1)
+
+
+def test_one_text_per_line_activities_of_the_oldest_files_migrate() -> None:
+    theory = Indsatsteori.from_dict({"aktiviteter": "Tidlig kontakt til hjemmet\n\n  Mentorordning  \n",
+                                     "antagelser": {"ukendt_led": "x", "kortsigtede_til_mellemlange": ""}})
+    assert [a.beskrivelse for a in theory.aktiviteter] == ["Tidlig kontakt til hjemmet", "Mentorordning"]
+    assert theory.tidligere_antagelser == {}
+
+
+def test_annual_figures_start_at_a_longer_horizon_than_own_observations() -> None:
+    assert default_level(indicator_source("fravaer")) == "mellemlange"
+    assert default_level("kapacitet:plf") == "mellemlange"
+    assert default_level("egen observation") == "kortsigtede"
+    assert Tegn.from_dict({"kilde": indicator_source("fravaer")}).resultat_niveau == "mellemlange"
+
+
+def test_a_sign_takes_its_horizon_from_its_result() -> None:
+    theory = full_theory()
+    [outcome] = theory.signs(OUTCOME)
+    outcome.resultat_niveau = "kortsigtede"
+    assert theory.sign_level(outcome) == "mellemlange"  # from »Eleverne kender og følger rutinerne«
+    outcome.knyttet_til = "findes-ikke"
+    assert theory.sign_level(outcome) == "kortsigtede"
+
+
+def test_the_chain_reads_as_danish_if_then_lines() -> None:
+    theory = full_theory()
+    assert if_then(theory, theory.aktiviteter[0]) == (
+        "Hvis »Fælles struktur for start og slut på timerne«, så »Lærerne bruger den fælles struktur«, "
+        "fordi når lærerne planlægger sammen, bliver strukturen en vane.")
+    assert if_then(theory, theory.resultater[2]) == ("Hvis »Bedre faglig og social trivsel«, så »Alle elever på "
+                                                     "mellemtrinnet oplever ro til at lære«.")
+    assert if_then(theory, theory.resultater[0]).endswith("fordi genkendelige rutiner giver tryghed.")
+    theory.aktiviteter[1].foerer_til = ""
+    assert if_then(theory, theory.aktiviteter[1]) == ""  # no line until both ends are written
 
 
 def test_a_sign_knows_its_source() -> None:
@@ -153,8 +270,8 @@ def test_hints_follow_the_guides_order() -> None:
     hints = completeness(Indsatsteori())
     assert hints[0].startswith("Beskriv problemet")
     assert hints[1] == "Skriv det langsigtede mål først – så er det lettere at arbejde baglæns."
-    order = ["Beskriv problemet", "Skriv det langsigtede mål", "målgruppen", "lang sigt", "mellemlange",
-             "kortsigtede", "aktiviteter", "antagelser", "kontekst", "tegn", "evaluer"]
+    order = ["Beskriv problemet", "Skriv det langsigtede mål", "målgruppen", "lang sigt", "voksnes praksis",
+             "aktiviteter", "kontekst", "risici", "tegn på virkning", "evaluer"]
     positions = [next(i for i, hint in enumerate(hints) if word.lower() in hint.lower()) for word in order]
     assert positions == sorted(positions)
     assert completeness(full_theory()) == []
@@ -162,51 +279,81 @@ def test_hints_follow_the_guides_order() -> None:
 
 def test_hints_name_what_a_part_lacks() -> None:
     theory = full_theory()
-    theory.antagelser.pop("kortsigtede_til_mellemlange")
+    theory.aktiviteter[1].ansvarlig = ""
+    theory.aktiviteter[1].fordi = ""
+    theory.resultater[0].hvem = ""
     theory.indikatorer[0].maal = ""
+    theory.indikatorer[1].baseline_aar = ""
     theory.evaluering.hvem = ""
     theory.ressourcer = []
     hints = completeness(theory)
-    assert any("Mangler: kortsigtede → mellemlange resultater." in hint for hint in hints)
+    assert "Aktiviteten »Kollegial sparring i årgangsteams« mangler ansvarlig og fordi (antagelsen)." in hints
+    assert any("»Lærerne bruger den fælles struktur«" in hint and "voksnes praksis eller om eleverne" in hint
+               for hint in hints)
     assert "Tegnet »Ro og orden, mellemtrin« mangler mål." in hints
+    assert "Tegnet »Timer med fælles start« mangler baseline-år." in hints
     assert any("(mangler: hvem)" in hint for hint in hints)
     assert any("ressourcer" in hint for hint in hints)
-    assert hints[0].startswith("Hvilke ressourcer")  # problem, goal and results are all there
+
+
+def test_a_theory_without_implementation_signs_is_told_so() -> None:
+    theory = full_theory()
+    theory.indikatorer = theory.signs(OUTCOME)
+    assert any("gennemført" in hint for hint in completeness(theory))
 
 
 # --- the diagram -------------------------------------------------------------------------------
 
 
-def test_the_diagram_shows_the_teams_words() -> None:
+def test_the_diagram_shows_the_teams_words_with_human_labels() -> None:
     shown = texts(draw_indsatsteori(full_theory()))
     for part in ("Ro, struktur og klasseledelse", "Målgruppe: Elever og lærere i 4.–6. klasse", "Problem",
-                 "Aktiviteter", "Kortsigtede", "Mellemlange", "Langsigtede", "Mål: Alle elever",
-                 "Fælles struktur for", "Læsevejleder og AKT-", "Eleverne kender og", "Genkendelige",
-                 "Tegn: Ro og orden, mellemtrin (3,5 → 4,0)", "Hvornår: 2026/2027", "Data: ro_orden, klasseledelse",
+                 "Aktiviteter", "De voksnes praksis", "Eleverne", "Kort sigt", "Mellemlang sigt", "Lang sigt",
+                 "Langsigtet mål", "Alle elever på mellemtrinnet", "A1 Fælles struktur for start",
+                 "Afdelingslederen · uge 34–juni 2027", "R1 Lærerne bruger den",
+                 "→ R2, fordi genkendelige rutiner", "Tegn: Ro og orden, mellemtrin (3,5", "→ 4,0), 2026/2027",
+                 "Tegn: Timer med fælles start (20 %", "Ressourcer: 2 timer", "Risici: Teammøderne",
                  "Kontekst: Ny skoleleder fra august"):
         assert part in shown, part
     assert EMPTY not in shown
+    assert "kvalitetsrapport:" not in shown and "egen observation" not in shown  # no raw codes
+
+
+def test_no_text_in_the_diagram_is_smaller_than_9_points_at_print_size() -> None:
+    figure = draw_indsatsteori(full_theory())
+    sizes = {t.get_fontsize() for t in figure.findobj(matplotlib.text.Text) if t.get_text().strip()}
+    assert min(sizes) >= BODY >= 9
+    assert figure.get_figwidth() <= 6.3  # A4 less margins: printed at its own size, not shrunk
+    svg = figure_svg(figure).decode()
+    assert "<text" in svg and "Lærerne bruger den" in svg  # vector, text kept as text
 
 
 def test_an_empty_theory_draws_placeholders() -> None:
     figure = draw_indsatsteori(Indsatsteori())
     shown = texts(figure)
-    assert shown.count(EMPTY) >= 7 and "Indsatsteori" in shown and "antagelse?" in shown
+    assert shown.count(EMPTY) >= 3 and "Indsatsteori" in shown
     grey = [t for t in figure.findobj(matplotlib.text.Text) if EMPTY in t.get_text()]
-    assert all(t.get_color() == "#8a8a8a" for t in grey)
+    assert grey and all(t.get_color() == GREY for t in grey)
     assert figure_png(figure, dpi=50).startswith(b"\x89PNG")
+
+
+def test_results_not_yet_placed_are_drawn_grey_and_explained() -> None:
+    theory = Indsatsteori.from_dict(VERSION_1)
+    shown = texts(draw_indsatsteori(theory))
+    assert "Grå: endnu ikke sagt" in shown and "Bedre karakterer" in shown
 
 
 def test_long_texts_are_cut_and_odd_characters_drawn() -> None:
     theory = full_theory()
     theory.problem = "Eleverne oplever uro, og lærerne bruger meget tid på at skabe ro. " * 30
-    theory.aktiviteter = [f"Aktivitet nr. {n} med en lang beskrivelse af, hvad vi gør" for n in range(12)]
+    theory.aktiviteter = [Aktivitet(f"Aktivitet nr. {n} med en lang beskrivelse af, hvad vi gør " * 4, id=f"a{n}")
+                          for n in range(4)]
     theory.kontekst = "Budget: 50.000 $ – og 100 % opbakning fra bestyrelsen. " * 10
-    theory.indikatorer = [Tegn(f"Tegn {n}", resultat_niveau="mellemlange") for n in range(6)]
+    theory.indikatorer = [Tegn(f"Tegn {n}", knyttet_til="r2") for n in range(6)]
     figure = draw_indsatsteori(theory)
     shown = texts(figure)
-    assert "…" in shown and "+ 3 tegn mere" in shown and "+ 3 mere" in shown and "50.000 $" in shown
-    assert len(shown) < 3000  # cut to what fits, not the whole text
+    assert "…" in shown and "+ 4 tegn mere" in shown and "50.000 $" in shown
+    assert len(shown) < 4000  # cut to what fits, not the whole text
     figure_png(figure, dpi=50)  # "$" is not read as mathtext
 
 
@@ -216,12 +363,11 @@ def test_a_title_put_in_after_construction_is_shown() -> None:
     assert "Fremmøde og fravær" in texts(draw_indsatsteori(theory))
 
 
-def test_a_typical_theory_redraws_quickly() -> None:
-    theory = full_theory()
-    figure_png(draw_indsatsteori(theory), dpi=80)  # fonts loaded once
-    timings = []
-    for _ in range(2):
-        start = time.perf_counter()
-        figure_png(draw_indsatsteori(theory), dpi=80)
-        timings.append(time.perf_counter() - start)
-    assert min(timings) < 0.6  # ~0.25 s on an idle two-core machine; the margin is for busy CI runners
+def test_a_theory_saved_field_by_field_is_not_taken_for_version_1() -> None:
+    """The form saves each field on its own, so a new theory may never get the `model` marker: its
+    empty arrows must stay empty (read as version 1, they would be pointed at the next box)."""
+    field_by_field = {"resultater": [{"id": "r1", "tekst": "", "niveau": "langsigtede", "foerer_til": ""}],
+                      "aktiviteter": [{"id": "a1", "beskrivelse": "", "foerer_til": ""}]}
+    theory = Indsatsteori.from_dict(field_by_field)
+    assert theory.resultater[0].foerer_til == "" and theory.aktiviteter[0].foerer_til == ""
+    assert migrated(field_by_field) is field_by_field

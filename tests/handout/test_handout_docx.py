@@ -58,7 +58,8 @@ def lab(lab_folder: Path) -> Lab:
 
 
 def write_team_work(lab_folder: Path, problem: str = FIELDS["problem"]) -> None:
-    """A team that chose klasseledelse (filled in) and fremmoede (nothing written yet)."""
+    """A team that chose klasseledelse (filled in) and fremmoede (nothing written yet), saved field by
+    field the way the form of labkit's first model did (results as lists, one assumption per box)."""
     workspace = Workspace.open(lab_folder, SCHOOL, LAB_NAME)
     workspace.set("indsatsomraader/valgte", ["klasseledelse", "fremmoede"])
     workspace.set("indsatsomraader/begrundelser/klasseledelse", REASON)
@@ -78,26 +79,40 @@ def document_texts(path: Path) -> tuple[list[str], list[list[str]]]:
     return [p.text for p in document.paragraphs], rows
 
 
-def test_the_document_holds_the_teams_work(lab: Lab, lab_folder: Path, tmp_path: Path) -> None:
+def test_the_document_holds_the_teams_work_written_in_the_first_model(lab: Lab, lab_folder: Path,
+                                                                     tmp_path: Path) -> None:
     write_team_work(lab_folder)
     path = write_indsatsteori_docx(lab, SCHOOL, tmp_path / "ud" / "indsatsteori.docx")
     paragraphs, rows = document_texts(path)
     text = "\n".join(paragraphs)
+    cells = "\n".join(cell for row in rows for cell in row)
     assert paragraphs[0] == f"Indsatsteori – {SCHOOL_NAME}"
     assert "Læringslab 1 · Bøgekilde Kommune · Skoleår 2025/2026" in paragraphs
     assert REASON in paragraphs  # as plain text, markup and all
-    for value in [*FIELDS.values(), *(item for items in LISTS.values() for item in items)]:
+    for value in [*FIELDS.values(), *LISTS["ressourcer"]]:
         assert value in paragraphs, value
-    for written in [*ASSUMPTIONS.values(), *EVALUATION.values()]:
+    for key in ("langsigtede_resultater", "mellemlange_resultater", "kortsigtede_resultater", "aktiviteter"):
+        for item in LISTS[key]:
+            assert item in cells, item
+    for written in ASSUMPTIONS.values():  # each on the first item of its box, in the chain line
+        assert f"fordi {written[0].lower()}{written[1:]}" in cells, written
+    for written in EVALUATION.values():
         assert written in text, written
-    for heading in ("Problem", "Målgruppe", "Langsigtet mål", "Kortsigtede resultater", "Aktiviteter",
-                    "Ressourcer", "Antagelser", "Kontekst", "Tegn på virkning", "Evaluering"):
+    for heading in ("Problem", "Målgruppe", "Langsigtet mål", "Resultater", "Aktiviteter", "Ressourcer",
+                    "Kontekst", "Risici", "Justeringspunkter", "Tegn på gennemførelse", "Tegn på virkning",
+                    "Evaluering"):
         assert heading in paragraphs, heading
-    assert ["Tegn", "Kilde", "Baseline", "Mål", "Hvornår", "Niveau"] in rows
-    assert ["Ro og orden, mellemtrin", "Kvalitetsrapport: Ro og orden (mellemtrin)", "3,4 (2024/2025)",
-            "3,8", "Foråret 2027", "Mellemlang sigt"] in rows
-    assert any(row[:3] == ["Antal afbrydelser pr. lektion", "Egen observation", "ca. 12"] for row in rows)
-    assert OTHER_SCHOOL not in text + str(rows)
+    assert ["Resultat", "Sigt", "Hvis forandring", "Hvis … så … fordi"] in rows
+    assert ["Fælles regler er kendt af alle elever", "Kort sigt", "ikke angivet",
+            ("Hvis »Fælles regler er kendt af alle elever«, så »Færre afbrydelser i timerne«, fordi kendte regler "
+             "giver færre afbrydelser.")] in rows
+    assert ["Tegn", "Hører til", "Kilde", "Baseline", "Mål", "Hvornår", "Sigt"] in rows
+    assert ["Ro og orden, mellemtrin", "(ikke udfyldt)", "Kvalitetsrapport: Ro og orden (mellemtrin)",
+            "3,4 (2024/2025)", "3,8", "Foråret 2027", "Mellemlang sigt"] in rows
+    assert any(row[:4] == ["Antal afbrydelser pr. lektion", "(ikke udfyldt)", "Egen observation", "ca. 12"]
+               for row in rows)
+    assert "kvalitetsrapport:" not in text + cells and "?:" not in text + cells
+    assert OTHER_SCHOOL not in text + cells
 
 
 def test_empty_fields_and_unwritten_areas_say_so(lab: Lab, lab_folder: Path, tmp_path: Path) -> None:

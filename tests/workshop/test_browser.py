@@ -145,6 +145,21 @@ def pick_school(page: Page) -> None:
     expect(page.locator("h2", has_text=SCHOOL_NAME).first).to_be_visible(timeout=30_000)
 
 
+def controls_outside_the_notebook(page: Page) -> list[str]:
+    """Buttons, checkboxes and dropdowns of the current notebook that stick out of its panel sideways
+    (cut off or hidden behind the side panel), by their text."""
+    return page.evaluate("""() => {
+        const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')
+            || document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
+        const area = panel.getBoundingClientRect();
+        const controls = panel.querySelectorAll('button, input[type=checkbox], select');
+        return [...controls].filter(c => c.offsetParent !== null).filter(c => {
+            const box = c.getBoundingClientRect();
+            return box.left < area.left - 1 || box.right > area.right + 1;
+        }).map(c => c.textContent || c.getAttribute('aria-label') || c.tagName);
+    }""")
+
+
 def workspace(lab: Path) -> dict:
     return json.loads((lab / "arbejde" / f"{SCHOOL_ID}.json").read_text(encoding="utf-8"))
 
@@ -163,6 +178,17 @@ def test_choices_and_text_survive_a_kernel_restart(page: Page, lab_server: tuple
     reason.fill(REASON_TEXT)
     page.wait_for_timeout(1000)
     assert workspace(lab)["data"]["indsatsomraader"]["valgte"] == ["fremmoede", "klasseledelse"]
+    # The bubble chart above shows the chosen areas as chosen at once, without running a cell again.
+    chart = page.locator("img[alt*='Valgt:']").first
+    expect(chart).to_be_visible(timeout=10_000)
+    alt = chart.get_attribute("alt") or ""
+    assert all(area in alt for area in AREAS), alt
+    # A laptop screen (1366 × 768) with the file browser open: every control is on screen.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.evaluate("() => window.jupyterapp.shell.activateById('filebrowser')")
+    page.wait_for_timeout(500)
+    assert controls_outside_the_notebook(page) == []
+    page.set_viewport_size({"width": 1400, "height": 1000})
 
     # Notebook 3: the school is remembered; write the problem for the first area.
     open_notebook(page, url, "3_indsatsteori.ipynb")
@@ -176,15 +202,25 @@ def test_choices_and_text_survive_a_kernel_restart(page: Page, lab_server: tuple
     # A laptop screen (1366 × 768): a new sign's »Fjern« button is on screen, not cut off to the right.
     page.set_viewport_size({"width": 1366, "height": 768})
     page.evaluate("() => window.jupyterapp.shell.activateById('filebrowser')")  # the side panel open, as on the day
-    page.get_by_role("button", name="Tilføj tegn").first.click()
+    for button in ("Tilføj resultat", "Tilføj aktivitet", "Tilføj tegn"):
+        page.get_by_role("button", name=button).first.click()
+    page.wait_for_timeout(500)
     remove = page.get_by_role("button", name="Fjern").first
     remove.scroll_into_view_if_needed()
     expect(remove).to_be_visible()
-    box = remove.bounding_box()
-    panel = page.locator(".jp-NotebookPanel:visible .jp-WindowedPanel-outer, .jp-NotebookPanel:visible .jp-Notebook")
-    area = panel.first.bounding_box()
-    assert box is not None and area is not None
-    assert area["x"] <= box["x"] and box["x"] + box["width"] <= area["x"] + area["width"], (box, area)
+    assert controls_outside_the_notebook(page) == []
+    # The diagram stands beside the form and stays in view while the team writes further down.
+    evaluation = page.get_by_placeholder("Hvad vil få jer til at justere indsatsen", exact=False).first
+    evaluation.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    diagram = page.locator(".labkit-teori-diagram img").first
+    box, view = diagram.bounding_box(), page.viewport_size
+    assert box is not None and view is not None
+    assert 0 <= box["y"] < view["height"] / 2 and box["height"] > 100, box  # pinned near the top, not scrolled away
+    field = evaluation.bounding_box()
+    assert field is not None and field["x"] + field["width"] <= box["x"] + 1, (field, box)  # beside, not over
+    if os.environ.get("LABKIT_SCREENSHOTS"):  # for the docs: the form at 1366 × 768
+        page.screenshot(path=str(Path(os.environ["LABKIT_SCREENSHOTS"]) / "indsatsteori-formular-1366.png"))
     page.set_viewport_size({"width": 1400, "height": 1000})
     assert saved["indsatsomraader"]["begrundelser"]["fremmoede"] == REASON_TEXT
 

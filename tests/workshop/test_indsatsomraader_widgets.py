@@ -24,14 +24,16 @@ def test_choosing_an_area_redraws_the_bubble_chart(lab: Path) -> None:
         render_candidates(session)
         render_choice(session)
     chart = session.shared_widgets["bubble_chart"]
-    assert isinstance(chart, widgets.Image)
+    assert isinstance(chart, widgets.HTML)
     before = chart.value
+    assert "Ingen områder valgt endnu" in before
     # The checkbox the team clicks: the newest live one with the candidate's title.
     boxes = [w for w in list(_instances.values()) if isinstance(w, widgets.Checkbox) and w.description == first.label]
     box = boxes[-1]
     box.value = True
     assert session.workspace is not None and session.workspace.get("indsatsomraader/valgte") == [first.id]
     assert chart.value != before  # drawn as chosen now
+    assert f"Valgt: {first.label}" in chart.value  # and said so to a screen reader
 
 
 def test_a_conflict_is_shown_side_by_side_until_the_team_keeps_one(lab: Path) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import labkit.files
-from labkit.data.indsatsteori import FocusArea, Indsatsteori, Tegn, indicator_source
+from labkit.data.indsatsteori import Indsatsteori, Tegn, indicator_source
 from labkit.problems import LabkitError
 from labkit.workspace.store import KEEP_VERSIONS, Workspace, read_workspace
 from tests.conftest import file_tree, os_reporting_windows
@@ -33,27 +33,29 @@ def on_disk(lab: Path) -> dict[str, Any]:
 
 
 def realistic_theory(number: int) -> dict[str, Any]:
-    """A fully written indsatsteori, as a team ends the day with it."""
-    return Indsatsteori(
-        focus_area=FocusArea(f"omraade-{number}", "Ro, struktur og klasseledelse"),
-        problem="Ro og orden på mellemtrinnet er faldet tre år i træk og ligger under kommunens niveau. " * 2,
-        data_grundlag=["ro_orden", "klasseledelse"],
-        maalgruppe="Elever og lærere i 4.–6. klasse",
-        langsigtet_maal="Alle elever på mellemtrinnet oplever ro til at lære.",
-        aktiviteter=["Fælles struktur for start og slut på timerne", "Kollegial sparring i årgangsteams",
-                     "Læringsvejlederen observerer og giver feedback"],
-        ressourcer=["2 timer om måneden i teammøder", "Læsevejleder og AKT-vejleder"],
-        kortsigtede_resultater=["Lærerne bruger den fælles struktur", "Færre afbrydelser i overgange"],
-        mellemlange_resultater=["Eleverne kender og følger rutinerne"],
-        langsigtede_resultater=["Bedre faglig og social trivsel"],
-        antagelser={"aktiviteter_til_kortsigtede": "Når lærerne planlægger sammen, bliver strukturen en vane.",
-                    "kortsigtede_til_mellemlange": "Genkendelige rutiner giver tryghed og mindsker uro.",
-                    "mellemlange_til_langsigtede": "Ro i timerne giver plads til læring og styrker trivslen."},
-        kontekst="Ny skoleleder fra august; to nye lærere på mellemtrinnet.",
-        indikatorer=[Tegn("Ro og orden, mellemtrin", indicator_source("ro_orden", "Mellemtrin"), "3,5",
-                          "2024/2025", "4,0", "2026/2027", "langsigtede"),
-                     Tegn("Timer med fælles start", "egen observation", "", "", "80 %", "marts", "kortsigtede")],
-    ).to_dict()
+    """A fully written indsatsteori, as a team ends the day with it (first written in labkit's first
+    model, then migrated: the shape every theory saved today has)."""
+    return Indsatsteori.from_dict({
+        "focus_area": {"id": f"omraade-{number}", "title": "Ro, struktur og klasseledelse"},
+        "problem": "Ro og orden på mellemtrinnet er faldet tre år i træk og ligger under kommunens niveau. " * 2,
+        "data_grundlag": ["ro_orden", "klasseledelse"],
+        "maalgruppe": "Elever og lærere i 4.–6. klasse",
+        "langsigtet_maal": "Alle elever på mellemtrinnet oplever ro til at lære.",
+        "aktiviteter": ["Fælles struktur for start og slut på timerne", "Kollegial sparring i årgangsteams",
+                        "Læringsvejlederen observerer og giver feedback"],
+        "ressourcer": ["2 timer om måneden i teammøder", "Læsevejleder og AKT-vejleder"],
+        "kortsigtede_resultater": ["Lærerne bruger den fælles struktur", "Færre afbrydelser i overgange"],
+        "mellemlange_resultater": ["Eleverne kender og følger rutinerne"],
+        "langsigtede_resultater": ["Bedre faglig og social trivsel"],
+        "antagelser": {"aktiviteter_til_kortsigtede": "Når lærerne planlægger sammen, bliver strukturen en vane.",
+                       "kortsigtede_til_mellemlange": "Genkendelige rutiner giver tryghed og mindsker uro.",
+                       "mellemlange_til_langsigtede": "Ro i timerne giver plads til læring og styrker trivslen."},
+        "kontekst": "Ny skoleleder fra august; to nye lærere på mellemtrinnet.",
+        "indikatorer": [Tegn("Ro og orden, mellemtrin", indicator_source("ro_orden", "Mellemtrin"), "3,5",
+                             "2024/2025", "4,0", "2026/2027", "langsigtede").to_dict(),
+                        Tegn("Timer med fælles start", "egen observation", "", "", "80 %", "marts",
+                             "kortsigtede").to_dict()],
+    }).to_dict()
 
 
 def realistic_data() -> dict[str, Any]:
