@@ -43,7 +43,26 @@ MARGIN, GAP, PAD = 5.0, 8.0, 4.0  # points
 BODY, HEAD, TITLE = 9.0, 10.0, 12.0  # font sizes in points; 9 pt is the smallest text in print
 CHAR_WIDTH = 0.56  # average glyph width of DejaVu Sans, in em: turns a width into characters per line
 LINE = 1.25  # line height in em
-MAX_ITEM_LINES = 6  # per card, so one long text cannot push the rest off the page
+MAX_HEIGHT = 9.6 * 72  # points: an A4 page less its margins and a caption; an image cannot break across pages
+
+
+@dataclass(frozen=True)
+class _Detail:
+    """How much of each card is drawn: the fullest level whose diagram fits one page is used (the
+    whole text is in the tables beside it)."""
+
+    text: int  # lines of the activity's or result's own words
+    meta: int  # owner and period
+    arrow: int  # "→ R2, fordi …"; 1 line: the arrow and the start of the reason
+    sign: int  # lines per sign
+    signs: int  # signs shown per card
+    frame: bool  # risks and adjustment points in the frame
+    cards: int = 99  # cards per cell of the results and rows of activities; the rest are counted
+    problem: int = 4  # lines of the problem
+
+
+DETAILS = (_Detail(3, 2, 2, 3, 2, True), _Detail(3, 1, 2, 2, 1, True), _Detail(2, 1, 1, 2, 1, False),
+           _Detail(2, 1, 1, 1, 1, False, problem=2), _Detail(2, 1, 1, 1, 1, False, cards=2, problem=2))
 COLOURS = {"problem": "#fbe0de", "aktiviteter": "#deeafb", PRACTICE: "#e6ecf7", PUPILS: "#dff1e4", "": "#eeeeee",
            "maal": "#b7dfc1", "tegn": "#fff3cf", "ramme": "#f4f4f4"}
 TEXT, GREY, EDGE = "#1a1a1a", "#6f6f6f", "#8a8a8a"
@@ -147,27 +166,29 @@ def _sign_line(tegn: Tegn) -> str:
     return f"Tegn: {tegn.beskrivelse or 'uden beskrivelse'}{detail}{when}"
 
 
-def _card_lines(theory: Indsatsteori, item: Aktivitet | Resultat, numbers: dict[str, str], width: int) -> list[str]:
+def _card_lines(item: Aktivitet | Resultat, numbers: dict[str, str], width: int, detail: _Detail) -> list[str]:
     text = item.beskrivelse if isinstance(item, Aktivitet) else item.tekst
-    lines = wrap_items([f"{numbers.get(item.id, '')} {text or '(uden tekst)'}".strip()], width, 3)
+    lines = wrap_items([f"{numbers.get(item.id, '')} {text or '(uden tekst)'}".strip()], width, detail.text)
     if isinstance(item, Aktivitet) and (item.ansvarlig or item.start or item.slut):
         period = "–".join(part for part in (item.start, item.slut) if part)
-        lines += wrap_items([" · ".join(part for part in (item.ansvarlig, period) if part)], width, 2)
+        lines += wrap_items([" · ".join(part for part in (item.ansvarlig, period) if part)], width, detail.meta)
     target = numbers.get(item.foerer_til, "")
     if target:
-        lines += wrap_items([f"→ {target}" + (f", fordi {lower_first(item.fordi)}" if item.fordi else "")], width, 2)
-    return lines[:MAX_ITEM_LINES]
+        reason = f", fordi {lower_first(item.fordi)}" if item.fordi else ""
+        lines += wrap_items([f"→ {target}{reason}"], width, detail.arrow)
+    return lines
 
 
 def _card(canvas: _Canvas, theory: Indsatsteori, item: Aktivitet | Resultat, numbers: dict[str, str],
-          x: float, top: float, width: float, colour: str) -> float:
+          x: float, top: float, width: float, colour: str, detail: _Detail) -> float:
     """One activity or result with its signs; returns its height."""
     chars = _chars(width - 2 * PAD)
-    lines = _card_lines(theory, item, numbers, chars)
+    lines = _card_lines(item, numbers, chars, detail)
     signs = [t for t in theory.indikatorer if t.knyttet_til and t.knyttet_til == item.id]
-    sign_lines = [line for tegn in signs[:2] for line in wrap_items([_sign_line(tegn)], chars - 1, 2)]
-    if len(signs) > 2:
-        sign_lines.append(f"+ {len(signs) - 2} tegn mere")
+    sign_lines = [line for tegn in signs[:detail.signs] for line in wrap_items([_sign_line(tegn)], chars - 1,
+                                                                               detail.sign)]
+    if len(signs) > detail.signs:
+        sign_lines.append(f"+ {len(signs) - detail.signs} tegn mere")
     height = len(lines) * BODY * LINE + 2 * PAD + (len(sign_lines) * BODY * LINE + PAD if sign_lines else 0)
     canvas.boxes.append((x, top, width, height, colour))
     used = canvas.text(x + PAD, top + PAD, lines)
@@ -201,7 +222,17 @@ def _title(theory: Indsatsteori) -> str:
 
 
 def draw_indsatsteori(theory: Indsatsteori) -> Figure:
-    """The theory as a figure: problem, activities, results in two lanes by horizon, goal, and the frame."""
+    """The theory as a figure: problem, activities, results by horizon in two lanes, goal, and the frame.
+
+    As much of each card as fits one printed page: a long theory is drawn with shorter cards."""
+    for detail in DETAILS:
+        canvas, height = _layout(theory, detail)
+        if height <= MAX_HEIGHT:
+            break
+    return canvas.figure(height)
+
+
+def _layout(theory: Indsatsteori, detail: _Detail) -> tuple[_Canvas, float]:
     canvas = _Canvas()
     full = _chars(POINTS - 2 * MARGIN - 2 * PAD)
     y = MARGIN
@@ -209,7 +240,7 @@ def draw_indsatsteori(theory: Indsatsteori) -> Figure:
     y += len(canvas.title) * TITLE * LINE + 4
     numbers = _numbers(theory)
 
-    problem = wrap_items([theory.problem], full, 4)
+    problem = wrap_items([theory.problem], full, detail.problem)
     if theory.data_grundlag:
         problem += wrap_items(["Data: " + ", ".join(theory.data_grundlag)], full, 2)
     if theory.maalgruppe:
@@ -217,43 +248,54 @@ def draw_indsatsteori(theory: Indsatsteori) -> Figure:
     y += _band(canvas, y, PROBLEM.label, problem, COLOURS["problem"])
     y += _arrow(canvas, y)
 
-    # Activities: two cards a row.
+    # Activities: three cards a row.
     canvas.text(MARGIN, y, [ACTIVITIES_LABEL], HEAD, weight="bold")
     y += HEAD * LINE + 2
-    half = (POINTS - 2 * MARGIN - GAP) / 2
+    third = (POINTS - 2 * MARGIN - 2 * GAP) / 3
     if not theory.aktiviteter:
         y += canvas.text(MARGIN + PAD, y, [EMPTY], color=GREY) + 2
-    for row in range(0, len(theory.aktiviteter), 2):
-        heights = [_card(canvas, theory, activity, numbers, MARGIN + column * (half + GAP), y, half,
-                         COLOURS["aktiviteter"])
-                   for column, activity in enumerate(theory.aktiviteter[row:row + 2])]
+    shown = theory.aktiviteter[:3 * detail.cards]
+    for row in range(0, len(shown), 3):
+        heights = [_card(canvas, theory, activity, numbers, MARGIN + column * (third + GAP), y, third,
+                         COLOURS["aktiviteter"], detail)
+                   for column, activity in enumerate(shown[row:row + 3])]
         y += max(heights) + 4
+    if len(theory.aktiviteter) > len(shown):
+        y += canvas.text(MARGIN + PAD, y, [f"+ {len(theory.aktiviteter) - len(shown)} aktiviteter mere (se teksten)"],
+                         color=GREY) + 2
     y += _arrow(canvas, y)
 
-    # Results: a lane for the adults' practice and one for the pupils, short term at the top.
+    # Results: a column per horizon (short term first, as the chain runs), a lane for the adults'
+    # practice above one for the pupils.
     y += canvas.text(MARGIN, y, [RESULTS_LABEL], HEAD, weight="bold") + 1
+    for column, level in enumerate(RESULT_LEVELS):
+        canvas.text(MARGIN + column * (third + GAP) + third / 2, y, [RESULT_LEVEL_NAMES[level]], BODY, ha="center",
+                    style="italic", color=GREY)
+    y += BODY * LINE + 2
     lanes = (PRACTICE, PUPILS)
-    for column, group in enumerate(lanes):
-        canvas.text(MARGIN + column * (half + GAP) + half / 2, y, [RESULT_GROUPS[group]], HEAD, ha="center",
-                    weight="bold", color="#33475b" if group == PRACTICE else "#2c5a37")
-    y += HEAD * LINE + 2
     unsaid_lane = {r.id: (PRACTICE if len(theory.results(r.niveau, PRACTICE)) <= len(theory.results(r.niveau, PUPILS))
                           else PUPILS) for r in theory.resultater if not r.hvem}
-    for level in RESULT_LEVELS:
-        canvas.text(MARGIN, y, [RESULT_LEVEL_NAMES[level]], BODY, style="italic", color=GREY)
-        y += BODY * LINE
+    for group in lanes:
+        lane_top = y
+        canvas.boxes.append((MARGIN, lane_top, POINTS - 2 * MARGIN, HEAD * LINE + 2, COLOURS[group]))
+        canvas.text(MARGIN + PAD, lane_top + 1, [RESULT_GROUPS[group]], HEAD, weight="bold",
+                    color="#33475b" if group == PRACTICE else "#2c5a37")
+        y += HEAD * LINE + 5
         bottoms = []
-        for column, group in enumerate(lanes):
-            lane_y = y
+        for column, level in enumerate(RESULT_LEVELS):
+            cell_y = y
             items = [r for r in theory.results(level) if (r.hvem or unsaid_lane.get(r.id)) == group]
-            for result in items:
+            for result in items[:detail.cards]:
                 colour = COLOURS[group] if result.hvem else COLOURS[""]
-                lane_y += _card(canvas, theory, result, numbers, MARGIN + column * (half + GAP), lane_y, half,
-                                colour) + 4
+                cell_y += _card(canvas, theory, result, numbers, MARGIN + column * (third + GAP), cell_y, third,
+                                colour, detail) + 4
+            if len(items) > detail.cards:
+                cell_y += canvas.text(MARGIN + column * (third + GAP) + PAD, cell_y,
+                                      [f"+ {len(items) - detail.cards} mere"], color=GREY) + 2
             if not items:
-                lane_y += canvas.text(MARGIN + column * (half + GAP) + PAD, lane_y, ["–"], color=GREY) + 2
-            bottoms.append(lane_y)
-        y = max(bottoms) + 2
+                cell_y += canvas.text(MARGIN + column * (third + GAP) + PAD, cell_y, ["–"], color=GREY) + 2
+            bottoms.append(cell_y)
+        y = max(bottoms) + 4
     unsaid = [r for r in theory.resultater if not r.hvem]
     if unsaid:
         note = "Grå: endnu ikke sagt, om resultatet gælder de voksne eller eleverne."
@@ -264,8 +306,8 @@ def draw_indsatsteori(theory: Indsatsteori) -> Figure:
     # The frame: what the work needs and what could stop it; signs not placed on a card.
     frame = [f"Ressourcer: {', '.join(theory.ressourcer)}" if theory.ressourcer else "",
              f"Kontekst: {theory.kontekst}" if theory.kontekst else "",
-             f"Risici: {'; '.join(theory.risici)}" if theory.risici else "",
-             f"Justeringspunkter: {'; '.join(theory.justeringer)}" if theory.justeringer else ""]
+             f"Risici: {'; '.join(theory.risici)}" if theory.risici and detail.frame else "",
+             f"Justeringspunkter: {'; '.join(theory.justeringer)}" if theory.justeringer and detail.frame else ""]
     frame_lines = [line for text in frame if text for line in wrap_items([text], full, 2)]
     loose = [t for t in theory.indikatorer if not theory.item(t.knyttet_til)]
     if loose:
@@ -275,4 +317,4 @@ def draw_indsatsteori(theory: Indsatsteori) -> Figure:
             for t in loose)], full, 3)
     if frame_lines:
         y += _band(canvas, y, "Rammer", frame_lines, COLOURS["ramme"])
-    return canvas.figure(y + MARGIN)
+    return canvas, y + MARGIN
