@@ -21,6 +21,7 @@ from docx.shared import Mm, RGBColor
 from docx.text.paragraph import Paragraph
 
 from labkit.analysis.candidates import ChosenArea, chosen_areas_in, lab_candidate_titles
+from labkit.data.agenda import STEP_TITLES
 from labkit.data.catalogue import Catalogue
 from labkit.data.indsatsteori import (
     ACTIVITIES_LABEL,
@@ -51,7 +52,8 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 # XML 1.0 forbids these characters; python-docx would raise on them, so team text loses them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 NO_FOCUS_AREAS = ("Teamet har endnu ingen indsatsområder valgt, så der er ingen indsatsteori at vise. "
-                  "Vælg 1–3 indsatsområder i notesbog 2, og skriv indsatsteorien i notesbog 3.")
+                  f"Vælg 1–3 indsatsområder under »{STEP_TITLES['2_indsatsomraader']}«, og skriv indsatsteorien "
+                  f"under »{STEP_TITLES['3_indsatsteori']}«.")
 
 
 

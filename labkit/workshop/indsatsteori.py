@@ -265,27 +265,24 @@ def theory_form(session: Session, area_id: str, label: str) -> widgets.Widget:
         editor.lines.append((line, item))
         level = editor.choice(item, "niveau", RESULT_LABELS["niveau"],
                               lambda: [(f"{RESULT_LEVEL_NAMES[k]} ({RESULT_LEVEL_HINTS[k]})", k) for k in RESULT_LEVELS],
-                              width="48%")
+                              )
         group = editor.choice(item, "hvem", RESULT_LABELS["hvem"],
-                              lambda: [("Vælg …", ""), *((name, key) for key, name in RESULT_GROUPS.items())],
-                              width="48%")
-        return [editor.text(item, "tekst", RESULT_LABELS["tekst"], "Hvad skal have ændret sig?"),
-                widgets.HBox([level, group], layout=widgets.Layout(flex_flow="row wrap")),
+                              lambda: [("Vælg …", ""), *((name, key) for key, name in RESULT_GROUPS.items())])
+        return [editor.text(item, "tekst", RESULT_LABELS["tekst"], "Hvad skal have ændret sig?"), level, group,
                 editor.choice(item, "foerer_til", RESULT_LABELS["foerer_til"], lambda: result_targets(item)),
                 editor.text(item, "fordi", RESULT_LABELS["fordi"], "Hvorfor fører det ene til det andet?"),
-                widgets.HBox([line, editor.remove_button(item)], layout=widgets.Layout(justify_content="space-between"))]
+                line, widgets.HBox([editor.remove_button(item)], layout=widgets.Layout(justify_content="flex-end"))]
 
     def activity_row(editor: _ItemList, item: dict[str, Any]) -> list[widgets.Widget]:
         line = widgets.HTML()
         editor.lines.append((line, item))
         return [editor.text(item, "beskrivelse", ACTIVITY_LABELS["beskrivelse"], "Hvad gør I?"),
                 editor.text(item, "ansvarlig", ACTIVITY_LABELS["ansvarlig"], "Hvem sørger for det?"),
-                widgets.HBox([editor.text(item, "start", ACTIVITY_LABELS["start"], "fx uge 34", width="48%"),
-                              editor.text(item, "slut", ACTIVITY_LABELS["slut"], "fx juni 2027", width="48%")],
-                             layout=widgets.Layout(flex_flow="row wrap")),
+                editor.text(item, "start", ACTIVITY_LABELS["start"], "fx uge 34"),
+                editor.text(item, "slut", ACTIVITY_LABELS["slut"], "fx juni 2027"),
                 editor.choice(item, "foerer_til", ACTIVITY_LABELS["foerer_til"], activity_targets),
                 editor.text(item, "fordi", ACTIVITY_LABELS["fordi"], "Hvorfor skulle aktiviteten føre dertil?"),
-                widgets.HBox([line, editor.remove_button(item)], layout=widgets.Layout(justify_content="space-between"))]
+                line, widgets.HBox([editor.remove_button(item)], layout=widgets.Layout(justify_content="flex-end"))]
 
     def sign_owners(item: dict[str, Any]) -> list[tuple[str, str]]:
         theory = current()
@@ -303,12 +300,10 @@ def theory_form(session: Session, area_id: str, label: str) -> widgets.Widget:
         row_options = options if saved_source in {v for _, v in options} else [
             *options, ((f"{source_label(Tegn(kilde=saved_source), session.lab.catalogue, session.lab.instrument)} "
                        "(gemt tidligere)"), saved_source)]
-        texts = {key: editor.text(item, key, SIGN_LABELS[key], placeholder, width)
-                 for key, placeholder, width in (("beskrivelse", "Hvad ser I efter?", "98%"),
-                                                 ("baseline", "tal eller beskrivelse", "48%"),
-                                                 ("baseline_aar", "fx 2025/2026", "48%"),
-                                                 ("maal", "hvad I sigter mod", "48%"),
-                                                 ("hvornaar", "fx juni 2027", "48%"))}
+        texts = {key: editor.text(item, key, SIGN_LABELS[key], placeholder)
+                 for key, placeholder in (("beskrivelse", "Hvad ser I efter?"), ("baseline", "tal eller beskrivelse"),
+                                          ("baseline_aar", "fx 2025/2026"), ("maal", "hvad I sigter mod"),
+                                          ("hvornaar", "fx juni 2027"))}
 
         def source_chosen(source: str) -> None:
             if item.get("art") != IMPLEMENTATION and not item.get("knyttet_til"):
@@ -329,12 +324,11 @@ def theory_form(session: Session, area_id: str, label: str) -> widgets.Widget:
             editor.redraw()
 
         kind = editor.choice(item, "art", SIGN_LABELS["art"], lambda: [(name, key) for key, name in SIGN_KINDS.items()],
-                             kind_chosen, width="48%")
-        owner = editor.choice(item, "knyttet_til", SIGN_LABELS["knyttet_til"], lambda: sign_owners(item), width="48%")
+                             kind_chosen)
+        owner = editor.choice(item, "knyttet_til", SIGN_LABELS["knyttet_til"], lambda: sign_owners(item))
         source = editor.choice(item, "kilde", SIGN_LABELS["kilde"], lambda: row_options, source_chosen)
-        return [texts["beskrivelse"], widgets.HBox([kind, owner], layout=widgets.Layout(flex_flow="row wrap")),
-                source, widgets.HBox([texts["baseline"], texts["baseline_aar"], texts["maal"], texts["hvornaar"]],
-                                     layout=widgets.Layout(flex_flow="row wrap")),
+        return [texts["beskrivelse"], kind, owner, source, texts["baseline"], texts["baseline_aar"], texts["maal"],
+                texts["hvornaar"],
                 widgets.HBox([editor.remove_button(item)], layout=widgets.Layout(justify_content="flex-end"))]
 
     results = _ItemList(session, theory_path(area_id, "resultater"), refresh, result_row,
