@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import ipywidgets as widgets
 from IPython.display import HTML, display
 
+from labkit.data.agenda import STEP_TITLES
 from labkit.data.indsatsteori import (
     ACTIVITIES_LABEL,
     ACTIVITY_LABELS,
@@ -392,11 +394,21 @@ def _earlier_assumptions(session: Session, area_id: str, changed: Callable[[str 
               for key in OLD_LINK_NAMES if stored.get(key))]
 
 
+def _step_link(session: Session, notebook: str) -> str:
+    """In the room, a link to another step's page (beside this one; the school rides along for the
+    facilitator, who may open any school – a team's own school is fixed by its link anyway)."""
+    if not session.in_room:
+        return ""
+    query = f"?skole={quote(session.school_id)}" if session.school_id else ""
+    return (f'<p><a class="labkit-trin-link" href="{escape(notebook)}.ipynb{escape(query)}">'
+            f"Gå til »{escape(STEP_TITLES[notebook])}«</a></p>")
+
+
 def render_theories(session: Session) -> None:
     areas = chosen_areas(session)
     if not areas:
         display(HTML(callout_html(f"Vælg først 1–3 indsatsområder {session.step_ref('2_indsatsomraader')}. "
-                                  f"{session.reopen_hint}", "info")))
+                                  f"{session.reopen_hint}", "info") + _step_link(session, "2_indsatsomraader")))
         return
     if not session.interactive:
         for area in areas:

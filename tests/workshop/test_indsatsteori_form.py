@@ -162,3 +162,19 @@ def test_a_theory_saved_in_the_first_model_is_migrated_once_when_the_form_opens(
     revision = session.workspace.revision
     open_form(lab)  # a second member opens the same theory: nothing more to migrate
     assert Workspace.open(lab, "061004", "Læringslab 1").revision == revision
+
+
+def test_in_the_room_an_empty_indsatsteori_links_back_to_the_areas(lab: Path, monkeypatch) -> None:
+    import labkit.workshop.indsatsteori as form_module
+
+    shown: list[str] = []
+    monkeypatch.setattr(form_module, "display", lambda item: shown.append(item.data))
+    monkeypatch.setenv("LABKIT_RUM_SKOLE", "061004")
+    session = open_session(str(lab), "061004", interaktiv=True, in_room=True)
+    form_module.render_theories(session)
+    html = "".join(shown)
+    assert "på siden »Indsatsområder«" in html and "Genindlæs derefter denne side." in html
+    assert 'href="2_indsatsomraader.ipynb?skole=061004"' in html and "Gå til »Indsatsområder«" in html
+    shown.clear()
+    form_module.render_theories(open_session(str(lab), "061004", interaktiv=True))
+    assert shown and "href=" not in "".join(shown)
