@@ -7,6 +7,7 @@ message is Danish and is shown to the user instead of a traceback.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -65,3 +66,27 @@ def display_name(path: Path) -> str:
 def has_errors(problems: list[Problem]) -> bool:
     """True when at least one problem makes the data unusable."""
     return any(p.severity is Severity.FEJL for p in problems)
+
+
+# The operating system's reasons in Danish: its own `strerror` is English ("Permission denied").
+_OS_REASONS = {
+    errno.EACCES: "ingen adgang: du må ikke skrive eller læse her",
+    errno.EPERM: "ingen tilladelse til det her",
+    errno.EROFS: "drevet er skrivebeskyttet",
+    errno.ENOSPC: "disken er fuld",
+    errno.EDQUOT: "din plads på drevet er brugt op",
+    errno.ENOENT: "mappen findes ikke",
+    errno.ENOTDIR: "en del af stien er en fil, ikke en mappe",
+    errno.EISDIR: "det er en mappe, ikke en fil",
+    errno.EEXIST: "der ligger allerede en fil med det navn",
+    errno.ENAMETOOLONG: "navnet er for langt",
+    errno.EIO: "drevet svarer ikke (er en USB-nøgle eller et netværksdrev koblet fra?)",
+    errno.EBUSY: "filen er i brug i et andet program",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the operating system refused, in Danish, for a message that says what to do."""
+    if error.errno in _OS_REASONS:
+        return _OS_REASONS[error.errno]
+    return f"styresystemet sagde nej (fejl nr. {error.errno})" if error.errno else "styresystemet sagde nej"

@@ -19,7 +19,7 @@ from pathlib import Path
 import segno
 
 from labkit.data.config import LabConfig
-from labkit.files import write_atomically
+from labkit.files import saving, write_atomically
 
 ACCESS_FILE = Path(".labkit") / "adgang.json"
 CARDS_FILE, LIST_FILE = "adgang.html", "adgang.csv"
@@ -55,7 +55,8 @@ def _saved_codes(path: Path) -> dict[str, str]:
 
 def lab_access(config: LabConfig, renew: Collection[str] = ()) -> list[Access]:
     """Every school's and the facilitator's access, creating the codes that are missing and renewing
-    those in `renew` (school ids or "facilitator"); a school no longer in the lab loses its code."""
+    those in `renew` (school ids or "facilitator"); a school no longer in the lab loses its code.
+    A code file that cannot be written is a Danish `LabkitError`."""
     path = config.folder / ACCESS_FILE
     saved = _saved_codes(path)
     people = [*((s.id, s.name) for s in config.schools), (FACILITATOR, "Facilitator")]
@@ -63,8 +64,9 @@ def lab_access(config: LabConfig, renew: Collection[str] = ()) -> list[Access]:
                 for who, name in people]
     codes = {a.who: a.code for a in accesses}
     if codes != saved:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, json.dumps(codes, indent=2), mode=PRIVATE)
+        with saving("Adgangskoderne", path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, json.dumps(codes, indent=2), mode=PRIVATE)
     return accesses
 
 
@@ -111,8 +113,11 @@ def access_cards_html(accesses: Sequence[Access], base_url: str, config: LabConf
 
 
 def write_access_sheets(config: LabConfig, accesses: Sequence[Access], base_url: str) -> tuple[Path, Path]:
-    """`adgang.html` and `adgang.csv` in the lab folder, readable by the lab's account only (they hold the codes)."""
+    """`adgang.html` and `adgang.csv` in the lab folder, readable by the lab's account only (they hold the codes).
+    Raises a Danish `LabkitError` when they cannot be written."""
     cards, listing = config.folder / CARDS_FILE, config.folder / LIST_FILE
-    write_atomically(cards, access_cards_html(accesses, base_url, config), mode=PRIVATE)
-    write_atomically(listing, "\ufeff" + access_csv(accesses, base_url), mode=PRIVATE)
+    with saving("Adgangskortene", cards):
+        write_atomically(cards, access_cards_html(accesses, base_url, config), mode=PRIVATE)
+    with saving("Listen over links", listing):
+        write_atomically(listing, "\ufeff" + access_csv(accesses, base_url), mode=PRIVATE)
     return cards, listing

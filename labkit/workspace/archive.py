@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from labkit.files import replace_with
-from labkit.problems import LabkitError
+from labkit.files import replace_with, saving
+from labkit.problems import LabkitError, os_reason
 from labkit.workspace.store import WORKSPACE_FOLDER
 
 ARCHIVE_FOLDER = "arkiv"
@@ -49,26 +49,29 @@ def archive_workspaces(lab_folder: Path, zip_path: Path, remove: bool = True) ->
         raise LabkitError(f"Der er ingen teamtekster at arkivere i {folder}.")
     if zip_path.exists():
         raise LabkitError(f"{zip_path} findes allerede. Vælg et andet navn med --ud, så intet overskrives.")
-    try:
+
+    def write(temporary: Path) -> None:
+        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in files:
+                archive.write(path, Path(WORKSPACE_FOLDER) / path.relative_to(folder))
+
+    with saving("Arkivet", zip_path):
         zip_path.parent.mkdir(parents=True, exist_ok=True)
-
-        def write(temporary: Path) -> None:
-            with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                for path in files:
-                    archive.write(path, Path(WORKSPACE_FOLDER) / path.relative_to(folder))
-
         replace_with(zip_path, write, mode=0o600)  # the teams' texts: owner only, like the workspace
-    except OSError as error:
-        raise LabkitError(f"Arkivet kunne ikke gemmes i {zip_path}: {error.strerror or error}.") from error
     with zipfile.ZipFile(zip_path) as archive:
         for path in files:
             name = (Path(WORKSPACE_FOLDER) / path.relative_to(folder)).as_posix()
             if archive.read(name) != path.read_bytes():
                 raise LabkitError(f"Arkivet {zip_path} svarer ikke til {path}. Intet er slettet; prøv igen.")
     if remove:
-        for child in folder.iterdir():
-            if child.is_dir():
-                shutil.rmtree(child)
-            elif child.suffix != ".lock":
-                child.unlink()
+        try:
+            for child in folder.iterdir():
+                if child.is_dir():
+                    shutil.rmtree(child)
+                elif child.suffix != ".lock":
+                    child.unlink()
+        except OSError as error:
+            raise LabkitError(f"Arkivet {zip_path} er gemt og tjekket, men teksterne i {folder} kunne ikke fjernes "
+                              f"({os_reason(error)}). Slet dem selv, når I har sikret jer adgang til mappen, eller "
+                              "kør »labkit arkiver« igen med --ud og et nyt filnavn.") from error
     return Archived(zip_path, len(files), remove)

@@ -57,8 +57,8 @@ def remembered_school(lab: Lab) -> str | None:
 
 
 def remember_school(lab: Lab, school_id: str) -> None:
+    """Remember the choice for the next start; a folder that cannot be written only means asking again."""
     path = _last_choice_path(lab)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         choices = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -66,7 +66,11 @@ def remember_school(lab: Lab, school_id: str) -> None:
     if not isinstance(choices, dict):
         choices = {}
     choices[getpass.getuser()] = school_id
-    write_atomically(path, json.dumps(choices, ensure_ascii=False))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, json.dumps(choices, ensure_ascii=False))
+    except OSError:
+        pass  # Workspace.open has told the team that nothing can be saved here
 
 
 @dataclass

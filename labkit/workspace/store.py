@@ -23,8 +23,15 @@ from typing import Any
 
 from filelock import FileLock
 
-from labkit.files import replace_file, write_atomically
+from labkit.files import TEMPORARY_SUFFIX, replace_file, write_atomically
 from labkit.problems import LabkitError
+from labkit.workspace.conflicts import (
+    add_conflict,
+    changed_leaves,
+    conflict_keys,
+    note_saves,
+    settle_conflict,
+)
 from labkit.workspace.document import (
     FORMAT_VERSION,
     MISSING,
@@ -37,7 +44,6 @@ from labkit.workspace.document import (
     json_value,
     merge_three_way,
     now_iso,
-    or_none,
     parse_document,
     set_path,
     split_path,
@@ -50,6 +56,9 @@ KEEP_VERSIONS = 50  # every save among the newest: the last minutes of typing, k
 # Older versions are thinned to one a minute for a day, then one an hour: the whole lab day stays in
 # the history at a bounded size, instead of only the last 50 keystrokes (about 90 seconds of typing).
 MINUTE, HOUR, DAY = 60, 3600, 86400
+# Looking at every older version on each save cost 10 ms late in a lab day (410 files): the newest two
+# suffice for a save, and all are looked at every so many saves.
+THIN_ALL_EVERY = 50
 LOCK_POLL_SECONDS = 0.002
 NOT_SAVED_READ_ONLY = ("Arbejdsfilen er kun åben til læsning her, så det blev ikke gemt. "
                        "Sig det til facilitatoren.")
@@ -62,43 +71,6 @@ class SaveResult:
     revision: int
     conflict: bool = False
     message: str | None = None
-
-
-# --- pure helpers: key paths, merging, the document -------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 # --- the workspace -----------------------------------------------------------------------------
@@ -217,20 +189,10 @@ class Workspace:
             merged, collisions = merge_three_way(get_path(self._base, keys), ours, theirs, keys)
             if merged != theirs or collisions:
                 set_path(disk["data"], keys, merged)
-                moment = now_iso()
+                revision = disk["revision"] + 1
                 for where, their_value, our_value in collisions:
-                    # "keys" is exact (a key may hold "/", e.g. a lab named "Læringslab 1/2"); "path" is for reading.
-                    entry = {"path": "/".join(where), "keys": list(where), "theirs": or_none(their_value),
-                             "ours": or_none(our_value), "saved_at": moment, "session": self.session}
-                    # One open conflict per field and editor, kept up to date: two people typing in the same
-                    # field made one entry per keystroke (600 keystrokes, 599 entries, 14 MB of versions).
-                    same = [i for i, c in enumerate(disk["conflicts"])
-                            if c.get("session") == self.session and (c.get("keys") or split_path(c["path"])) in
-                            (list(where), where)]
-                    if same:
-                        disk["conflicts"][same[0]] = entry
-                    elif entry not in disk["conflicts"]:
-                        disk["conflicts"].append(entry)
+                    add_conflict(disk, where, their_value, our_value, self.session, revision)
+                note_saves(disk, changed_leaves(theirs, merged, keys), self.session, revision)
                 self._save(disk, text)
         self._document = disk
         self._remember(keys, ours)
@@ -252,21 +214,17 @@ class Workspace:
         if self.read_only:  # e.g. a read-only folder: the choice cannot be saved, so nothing changes
             return SaveResult(self.revision, message=NOT_SAVED_READ_ONLY)
         conflict = self.conflicts[index]
-        exact = conflict.get("keys")
-        keys = tuple(exact) if isinstance(exact, list) and all(isinstance(k, str) for k in exact) and exact \
-            else split_path(conflict["path"])
-        chosen = conflict[keep]
+        keys = conflict_keys(conflict)
         with self._locked():
             disk, text = self._read()
             if conflict not in disk["conflicts"]:
                 self._document, self._base = disk, copy.deepcopy(disk["data"])
                 return SaveResult(disk["revision"], False, "Konflikten er allerede afgjort af en anden.")
-            disk["conflicts"].remove(conflict)
-            current = get_path(disk["data"], keys)
-            if current is not MISSING and current not in (conflict["ours"], conflict["theirs"], chosen):
-                disk["conflicts"].append({"path": conflict["path"], "keys": list(keys), "theirs": current, "ours": chosen,
-                                          "saved_at": now_iso(), "session": self.session})
+            revision = disk["revision"] + 1
+            chosen = settle_conflict(disk, conflict, keep, self.session, revision)
+            before = get_path(disk["data"], keys)
             set_path(disk["data"], keys, chosen)
+            note_saves(disk, changed_leaves(before, chosen, keys), self.session, revision)
             self._save(disk, text)
         self._document = disk
         self._remember(keys, chosen)
@@ -299,11 +257,26 @@ class Workspace:
         """Write the next revision; the file it replaces goes to .versioner/ first. Hold the lock."""
         if self.read_only:
             raise RuntimeError("arbejdsfilen er åbnet skrivebeskyttet (til uddelingsark)")
+        self._remove_leftovers()
         if previous_text is not None:
             self._keep_version(document["revision"], previous_text)
         document.update(revision=document["revision"] + 1, saved_at=now_iso(), school_id=self.school_id,
                         lab=self.lab_name or document.get("lab") or "")
         write_atomically(self.path, document_text(document), PRIVATE)
+
+    def _remove_leftovers(self) -> None:
+        """Delete the temporary files of saves that were killed halfway (a kernel stopped mid-write).
+
+        Every write of this school's file and versions happens under the lock, so while it is held no
+        temporary file of theirs is being filled."""
+        for folder, prefix in ((self.folder, f".{self.path.name}."), (self.versions_folder, ".")):
+            try:
+                names = os.listdir(folder)
+            except FileNotFoundError:
+                continue
+            for name in names:
+                if name.startswith(prefix) and name.endswith(TEMPORARY_SUFFIX):
+                    (folder / name).unlink(missing_ok=True)
 
     def _versions(self) -> list[tuple[int, str]]:
         """(revision, file name) of the kept versions, oldest first."""
@@ -317,13 +290,18 @@ class Workspace:
         folder = self.versions_folder
         folder.mkdir(parents=True, exist_ok=True)
         write_atomically(folder / f"{revision:06d}.json", text, mode=PRIVATE)  # the team's texts: owner only
-        self._thin_versions(time.time())
+        self._thin_versions(time.time(), everything=revision % THIN_ALL_EVERY == 0)
 
-    def _thin_versions(self, now: float) -> None:
+    def _thin_versions(self, now: float, everything: bool = True) -> None:
         """Keep the newest `KEEP_VERSIONS`; of the older ones the newest in each minute (in each hour
-        after a day). When a version was saved is its file's modification time."""
+        after a day). When a version was saved is its file's modification time.
+
+        Each save pushes one version out of the newest: only it and the next older one can share a
+        minute, so a save looks at those two. Every `THIN_ALL_EVERY` saves all are looked at (versions
+        that have turned a day old go from minutes to hours)."""
         folder, seen = self.versions_folder, set()
-        for _, name in reversed(self._versions()[:-KEEP_VERSIONS]):
+        older = self._versions()[:-KEEP_VERSIONS]
+        for _, name in reversed(older if everything else older[-2:]):
             try:
                 saved = os.stat(folder / name).st_mtime
             except FileNotFoundError:

@@ -84,7 +84,8 @@ def test_a_change_is_on_disk_at_once_and_comes_back_on_reopen(tmp_path: Path) ->
     assert "Æøå" in raw and "\\u00e6" not in raw  # UTF-8 text, not escapes
     document = json.loads(raw)
     assert list(document) == ["format", "formatversion", "school_id", "lab", "revision", "saved_at", "data",
-                              "conflicts"]
+                              "conflicts", "recent_saves"]
+    assert document["recent_saves"][-1] == {"keys": PROBLEM_PATH.split("/"), "session": workspace.session, "revision": 2}
     assert (document["format"], document["formatversion"], document["school_id"], document["lab"],
             document["revision"], document["conflicts"]) == ("labkit-arbejdsfil", 1, SCHOOL, "Læringslab 1", 2, [])
     assert document["saved_at"].endswith("+00:00")  # ISO 8601 in UTC
@@ -351,7 +352,8 @@ def test_two_tabs_editing_the_same_field_lose_neither_text(tmp_path: Path) -> No
     assert document["data"]["indsatsteorier"]["klasseledelse"]["problem"] == "Mange afbrydelser – skrevet i fane B"
     assert document["conflicts"] == [{"path": PROBLEM_PATH, "keys": PROBLEM_PATH.split("/"), "theirs": "Uro i overgangene – skrevet i fane A",
                                       "ours": "Mange afbrydelser – skrevet i fane B",
-                                      "saved_at": document["conflicts"][0]["saved_at"], "session": "fane-b"}]
+                                      "saved_at": document["conflicts"][0]["saved_at"], "session": "fane-b",
+                                      "revision": 2, "theirs_session": "fane-a"}]
     # After settling it, the chosen text stays and the conflict is gone.
     assert not tab_b.resolve_conflict(0, keep="theirs").conflict
     settled = Workspace.open(tmp_path, SCHOOL)
