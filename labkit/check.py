@@ -24,7 +24,7 @@ from labkit.data.frameworks import (
 )
 from labkit.data.kvalitet_schema import LEVEL_SCHOOL, STATUS_NOT_PUBLISHED, STATUS_TOO_FEW
 from labkit.data.lab import Lab
-from labkit.handout.layout import LAYOUT_FILE, load_layout
+from labkit.handout.layout import LAYOUT_FILE, LAYOUT_FOLDER, load_layout
 from labkit.problems import LabkitError, Problem, Severity, display_name
 
 KAPACITET_LAYOUT = "kapacitetsinterview"
@@ -162,6 +162,24 @@ def template_problems(lab: Lab) -> list[str]:
             read()
         except LabkitError as error:
             problems.append(str(error))
+    return problems + page_template_problems(folder / LAYOUT_FOLDER)
+
+
+def page_template_problems(layout_folder: Path) -> list[str]:
+    """A syntax error in the layout's page templates (`*.j2`), named by file and line now rather than for
+    every school at `labkit render`."""
+    import jinja2
+
+    environment = jinja2.Environment(extensions=["jinja2.ext.loopcontrols", "jinja2.ext.do"])
+    problems = []
+    for path in sorted(layout_folder.rglob("*.j2")):
+        try:
+            environment.parse(path.read_text(encoding="utf-8-sig"), path.name, str(path))
+        except jinja2.TemplateSyntaxError as error:
+            problems.append(f"{display_name(path)}, linje {error.lineno}: skabelonen har en fejl: {error.message}. "
+                            "Ret filen, eller brug labkits udgave af den igen.")
+        except (OSError, UnicodeDecodeError):
+            problems.append(f"{display_name(path)}: filen kan ikke læses som UTF-8-tekst.")
     return problems
 
 

@@ -63,6 +63,11 @@ def is_school_year(text: str) -> bool:
 def _school(entry: Any, where: str) -> School:
     refuse_unknown_keys(entry, SCHOOL_KEYS, where)
     number = require(entry, "institutionsnummer", where)
+    six_digits = range(10 ** (SCHOOL_ID_DIGITS - 1), 10 ** SCHOOL_ID_DIGITS)
+    if isinstance(number, int) and not isinstance(number, bool) and number in six_digits:
+        number = str(number)  # six digits without a leading zero: YAML read exactly what was typed
+    if isinstance(number, str):
+        number = number.strip()  # "101001 ": a space nobody sees is not a different school
     if not isinstance(number, str):
         # Not echoed: YAML has already changed it (an unquoted 061001 is read as octal 25089).
         name = entry.get("navn")
@@ -107,6 +112,8 @@ def _folder_inside(folder: Path, relative: str, key: str, source: str) -> Path:
     if path != folder and folder not in path.parents:
         raise LabkitError(f"{source}: »{key}: {relative}« peger uden for laboratoriets mappe. Angiv en mappe i "
                           "laboratoriet, fx »data« eller »skabeloner«.")
+    if path.exists() and not path.is_dir():
+        raise LabkitError(f"{source}: »{key}: {relative}« er en fil, ikke en mappe. Angiv mappen, filen ligger i.")
     return path
 
 
@@ -123,15 +130,20 @@ def parse_config(data: Any, folder: Path, source: str) -> LabConfig:
     for school_id in ids:
         if ids.count(school_id) > 1:
             raise LabkitError(f"{source}: institutionsnummeret {school_id} står flere gange.")
-    school_year = str(require(data, "skoleår", source))
+    school_year = str(require(data, "skoleår", source)).strip()
     if not is_school_year(school_year):
         raise LabkitError(f'{source}: »skoleår« skal skrives som fx "2025/2026".')
     min_group = data.get("mindste_gruppe", DEFAULT_MIN_GROUP_SIZE)
+    if isinstance(min_group, str) and min_group.strip().isdigit():
+        raise LabkitError(f"{source}: »mindste_gruppe« skal være et helt tal uden anførselstegn, fx "
+                          f"mindste_gruppe: {min_group.strip()}.")
     if not isinstance(min_group, int) or isinstance(min_group, bool) or min_group < 1:
         raise LabkitError(f"{source}: »mindste_gruppe« skal være et helt tal på mindst 1.")
     show_names = data.get("vis_skolenavne", False)
     if not isinstance(show_names, bool):
-        raise LabkitError(f"{source}: »vis_skolenavne« skal være true eller false.")
+        quoted = isinstance(show_names, str) and show_names.strip().lower() in ("true", "false")
+        raise LabkitError(f"{source}: »vis_skolenavne« skal være true eller false"
+                          + (" uden anførselstegn." if quoted else "."))
     templates = _text(data, "skabeloner", source)
     require(data, "kommune", source)
     return LabConfig(
@@ -143,16 +155,30 @@ def parse_config(data: Any, folder: Path, source: str) -> LabConfig:
         min_group_size=min_group,
         show_school_names=show_names,
         data_folder=_folder_inside(folder, _text(data, "datamappe", source, "data"), "datamappe", source),
-        templates_folder=_folder_inside(folder, templates, "skabeloner", source) if templates else BUNDLED_TEMPLATES,
+        templates_folder=_templates_folder(folder, templates, source) if templates else BUNDLED_TEMPLATES,
     )
+
+
+def _templates_folder(folder: Path, relative: str, source: str) -> Path:
+    """The lab's own templates: a missing folder is named here, not as its first missing file."""
+    path = _folder_inside(folder, relative, "skabeloner", source)
+    if not path.is_dir():
+        raise LabkitError(f"{source}: »skabeloner: {relative}« findes ikke i laboratoriets mappe. Opret mappen med "
+                          "kopier af skabelonerne (labkit new gør det), eller slet linjen for at bruge labkits egne.")
+    return path
 
 
 def load_config(folder: str | Path) -> LabConfig:
     """Read `lab.yaml` in a lab folder."""
     folder = Path(folder).resolve()
     path = folder / CONFIG_NAME
+    if folder.is_file():
+        raise LabkitError(f"{folder} er en fil, ikke en mappe. Angiv laboratoriets mappe (den, {CONFIG_NAME} ligger i).")
     if not folder.is_dir():
         raise LabkitError(f"Mappen {folder} findes ikke.")
+    if path.is_dir():
+        raise LabkitError(f"{path} er en mappe, ikke en fil. {CONFIG_NAME} skal være en tekstfil med laboratoriets "
+                          "indstillinger (labkit new laver en).")
     if not path.is_file():
         raise LabkitError(
             f"Der er ingen {CONFIG_NAME} i {folder}. Et laboratorium er en mappe med en "

@@ -21,6 +21,7 @@ import pandas as pd
 
 from labkit.data.catalogue import Catalogue, Indicator
 from labkit.data.config import INSTITUTION_NUMBER, is_school_year, with_leading_zeros
+from labkit.data.csv_text import read_csv_text
 from labkit.data.kvalitet_layouts import LAYOUTS, as_text, detect_layout, texts_of
 from labkit.data.kvalitet_schema import (
     HEADER_MARKERS,
@@ -35,7 +36,7 @@ from labkit.data.kvalitet_schema import (
     STATUS_TOO_FEW,
     YEAR_COLUMN,
 )
-from labkit.data.tables import duplicate_headers, normalise_key, read_table
+from labkit.data.tables import TextTable, duplicate_headers, normalise_key, read_xlsx_text
 from labkit.numbers import (
     DecimalMark,
     detect_decimal_mark,
@@ -292,6 +293,13 @@ def _comparisons_from_lab_schools(raw: pd.DataFrame, known_schools: dict[str, st
     return raw.loc[~is_comparison | of_lab_school].reset_index(drop=True)
 
 
+def read_table(path: Path, header_markers: tuple[str, ...]) -> tuple[TextTable | None, list[Problem]]:
+    """Read a CSV or .xlsx file as text rows, finding its header by one of `header_markers`."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return read_xlsx_text(path, header_markers)
+    return read_csv_text(path, header_markers)
+
+
 def read_kvalitet_file(
     path: Path, catalogue: Catalogue, min_group_size: int, known_schools: dict[str, str]
 ) -> FileRead:
@@ -317,9 +325,11 @@ def read_kvalitet_file(
     if any(p.severity is Severity.FEJL for p in problems):
         return FileRead(layout, pd.DataFrame(columns=KVALITET_COLUMNS), problems)
     raw, layout_problems = LAYOUTS[layout][1](table, catalogue)
+    problems += layout_problems
+    if any(p.severity is Severity.FEJL for p in layout_problems):  # e.g. a count column under another name
+        return FileRead(layout, pd.DataFrame(columns=KVALITET_COLUMNS), problems)
     if layout == "skoleoverblik":
         raw = _comparisons_from_lab_schools(raw, known_schools)
-    problems += layout_problems
     if raw.empty:
         problems.append(
             Problem(

@@ -100,6 +100,33 @@ def indicator_ids(names: list[str], catalogue: Catalogue) -> list[str | None]:
     return [ids[name] for name in names]
 
 
+def unknown_columns(table: TextTable, known: tuple[str, ...], count_column: str) -> list[Problem]:
+    """Columns a row-per-figure layout does not use. One that looks like a count where the layout's count
+    column is missing (»Antal svar« for »Antal besvarelser«) is an error: read silently, the privacy rule
+    would see no count and show figures from 3 pupils."""
+    wanted = {normalise_key(k) for k in known}
+    has_count = table.column(count_column) is not None
+    problems = []
+    for header in table.header:
+        key = normalise_key(header)
+        if not key or key in wanted:
+            continue
+        if not has_count and ("antal" in key or "besvarelser" in key):
+            problems.append(Problem(table.file, "Kolonnen ligner et antal, men labkit kender ikke overskriften, så "
+                                                "mindstegrænsen (mindste_gruppe) kan ikke bruges på tallene.",
+                                    row=table.header_row, column=header, expected=f"overskriften »{count_column}«"))
+        else:
+            problems.append(Problem(table.file, "Kolonnen bruges ikke og springes over.", row=table.header_row,
+                                    column=header, expected="kolonnerne " + ", ".join(known),
+                                    severity=Severity.ADVARSEL))
+    return problems
+
+
+TRIVSEL_COLUMNS = (ID_COLUMN, NAME_COLUMN, YEAR_COLUMN, "Klassetringruppe", "Trivselsindikator", "Indikatorsvar",
+                   "Antal besvarelser")
+LONG_COLUMNS = (ID_COLUMN, NAME_COLUMN, YEAR_COLUMN, "Indikator", "Gruppe", "Niveau", "Værdi", "Antal")
+
+
 def trivsel_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, list[Problem]]:
     ids = cells(table, table.column(ID_COLUMN))
     names = list(texts_of(cells(table, table.column("Trivselsindikator"))))
@@ -120,7 +147,7 @@ def trivsel_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, l
         id_cell=ids,
         indicator_column="Trivselsindikator",
     )
-    return frame, []
+    return frame, unknown_columns(table, TRIVSEL_COLUMNS, "Antal besvarelser")
 
 
 def long_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, list[Problem]]:
@@ -143,7 +170,7 @@ def long_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, list
         id_cell=ids,
         indicator_column="Indikator",
     )
-    return frame, []
+    return frame, unknown_columns(table, LONG_COLUMNS, "Antal")
 
 
 def detect_layout(table: TextTable) -> tuple[str | None, list[str]]:

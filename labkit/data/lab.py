@@ -6,6 +6,8 @@ It never raises for bad data files; it collects every problem so they can be fix
 
 from __future__ import annotations
 
+import html
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,14 +18,17 @@ from labkit.data.catalogue import Catalogue, load_catalogue
 from labkit.data.config import CONFIG_NAME, LabConfig, load_config
 from labkit.data.instrument import Instrument, load_instrument
 from labkit.data.kapacitet import KapacitetsData, read_kapacitet_workbook
+from labkit.data.kapacitet_entry import SHEET_GUIDE, SHEET_LISTS, SHEET_NOTES, SHEET_STATEMENTS
 from labkit.data.kvalitet import FileRead, read_kvalitet_file
 from labkit.data.kvalitet_schema import KVALITET_COLUMNS, LEVEL_SCHOOL
+from labkit.data.tables import normalise_key
 from labkit.problems import Problem, Severity, display_name, has_errors
 
 DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 # Spreadsheets a facilitator may drop in the data folder that labkit cannot read: say so.
 UNREADABLE_SPREADSHEETS = (".xls", ".ods", ".numbers")
 KAPACITET_SHEET = "Vurderinger"
+_SHEET_NAME = re.compile(r'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
 CATALOGUE_FILE = "indikatorer.yaml"
 INSTRUMENT_FILE = "kapacitetsinterview.yaml"
 _KEY = ["level", "school_id", "school_year", "indicator", "group"]
@@ -47,7 +52,9 @@ class Lab:
 
 
 def is_kapacitet_workbook(path: Path) -> bool:
-    """True for an .xlsx whose sheets include the kapacitet ratings sheet."""
+    """True for an .xlsx that is an interview entry workbook: it has the ratings sheet (named in any case,
+    with stray spaces), or two of the entry workbook's other sheets (then the ratings sheet was renamed or
+    deleted, and the interview reader says so instead of a kvalitetsrapport message about the guide)."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return False
     try:
@@ -55,7 +62,10 @@ def is_kapacitet_workbook(path: Path) -> bool:
             workbook_xml = archive.read("xl/workbook.xml").decode("utf-8", errors="replace")
     except (zipfile.BadZipFile, KeyError, OSError):
         return False
-    return f'name="{KAPACITET_SHEET}"' in workbook_xml
+    names = {normalise_key(html.unescape(name)) for name in _SHEET_NAME.findall(workbook_xml)}
+    if normalise_key(KAPACITET_SHEET) in names:
+        return True
+    return len(names & {normalise_key(s) for s in (SHEET_GUIDE, SHEET_NOTES, SHEET_STATEMENTS, SHEET_LISTS)}) >= 2
 
 
 def _duplicate_problem(group: pd.DataFrame, names: dict[str, str]) -> Problem:

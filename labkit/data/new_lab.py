@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -12,7 +14,7 @@ import yaml
 from labkit.data.config import CONFIG_NAME
 from labkit.data.templates import BUNDLED_TEMPLATES
 from labkit.files import write_atomically
-from labkit.problems import LabkitError
+from labkit.problems import LabkitError, os_reason
 from labkit.resources import bundled_folder
 
 NEW_LAB_TEMPLATE = "ny_lab"  # the folder in templates/ with lab.yaml and VEJLEDNING.md
@@ -61,6 +63,10 @@ def _refuse_used_folder(folder: Path) -> Path:
     folder = Path(folder).expanduser().resolve()
     if folder.exists() and not folder.is_dir():
         raise LabkitError(f"{folder} er en fil, ikke en mappe. Vælg et andet navn til laboratoriet.")
+    existing = next((parent for parent in folder.parents if parent.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise LabkitError(f"{folder} ligger under {existing}, som er en fil, ikke en mappe. Vælg en anden placering "
+                          "til laboratoriet.")
     if folder.is_dir() and any(folder.iterdir()):
         raise LabkitError(
             f"Mappen {folder} findes allerede og er ikke tom. Vælg en ny mappe, så intet overskrives."
@@ -73,12 +79,27 @@ def create_sample_lab(folder: Path) -> Path:
     can try every command without the repository."""
     folder = _refuse_used_folder(folder)
     sample = bundled_folder("eksempel")
-    shutil.copytree(sample, folder, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns(*_IGNORED_NAMES, "arbejde", "uddelingsark", "notesbøger"))
-    # The sample team's finished Læringslab 1, and nothing a demo in a checkout may have written.
-    (folder / "arbejde").mkdir(exist_ok=True)
-    shutil.copy2(sample / "arbejde" / SAMPLE_WORKSPACE, folder / "arbejde" / SAMPLE_WORKSPACE)
+    with _created(folder):
+        shutil.copytree(sample, folder, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns(*_IGNORED_NAMES, "arbejde", "uddelingsark", "notesbøger"))
+        # The sample team's finished Læringslab 1, and nothing a demo in a checkout may have written.
+        (folder / "arbejde").mkdir(exist_ok=True)
+        shutil.copy2(sample / "arbejde" / SAMPLE_WORKSPACE, folder / "arbejde" / SAMPLE_WORKSPACE)
     return folder
+
+
+@contextlib.contextmanager
+def _created(folder: Path) -> Iterator[None]:
+    """Writing a new lab: on a refusal from the disk, a Danish message and nothing half-made left behind
+    (a half-made folder would then be refused as »not empty«)."""
+    existed = folder.exists()
+    try:
+        yield
+    except OSError as error:
+        if not existed:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise LabkitError(f"Laboratoriet kan ikke oprettes i {folder} ({os_reason(error)}). Vælg en mappe, du kan "
+                          "skrive i.") from error
 
 
 def create_lab(folder: Path, kommune: str | None = None, templates: Path = BUNDLED_TEMPLATES) -> Path:
@@ -92,15 +113,16 @@ def create_lab(folder: Path, kommune: str | None = None, templates: Path = BUNDL
     new_lab = templates / NEW_LAB_TEMPLATE
     if not new_lab.is_dir():
         raise LabkitError(f"Skabelonen til et nyt laboratorium mangler: {new_lab}.")
-    folder.mkdir(parents=True, exist_ok=True)
     config = lab_yaml_text(kommune, template=new_lab / CONFIG_NAME)
-    write_atomically(folder / CONFIG_NAME, config)
-    for name in TOP_LEVEL_FILES:
-        shutil.copy2(new_lab / name, folder / name)
-    (folder / DATA_FOLDER).mkdir()
-    shutil.copy2(templates / BLANK_WORKBOOK, folder / DATA_FOLDER / WORKBOOK_NAME)
-    # Everything in templates/ except ny_lab itself, so template files added later come along.
-    shutil.copytree(templates, folder / TEMPLATES_FOLDER,
-                    ignore=lambda where, names: [*_IGNORED(where, names),
-                                                 *([NEW_LAB_TEMPLATE] if Path(where) == templates else [])])
+    with _created(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(folder / CONFIG_NAME, config)
+        for name in TOP_LEVEL_FILES:
+            shutil.copy2(new_lab / name, folder / name)
+        (folder / DATA_FOLDER).mkdir()
+        shutil.copy2(templates / BLANK_WORKBOOK, folder / DATA_FOLDER / WORKBOOK_NAME)
+        # Everything in templates/ except ny_lab itself, so template files added later come along.
+        shutil.copytree(templates, folder / TEMPLATES_FOLDER,
+                        ignore=lambda where, names: [*_IGNORED(where, names),
+                                                     *([NEW_LAB_TEMPLATE] if Path(where) == templates else [])])
     return folder

@@ -1,4 +1,5 @@
-"""Reading a spreadsheet-like file (CSV in any of the usual dialects, or .xlsx) into rows of text.
+"""Reading a spreadsheet into rows of text: the table below its header, and the .xlsx reader
+(`labkit.data.csv_text` reads CSV into the same `TextTable`).
 
 Everything is kept as text here, with the row number the user sees, so the layer above can
 parse numbers the Danish way and report a problem at the exact cell instead of coercing.
@@ -6,9 +7,7 @@ parse numbers the Danish way and report a problem at the exact cell instead of c
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
+import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +18,6 @@ import numpy as np
 
 from labkit.problems import Problem, Severity, display_name
 
-SEPARATORS = (";", ",", "\t")
 HEADER_SEARCH_ROWS = 10  # a title row or two above the header is common
 NOT_XLSX = "Filen kan ikke åbnes som Excel-projektmappe (.xlsx)."
 
@@ -52,43 +50,42 @@ class TextTable:
 
 
 def normalise_key(value: object) -> str:
-    """The one key for comparing ids, names, headers and sheet names: case, extra spaces and a
-    byte-order mark do not matter."""
-    return " ".join(str(value if value is not None else "").replace("\ufeff", "").split()).casefold()
+    """The one key for comparing ids, names, headers and sheet names: case, extra spaces, a byte-order
+    mark and how a letter like »å« is encoded do not matter."""
+    text = unicodedata.normalize("NFC", str(value if value is not None else ""))  # "å" as one letter or a + ring
+    return " ".join(text.replace("\ufeff", "").split()).casefold()
 
 
-def decode(raw: bytes) -> tuple[str, str]:
-    """Decode file bytes: UTF-8 (with or without BOM), else Windows-1252. Returns (text, encoding)."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:  # Excel's "Unicode-tekst (*.txt)": UTF-16 with tabs
-            return raw.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            pass
-    try:
-        return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "windows-1252"
-
-
-def sniff_separator(lines: list[str]) -> str | None:
-    """The separator that splits the header line into the most columns consistently."""
-    best, best_count = None, 1
-    for separator in SEPARATORS:
-        counts = [
-            len(row)
-            for row in csv.reader(lines[:20], delimiter=separator)
-            if any(cell.strip() for cell in row)
-        ]
-        # A title line above the header ("Kvalitetsrapport 2024/2025") has no separator: skip it.
-        first = next((count for count in counts if count > 1), 0)
-        if first > best_count:
-            best, best_count = separator, first
-    return best
+def header_row_index(rows: Sequence[Sequence[object]], header_markers: tuple[str, ...]) -> int | None:
+    """Index of the header row: the first of the first rows holding a marker (e.g. »Institutionsnummer«);
+    a title row or two above it is common. None when there is none."""
+    markers = {normalise_key(m) for m in header_markers}
+    return next((index for index, row in enumerate(rows[:HEADER_SEARCH_ROWS])
+                 if markers & {normalise_key(cell) for cell in row}), None)
 
 
 def is_blank_row(row: Sequence[object]) -> bool:
     """A row with nothing but empty cells (None, "" or spaces): every reader skips it the same way."""
     return all(cell is None or str(cell).strip() == "" for cell in row)
+
+
+def _footnotes(file: str, body: Sequence[Sequence[object]], keep: list[bool], numbers: list[int]) -> list[Problem]:
+    """Lines of text below the table ("Kilde: uddannelsesstatistik.dk"): only the first cell filled, with
+    words in it. They are notes, not rows with lost cells, so they are skipped (in `keep`) with a warning."""
+    problems = []
+    for index in range(len(body) - 1, -1, -1):
+        row = body[index]
+        if not keep[index]:
+            continue
+        text = str(row[0]).strip() if row and row[0] is not None else ""
+        if not any(ch.isalpha() for ch in text) or not is_blank_row(row[1:]):
+            break
+        keep[index] = False
+        problems.append(Problem(file, "Rækken står under tabellen og ligner en fodnote (kun første celle er "
+                                      "udfyldt), så den springes over.", row=numbers[index], value=text[:80],
+                                expected="tal i rækkerne under overskriften; noter under tabellen er i orden",
+                                severity=Severity.ADVARSEL))
+    return problems[::-1]
 
 
 def _too_wide(file: str, body: Sequence[Sequence[object]], keep: list[bool], width: int,
@@ -120,16 +117,11 @@ def _too_short(file: str, lengths: np.ndarray, width: int, numbers: np.ndarray) 
         row=int(numbers[first]), expected=f"{width} celler pr. række (tomme celler er tilladt)")]
 
 
-def _table_from_rows(
+def table_from_rows(
     file: str, raw_rows: Sequence[Sequence[object]], header_markers: tuple[str, ...], check_short_rows: bool = False
 ) -> tuple[TextTable | None, list[Problem]]:
     """Find the header among the first rows (a title row above it is common in Excel exports)."""
-    markers = {normalise_key(m) for m in header_markers}
-    header_index = None
-    for index, row in enumerate(raw_rows[:HEADER_SEARCH_ROWS]):
-        if markers & {normalise_key(cell) for cell in row}:
-            header_index = index
-            break
+    header_index = header_row_index(raw_rows, header_markers)
     if header_index is None:
         first = next((r for r in raw_rows if not is_blank_row(r)), None)
         if first is None:
@@ -140,7 +132,7 @@ def _table_from_rows(
                 "Kan ikke finde overskriftsrækken.",
                 row=1,
                 value="; ".join(str(c) for c in first if c is not None)[:120],
-                expected=f"en række med fx »{header_markers[0]}«",
+                expected=f"en række med fx »{header_markers[0]}« blandt de første {HEADER_SEARCH_ROWS} rækker",
             )
         ]
     header = [str(c).strip() if c is not None else "" for c in raw_rows[header_index]]
@@ -150,7 +142,8 @@ def _table_from_rows(
     body = raw_rows[header_index + 1 :]
     all_numbers = list(range(header_index + 2, header_index + 2 + len(body)))
     keep = [not is_blank_row(row) for row in body]
-    problems = _too_wide(file, body, keep, width, all_numbers)
+    problems = _footnotes(file, body, keep, all_numbers)
+    problems += _too_wide(file, body, keep, width, all_numbers)
     body = [row for row, kept in zip(body, keep) if kept]
     numbers = [n for n, kept in zip(all_numbers, keep) if kept]
     lengths = np.fromiter((len(r) for r in body), dtype=int, count=len(body))
@@ -164,53 +157,6 @@ def _table_from_rows(
     if not len(cells):
         problems.append(Problem(file, "Filen har overskrifter, men ingen datarækker.", row=header_index + 1))
     return TextTable(file, header, cells, numbers, header_index + 1), problems
-
-
-def read_csv_text(path: Path, header_markers: tuple[str, ...]) -> tuple[TextTable | None, list[Problem]]:
-    """Read a CSV/TXT file with `;`, `,` or tab, UTF-8 (BOM or not) or Windows-1252."""
-    file = display_name(path)
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return None, [
-            Problem(file, "Filen kan ikke åbnes. Er den åben i Excel eller et andet program?",
-                    expected="filen lukket i andre programmer, så labkit kan læse den")
-        ]
-    text, _ = decode(raw)
-    problems: list[Problem] = []
-    if "\ufffd" in text:
-        problems.append(
-            Problem(
-                file,
-                "Nogle tegn kunne ikke læses; filen er hverken UTF-8 eller Windows-1252.",
-                expected="filen gemt som »CSV UTF-8« fra Excel",
-            )
-        )
-    lines = text.splitlines()
-    if not any(line.strip() for line in lines):
-        return None, [Problem(file, "Filen er tom.", expected="en overskriftsrække og data")]
-    separator = sniff_separator(lines[:HEADER_SEARCH_ROWS])
-    if separator is None:
-        return None, [
-            Problem(
-                file,
-                "Kan ikke se, hvad der adskiller kolonnerne.",
-                row=1,
-                value=lines[0][:120],
-                expected="semikolon (;), komma (,) eller tabulator mellem kolonnerne",
-            )
-        ]
-    # newline="": a line may end in \r\n, \n or a lone \r (Excel for Mac's "CSV (Macintosh)").
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    try:
-        raw_rows: list[list[str]] = list(reader)
-    except csv.Error:
-        return None, problems + [
-            Problem(file, "Filen kan ikke læses som CSV-tekst.", row=reader.line_num + 1,
-                    expected="en fil gemt fra Excel som »CSV UTF-8 (kommasepareret)«")
-        ]
-    table, found = _table_from_rows(file, raw_rows, header_markers, check_short_rows=True)
-    return table, problems + found
 
 
 def _xlsx_value(cell: Any) -> object:
@@ -267,6 +213,7 @@ def read_xlsx_text(
         # Only sheets the user can see: a hidden sheet often holds last year's figures or a lookup table.
         visible = [ws for ws in workbook.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
         names = ", ".join(f"»{ws.title}«" for ws in visible) or "ingen synlige ark"
+        notes: list[Problem] = []
         if sheet is not None:
             chosen = [ws for ws in visible if normalise_key(ws.title) == normalise_key(sheet)]
             if not chosen:
@@ -274,7 +221,9 @@ def read_xlsx_text(
                                       expected=f"et synligt ark ved navn »{sheet}«")]
             worksheet = chosen[0]
         elif visible:
-            worksheet = visible[0]
+            worksheet, notes = _sheet_with_figures(file, workbook, visible, header_markers)
+            if worksheet is None:
+                return None, notes
         else:
             return None, [Problem(file, "Projektmappen har ingen synlige ark.", expected="et synligt ark med tallene")]
         raw_rows, empty = [], set()
@@ -296,14 +245,31 @@ def read_xlsx_text(
                               f"Cellen {column}{row} har en formel uden et gemt resultat: filen er lavet af et "
                               "program og ikke gemt i Excel, så tallet kan ikke læses.", row=row,
                               expected="filen åbnet i Excel og gemt igen (så formlernes resultater gemmes)")]
-    return _table_from_rows(file, raw_rows, header_markers)
+    table, problems = table_from_rows(file, raw_rows, header_markers)
+    return table, notes + problems
 
 
-def read_table(path: Path, header_markers: tuple[str, ...]) -> tuple[TextTable | None, list[Problem]]:
-    """Read a CSV or .xlsx file as text rows, finding its header by one of `header_markers`."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return read_xlsx_text(path, header_markers)
-    return read_csv_text(path, header_markers)
+def _sheet_with_figures(file: str, workbook: Any, visible: list[Any],
+                        header_markers: tuple[str, ...]) -> tuple[Any, list[Problem]]:
+    """The first visible sheet with a header row (a guide or an empty »Ark1« often comes first), and a
+    warning naming any other sheet with figures: it is not read, and the user should know."""
+    with_header = [ws for ws in visible if header_row_index(
+        [[c.value for c in row] for row in ws.iter_rows(max_row=HEADER_SEARCH_ROWS)], header_markers) is not None]
+    if not with_header:
+        hidden = [ws.title for ws in workbook.worksheets if ws not in visible]
+        if hidden:  # the figures may be on a sheet the user cannot see: say so rather than "empty"
+            return None, [Problem(file, "Ingen synlige ark har en overskriftsrække med fx "
+                                        f"»{header_markers[0]}«, og skjulte ark læses ikke.",
+                                  value="synlige: " + ", ".join(f"»{ws.title}«" for ws in visible)
+                                        + "; skjulte: " + ", ".join(f"»{t}«" for t in hidden),
+                                  expected="tallene på et synligt ark (højreklik på et faneblad i Excel, og vælg Vis)")]
+        return visible[0], []  # its own message: empty, or no header row
+    others = [ws.title for ws in with_header[1:]]
+    notes = [Problem(file, f"Projektmappen har flere ark med tal. Kun arket »{with_header[0].title}« læses; "
+                           + ", ".join(f"»{t}«" for t in others) + " læses ikke.",
+                     expected="ét ark med tal pr. fil: gem de andre ark som deres egne filer",
+                     severity=Severity.ADVARSEL)] if others else []
+    return with_header[0], notes
 
 
 def duplicate_headers(table: TextTable) -> list[Problem]:

@@ -62,6 +62,11 @@ def read_yaml(path: Path) -> Any:
         raise LabkitError(f"{name}: filen findes ikke ({path}).") from None
     except UnicodeDecodeError:
         raise LabkitError(f"{name}: filen er ikke gemt som UTF-8-tekst.") from None
+    except IsADirectoryError:
+        raise LabkitError(f"{name}: er en mappe, ikke en fil ({path}).") from None
+    except OSError:  # a folder on the way that is a file, no right to read, a disk gone
+        raise LabkitError(f"{name}: filen kan ikke åbnes ({path}). Tjek, at mappen findes, og at du må læse "
+                          "filen.") from None
     try:
         return yaml.load(text, Loader=_StrictLoader)
     except _DuplicateKey as duplicate:
@@ -72,9 +77,19 @@ def read_yaml(path: Path) -> Any:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (linje {mark.line + 1}, kolonne {mark.column + 1})" if mark else ""
+        tab = "\t" in str(getattr(error, "problem", "") or "") or (mark is not None and _tab_at(text, mark.line))
+        hint = " Linjen er rykket ind med tabulator: brug mellemrum." if tab else ""
+        if "single document" in str(getattr(error, "context", "") or ""):
+            hint = " Filen har en ekstra »---«-linje, så den er delt i to; slet linjen."
         raise LabkitError(
-            f"{name}: filen kan ikke læses som YAML{where}. Tjek indrykning, kolon og anførselstegn."
+            f"{name}: filen kan ikke læses som YAML{where}.{hint} Tjek indrykning, kolon og anførselstegn."
         ) from None
+
+
+def _tab_at(text: str, line: int) -> bool:
+    """True when the line YAML stopped at (0-based) is indented with a tab: YAML forbids it."""
+    lines = text.splitlines()
+    return 0 <= line < len(lines) and lines[line][: len(lines[line]) - len(lines[line].lstrip())].count("\t") > 0
 
 
 def require(entry: dict[str, Any], key: str, where: str) -> Any:

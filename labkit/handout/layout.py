@@ -8,13 +8,14 @@ figures and data that draw the sections (`labkit.handout.sections`).
 from __future__ import annotations
 
 import base64
+import html
 import mimetypes
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from labkit.data.templates import read_yaml, require
+from labkit.data.templates import read_yaml, refuse_unknown_keys, require
 from labkit.problems import LabkitError, display_name
 
 # The section types a layout may list; `labkit.handout.sections.SECTIONS` draws each of them.
@@ -25,6 +26,17 @@ LAYOUT_FILE = "uddelingsark.yaml"
 COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 DEFAULT_COLOURS = {"primaer": "#1f4e79", "accent": "#c55a11", "tekst": "#222222", "baggrund_boks": "#eef4fb"}
+
+
+class EscapedText(str):
+    """Text already escaped for HTML. Jinja's `| e` sees `__html__` and does not escape it twice."""
+
+    @classmethod
+    def of(cls, text: str) -> EscapedText:
+        return cls(html.escape(text, quote=True))
+
+    def __html__(self) -> str:
+        return str(self)
 
 
 @dataclass(frozen=True)
@@ -78,9 +90,16 @@ class HandoutLayout:
         return f"data:{kind};base64," + base64.b64encode(self.logo.read_bytes()).decode("ascii")
 
     def template_resources(self) -> dict[str, Any]:
-        """What the nbconvert template reads (as `resources.labkit`)."""
-        return {"titel": self.title, "undertitel": self.subtitle, "fodnote": self.footer,
+        """What the nbconvert template reads (as `resources.labkit`). The texts come escaped, marked so that
+        the template's `| e` leaves them as they are: a lab's own page template that forgets `| e` still
+        shows them as text, never as markup that runs or fetches."""
+        return {"titel": EscapedText.of(self.title), "undertitel": EscapedText.of(self.subtitle),
+                "fodnote": EscapedText.of(self.footer),
                 "logo": self.logo_data_uri(), "farver": self.colours}
+
+
+LAYOUT_KEYS = ("titel", "undertitel", "logo", "fodnote", "farver", "udgaver", "sektioner")
+SECTION_KEYS = ("type", "overskrift", "intro", "indikatorer", "udgaver")
 
 
 def load_layout(templates_folder: Path) -> HandoutLayout:
@@ -91,6 +110,8 @@ def load_layout(templates_folder: Path) -> HandoutLayout:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise LabkitError(f"{name}: forventede nøglerne titel, sektioner m.fl.")
+    # A misspelt »undertittel:« would otherwise vanish from every handout without a word.
+    refuse_unknown_keys(data, LAYOUT_KEYS, name)
     raw_sections = require(data, "sektioner", name)
     if not isinstance(raw_sections, list) or not raw_sections:
         raise LabkitError(f"{name}: »sektioner« skal være en liste med mindst én sektion.")
@@ -98,6 +119,7 @@ def load_layout(templates_folder: Path) -> HandoutLayout:
     sections = []
     for number, entry in enumerate(raw_sections, start=1):
         where = f"{name}, sektion {number}"
+        refuse_unknown_keys(entry, SECTION_KEYS, where)
         kind = str(require(entry, "type", where))
         if kind not in SECTION_KINDS:
             known = ", ".join(SECTION_KINDS)
@@ -161,6 +183,7 @@ def _editions(raw: Any, name: str) -> dict[str, Edition]:
             raise LabkitError(f"{where}: brug kun a–z, 0–9 og _ i udgavens id (den skrives på kommandolinjen).")
         if entry is None:
             raise LabkitError(f"{where}: mangler nøglen »navn«.")
+        refuse_unknown_keys(entry, ("navn", "undertitel"), where)
         editions[str(key)] = Edition(str(key), str(require(entry, "navn", where)),
                                      str(entry.get("undertitel") or ""))
     return editions
