@@ -1,4 +1,4 @@
-"""Candidate focus areas: the framework's pejlemærker, and what stands out in the school's own data."""
+"""Candidate focus areas: the framework's areas with their goals, and what stands out in the school's own data."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ class Candidate:
     reasons: tuple[str, ...]
     indicators: tuple[str, ...]
     dimensions: tuple[str, ...]
+    example: bool = False  # the description is labkit's example goal, to be replaced by the municipality's
 
 
 def _touches(area: FocusArea, flag: DataFlag) -> bool:
@@ -53,8 +54,8 @@ def build_candidates(focus_areas: tuple[FocusArea, ...], flags: list[DataFlag]) 
         covered |= {(f.kind, f.id) for f in flags if _touches(area, f)}
         candidates.append(Candidate(
             id=area.id, label=area.name, source=SOURCE_BOTH if reasons else SOURCE_CATALOGUE,
-            description=area.pejlemaerke or area.description, reasons=reasons,
-            indicators=area.indicators, dimensions=area.dimensions))
+            description=area.goal or area.description, reasons=reasons,
+            indicators=area.indicators, dimensions=area.dimensions, example=area.example))
     seen: set[tuple[str, str]] = set()
     for flag in flags:
         key = (flag.kind, flag.id)

@@ -1,7 +1,9 @@
 """Kapacitet profile of one school: dimension × group, the largest gaps between groups, the notes.
 
 Works only on the suppressed profile from the data layer: a hidden group has no mean or spread here
-either, and is never compared with another group.
+either, and is never compared with another group. A consensus rating (one per group interview) has no
+spread, so its gaps are shown but never called sure. Comparing interview rounds is
+`labkit.analysis.kapacitet_rounds`.
 """
 
 from __future__ import annotations
@@ -106,24 +108,35 @@ def largest_gaps(profile: pd.DataFrame, school_id: str, instrument: Instrument, 
     gaps["clear"] = holm(gaps["p"].to_numpy(dtype=float), FAMILY_ALPHA)
     gaps = gaps.loc[gaps["shown"] > 0].sort_values(["shown", "leadership", "gap"], ascending=False, kind="stable")
     gaps = gaps.drop_duplicates("dimension").head(top).reset_index(drop=True)
-    gaps["text"] = [_gap_text(str(high), str(low), str(name), float(gap), bool(clear)) for high, low, name, gap, clear
-                    in zip(gaps["group_high"], gaps["group_low"], gaps["dimension_name"], gaps["gap"], gaps["clear"])]
+    gaps["text"] = [_gap_text(str(high), str(low), str(name), float(gap), bool(clear), instrument.consensus)
+                    for high, low, name, gap, clear in zip(gaps["group_high"], gaps["group_low"],
+                                                           gaps["dimension_name"], gaps["gap"], gaps["clear"])]
     return gaps[GAP_COLUMNS]
 
 
-def _gap_text(high: str, low: str, dimension: str, gap: float, clear: bool) -> str:
+CONSENSUS_CAVEAT = ("Det er gruppernes fælles vurderinger, ikke mange enkeltsvar, så labkit kan ikke sige, om "
+                    "forskellen er sikker. Tal om, hvad der ligger bag.")
+
+
+def _gap_text(high: str, low: str, dimension: str, gap: float, clear: bool, consensus: bool = False) -> str:
     first = definite(high)
     text = f"{first[0].upper()}{first[1:]} vurderer »{dimension}« {format_number(gap, 1)} point højere end {definite(low)}."
+    if consensus:
+        return f"{text} {CONSENSUS_CAVEAT}"
     return text if clear else text + (" Forskellen er ikke sikker: der er få svar, og mange grupper og "
                                       "dimensioner sammenlignes på én gang.")
 
 
-def notes_by_dimension(notes: pd.DataFrame, school_id: str, instrument: Instrument) -> dict[str, list[str]]:
-    """The interview notes and quotes of a school, per dimension id in the instrument's order.
+def notes_by_dimension(notes: pd.DataFrame, school_id: str, instrument: Instrument,
+                       round_: int | None = None) -> dict[str, list[str]]:
+    """The interview notes and quotes of a school from one round (default: its latest), per dimension
+    id in the instrument's order.
 
     Quotes are set in »«; the group is named only where the data layer kept it (never for a small group).
     """
     rows = notes.loc[notes["school_id"] == school_id]
+    if "round" in rows and len(rows):
+        rows = rows.loc[rows["round"] == (round_ if round_ is not None else rows["round"].max())]
     group_names = {g.id: g.name for g in instrument.groups}
     found: dict[str, list[str]] = {}
     for dimension in [d.id for d in instrument.dimensions]:

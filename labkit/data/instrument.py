@@ -1,8 +1,10 @@
 """The kapacitetsinterview instrument (`templates/kapacitetsinterview.yaml`).
 
 The instrument says which dimensions, statements, rating scale and respondent groups a lab
-uses. A consultant edits the YAML; a mistake in it raises a Danish `LabkitError` naming the
-file and the entry.
+uses, and whether a rating is one person's (`vurdering: individuel`, the default) or a group's
+consensus (`vurdering: konsensus`: one rating per group interview, with the number of people behind
+it). A consultant edits the YAML; a mistake in it raises a Danish `LabkitError` naming the file and
+the entry.
 """
 
 from __future__ import annotations
@@ -12,13 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from labkit.data.tables import normalise_key
-from labkit.data.templates import BUNDLED_TEMPLATES, read_yaml, require, require_list
+from labkit.data.templates import BUNDLED_TEMPLATES, read_yaml, refuse_unknown_keys, require, require_list
 from labkit.problems import LabkitError, display_name
 
 LEVELS = ("individ", "team", "organisation")
+INDIVIDUAL, CONSENSUS = "individuel", "konsensus"
+RATING_KINDS = (INDIVIDUAL, CONSENSUS)
+TOP_KEYS = ("navn", "vurdering", "skala", "respondentgrupper", "dimensioner", "udsagn")
 DEFAULT_INSTRUMENT = BUNDLED_TEMPLATES / "kapacitetsinterview.yaml"
 # The entry workbook's fixed columns; a statement id is a column header, so it must differ.
-RESERVED_COLUMNS = ("Institutionsnummer", "Skole", "Respondentgruppe", "Respondent")
+# »Runde« (which interview round) and »Deltagere« (people behind a consensus rating) are optional.
+RESERVED_COLUMNS = ("Institutionsnummer", "Skole", "Respondentgruppe", "Respondent", "Runde", "Deltagere")
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,12 @@ class Instrument:
     scale: Scale
     groups: tuple[RespondentGroup, ...]
     dimensions: tuple[Dimension, ...]
+    rating: str = INDIVIDUAL
+
+    @property
+    def consensus(self) -> bool:
+        """True when each rating is a group's consensus: one data point per group interview."""
+        return self.rating == CONSENSUS
 
     @property
     def statements(self) -> tuple[Statement, ...]:
@@ -204,6 +216,13 @@ def parse_instrument(data: Any, source: str) -> Instrument:
         raise LabkitError(
             f"{source}: forventede nøglerne »navn«, »skala«, »respondentgrupper« og »dimensioner«."
         )
+    refuse_unknown_keys(data, TOP_KEYS, source)
+    rating = str(data.get("vurdering") or INDIVIDUAL).strip().lower()
+    if rating not in RATING_KINDS:
+        raise LabkitError(
+            f"{source}, »vurdering«: skal være »{INDIVIDUAL}« (hver respondent vurderer for sig) eller "
+            f"»{CONSENSUS}« (gruppen giver én fælles vurdering). Fandt »{data.get('vurdering')}«."
+        )
     scale = _parse_scale(data, source)
     groups = _parse_groups(data, source)
     dimensions = _parse_dimensions(data, source)
@@ -216,7 +235,8 @@ def parse_instrument(data: Any, source: str) -> Instrument:
     for s in statements:
         if normalise_key(s.id) in {normalise_key(c) for c in RESERVED_COLUMNS}:
             raise LabkitError(f"{source}, udsagn »{s.id}«: id'et er reserveret til en fast kolonne.")
-    return Instrument(name=_text(data, "navn", source), scale=scale, groups=groups, dimensions=dimensions)
+    return Instrument(name=_text(data, "navn", source), scale=scale, groups=groups, dimensions=dimensions,
+                      rating=rating)
 
 
 def load_instrument(path: Path = DEFAULT_INSTRUMENT) -> Instrument:

@@ -1,26 +1,36 @@
 """Kapacitetsinterviews: the facilitator's Excel workbook read back into a private, tidy profile.
 
-Reading goes in small steps: workbook cells (`labkit.data.kapacitet_workbook`, which also writes the
-workbook) → validated respondent rows → aggregated profile. Bad data never raises; every problem
-is returned at once. The profile never carries a mean for a group smaller than the lab's minimum,
-so nothing later can show it.
+Reading goes in small steps: workbook cells (`labkit.data.kapacitet_entry`; `kapacitet_workbook`
+writes the workbook) → validated respondent rows → aggregated profile. Bad data never raises; every
+problem is returned at once. The profile never carries a mean for a group with fewer people behind it
+than the lab's minimum, so nothing later can show it.
+
+Rules:
+- a row is one respondent (`vurdering: individuel`) or one group interview's consensus
+  (`vurdering: konsensus`, with the number of people in »Deltagere«, required);
+- »Runde« says which interview round a row belongs to; a workbook without it, or an empty cell, is
+  round 1. Rounds are kept apart: `rounds` has them all, `profile` each school's latest;
+- a formula without a saved result refuses the whole workbook, naming the cell: read as empty it
+  would count as an unanswered statement.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from labkit.data.config import with_leading_zeros
-from labkit.data.instrument import RESERVED_COLUMNS, Instrument, Scale
+from labkit.data.instrument import Instrument
 from labkit.data.kapacitet_entry import (
     COL_DIMENSION,
     COL_GROUP,
     COL_KIND,
+    COL_PEOPLE,
     COL_RESPONDENT,
+    COL_ROUND,
     COL_SCHOOL_ID,
     COL_TEXT,
     NOTE_HEADERS,
@@ -30,53 +40,67 @@ from labkit.data.kapacitet_entry import (
     EntrySheet,
     Issue,
     cell_text,
+    fixed_columns,
+    formulas_without_values,
     locate_table,
     read_entry_sheets,
 )
-from labkit.data.kapacitet_profile import build_profile, group_sizes, hide_small_groups
+from labkit.data.kapacitet_profile import build_profile, group_sizes, hide_small_groups, latest_rounds
+from labkit.data.kapacitet_values import parse_group, parse_people, parse_rating, parse_round, parse_school
 from labkit.data.tables import is_blank_row, normalise_key
-from labkit.numbers import DecimalMark, looks_like_point_decimal, parse_number
 from labkit.problems import Problem, Severity, display_name
 
-NOTES_COLUMNS = ["school_id", "group", "dimension", "kind", "text", "row"]
+NOTES_COLUMNS = ["school_id", "round", "group", "dimension", "kind", "text", "row"]
+_ROUND_KEYS = ["school_id", "round", "group"]
 
 
 @dataclass(frozen=True)
 class KapacitetsData:
     """A lab's kapacitetsinterviews, ready to show.
 
-    `profile`: one row per school × group × dimension × statement, plus one per school × group ×
-    dimension with `statement == ""` (the dimension average). `mean`/`sd` are NaN where
-    `suppressed`. `notes`: interviewers' notes and quotes, with the group hidden for small groups.
+    `rounds`: one row per school × round × group × dimension × statement, plus one per school ×
+    round × group × dimension with `statement == ""` (the dimension average). `mean`/`sd` are NaN
+    where `suppressed`; `n` counts independent ratings (respondents, or group interviews for a
+    consensus instrument), `people` the persons behind them. `profile` is each school's latest round,
+    the picture the notebooks show; `notes` are the interviewers' notes and quotes of every round,
+    with the group hidden for small groups.
     """
 
-    profile: pd.DataFrame
+    rounds: pd.DataFrame
     notes: pd.DataFrame
     min_group_size: int
 
+    @cached_property
+    def profile(self) -> pd.DataFrame:
+        return latest_rounds(self.rounds)
+
     def overlapping_groups(self, other: KapacitetsData) -> list[tuple[str, str]]:
-        """(school_id, group) pairs present in both: their answers should be in one workbook."""
-        mine = set(zip(self.profile["school_id"], self.profile["group"]))
-        return sorted(mine & set(zip(other.profile["school_id"], other.profile["group"])))
+        """(school_id, group) pairs in the same round in both: their answers should be in one workbook."""
+        mine = set(zip(*(self.rounds[k] for k in _ROUND_KEYS)))
+        both = mine & set(zip(*(other.rounds[k] for k in _ROUND_KEYS)))
+        return sorted({(str(school), str(group)) for school, _, group in both})
 
     def merged_with(self, other: KapacitetsData) -> KapacitetsData:
-        """Both workbooks' data. A (school, group) in both keeps this one's rows only.
+        """Both workbooks' data. A (school, round, group) in both keeps this one's rows only.
 
         The raw answers are not kept, so two halves of a group cannot be combined: callers
-        should report `overlapping_groups` as a problem.
+        should report `overlapping_groups` as a problem. Another round of the same school (the next
+        lab's workbook) is not an overlap: it is kept as a round of its own.
         """
-        overlap = set(self.overlapping_groups(other))
-        keep = [pair not in overlap for pair in zip(other.profile["school_id"], other.profile["group"])]
-        profile = pd.concat([self.profile, other.profile.loc[keep]], ignore_index=True)
+        mine = set(zip(*(self.rounds[k] for k in _ROUND_KEYS)))
+        keep = [key not in mine for key in zip(*(other.rounds[k] for k in _ROUND_KEYS))]
+        rounds = pd.concat([self.rounds, other.rounds.loc[keep]], ignore_index=True)
         notes = pd.concat([self.notes, other.notes], ignore_index=True)
-        return KapacitetsData(profile, notes, min(self.min_group_size, other.min_group_size))
+        return KapacitetsData(rounds, notes, min(self.min_group_size, other.min_group_size))
 
 
 @dataclass(frozen=True)
 class _Respondent:
     school_id: str
+    round: int
     group: str
     label: str
+    people: int  # 1 for a person; the number in the group interview for a consensus rating
     ratings: dict[str, int]
 
 
@@ -117,64 +141,12 @@ def _missing_columns(
     ]
 
 
-# --- values -----------------------------------------------------------------------------------
-
-
-def _school_list(known_schools: dict[str, str]) -> str:
-    if len(known_schools) > 8:
-        return "et institutionsnummer fra laboratoriets skoleliste (lab.yaml)"
-    return "et af " + ", ".join(f"{k} ({v})" for k, v in known_schools.items())
-
-
-def _parse_school(cell: object, known_schools: dict[str, str]) -> tuple[str | None, Issue | None]:
-    text = cell_text(cell)
-    if not text:
-        return None, Issue("Institutionsnummeret mangler.", "skolens 6-cifrede institutionsnummer")
-    padded = with_leading_zeros(text)
-    if padded != text:
-        guess = f" Mente du »{padded}«?" if padded in known_schools else ""
-        return None, Issue(
-            f"Institutionsnummeret har kun {len(text)} cifre. Excel fjerner måske et foranstillet 0, "
-            f"når cellen er formateret som tal.{guess}",
-            "6 cifre: formatér cellen som Tekst og skriv nummeret igen med 0 foran",
-        )
-    if text not in known_schools:
-        return None, Issue("Skolen er ikke med i laboratoriet.", _school_list(known_schools))
-    return text, None
-
-
-def _parse_group(cell: object, instrument: Instrument) -> tuple[str | None, Issue | None]:
-    names = ", ".join(g.name for g in instrument.groups)
-    if not cell_text(cell):
-        return None, Issue("Respondentgruppen mangler.", f"en af {names}")
-    group = instrument.group(cell)
-    if group is None:
-        return None, Issue("Respondentgruppen findes ikke i instrumentet.", f"en af {names}")
-    return group.id, None
-
-
-def _parse_rating(cell: object, scale: Scale) -> tuple[int | None, Issue | None]:
-    """A whole number on the scale; an empty cell (or »-«) means the respondent did not answer."""
-    parsed = parse_number(cell)
-    if parsed.error and isinstance(cell, str) and looks_like_point_decimal(cell):
-        parsed = parse_number(cell, DecimalMark.POINT)
-    if parsed.suppressed:
-        return None, None
-    if parsed.value is None:
-        return None, Issue("Vurderingen er ikke et tal.", scale.describe())
-    if not parsed.value.is_integer():
-        return None, Issue("Vurderingen er ikke et helt tal.", scale.describe())
-    if not scale.contains(parsed.value):
-        return None, Issue("Vurderingen ligger uden for skalaen.", scale.describe())
-    return int(parsed.value), None
-
-
 # --- Vurderinger ------------------------------------------------------------------------------
 
 
 def _rating_columns(sheet: EntrySheet, instrument: Instrument) -> tuple[dict[str, int] | None, list[Problem]]:
     """Columns by canonical name; None when a required column or every statement column is missing."""
-    known = {normalise_key(c): c for c in RESERVED_COLUMNS}
+    known = {normalise_key(c): c for c in fixed_columns(instrument)}
     known.update({normalise_key(s.id): s.id for s in instrument.statements})
     columns, unknown, problems = _map_columns(sheet, known, Severity.FEJL)
     ids = ", ".join(s.id for s in instrument.statements[:4])
@@ -183,7 +155,8 @@ def _rating_columns(sheet: EntrySheet, instrument: Instrument) -> tuple[dict[str
             "Kolonnen hører ikke til instrumentet og bliver ikke brugt.", f"et udsagns-id, fx {ids}"
         )
         problems.append(sheet.problem(issue, sheet.header_row, header, severity=Severity.ADVARSEL))
-    missing = _missing_columns(sheet, columns, (COL_SCHOOL_ID, COL_GROUP, COL_RESPONDENT), Severity.FEJL)
+    required = (COL_SCHOOL_ID, COL_GROUP, COL_RESPONDENT, *((COL_PEOPLE,) if instrument.consensus else ()))
+    missing = _missing_columns(sheet, columns, required, Severity.FEJL)
     absent = [s.id for s in instrument.statements if s.id not in columns]
     if len(absent) == len(instrument.statements):
         issue = Issue(
@@ -204,16 +177,19 @@ def _read_respondents(
     statements = [(s.id, columns[s.id]) for s in instrument.statements if s.id in columns]
     respondents: list[_Respondent] = []
     problems: list[Problem] = []
-    first_row: dict[tuple[str, str, str], int] = {}
+    first_row: dict[tuple[str, int, str, str], int] = {}
     for number, cells in sheet.rows:
-        school, school_issue = _parse_school(cells[columns[COL_SCHOOL_ID]], known_schools)
-        group, group_issue = _parse_group(cells[columns[COL_GROUP]], instrument)
-        for issue, name in ((school_issue, COL_SCHOOL_ID), (group_issue, COL_GROUP)):
+        school, school_issue = parse_school(cells[columns[COL_SCHOOL_ID]], known_schools)
+        group, group_issue = parse_group(cells[columns[COL_GROUP]], instrument)
+        round_, round_issue = parse_round(cells[columns[COL_ROUND]] if COL_ROUND in columns else None)
+        people, people_issue = (parse_people(cells[columns[COL_PEOPLE]]) if instrument.consensus else (1, None))
+        for issue, name in ((school_issue, COL_SCHOOL_ID), (group_issue, COL_GROUP), (round_issue, COL_ROUND),
+                            (people_issue, COL_PEOPLE)):
             if issue:
                 problems.append(sheet.problem(issue, number, header[name], cells[columns[name]]))
         ratings: dict[str, int] = {}
         for statement_id, index in statements:
-            value, issue = _parse_rating(cells[index], instrument.scale)
+            value, issue = parse_rating(cells[index], instrument.scale)
             if issue:
                 problems.append(sheet.problem(issue, number, header[statement_id], cells[index]))
             elif value is not None:
@@ -225,12 +201,12 @@ def _read_respondents(
                 "Respondenten har ingen betegnelse; rækkenummeret bruges.", "et nummer eller fx »L3«"
             )
             problems.append(sheet.problem(issue, number, header[COL_RESPONDENT], severity=Severity.ADVARSEL))
-        if school is None or group is None:
+        if school is None or group is None or round_ is None or people is None:
             continue
-        key = (school, group, normalise_key(label))
+        key = (school, round_, group, normalise_key(label))
         if key in first_row:
             issue = Issue(
-                f"Respondenten står to gange for samme skole og gruppe (også i række {first_row[key]}).",
+                f"Respondenten står to gange for samme skole, runde og gruppe (også i række {first_row[key]}).",
                 "én række pr. respondent: giv respondenterne forskellige betegnelser",
             )
             problems.append(sheet.problem(issue, number, header[COL_RESPONDENT], label))
@@ -240,7 +216,7 @@ def _read_respondents(
             issue = Issue("Rækken har ingen vurderinger og tælles ikke med.", "mindst én vurdering")
             problems.append(sheet.problem(issue, number, severity=Severity.ADVARSEL))
             continue
-        respondents.append(_Respondent(school, group, label, ratings))
+        respondents.append(_Respondent(school, round_, group, label, people, ratings))
     return respondents, problems
 
 
@@ -259,7 +235,8 @@ def _read_note(
 ) -> tuple[dict[str, object] | None, list[tuple[Issue, str]]]:
     """One note row as a record (None when it cannot be used) and its issues by column."""
     text, group_text, kind_text = (cell_text(value(c)) for c in (COL_TEXT, COL_GROUP, COL_KIND))
-    school, school_issue = _parse_school(value(COL_SCHOOL_ID), known_schools)
+    school, school_issue = parse_school(value(COL_SCHOOL_ID), known_schools)
+    round_, round_issue = parse_round(value(COL_ROUND))
     dimension = instrument.dimension(value(COL_DIMENSION))
     group = instrument.group(group_text)
     kind = next((k for k in NOTE_KINDS if normalise_key(k) == normalise_key(kind_text or "Note")), None)
@@ -268,6 +245,8 @@ def _read_note(
         issues.append((_NOTE_WITHOUT_TEXT, COL_TEXT))
     if school_issue:
         issues.append((school_issue, COL_SCHOOL_ID))
+    if round_issue:
+        issues.append((round_issue._replace(message=round_issue.message + " Noten springes over."), COL_ROUND))
     if dimension is None:
         names = ", ".join(d.name for d in instrument.dimensions)
         issues.append(
@@ -277,10 +256,11 @@ def _read_note(
         issues.append((_NOTE_GROUP_UNKNOWN, COL_GROUP))
     if kind is None:
         issues.append((_NOTE_KIND_UNKNOWN, COL_KIND))
-    if not text or school is None or dimension is None:
+    if not text or school is None or dimension is None or round_ is None:
         return None, issues
     group_id = group.id if group else ""
-    record = {"school_id": school, "group": group_id, "dimension": dimension.id, "kind": kind or "Note"}
+    record = {"school_id": school, "round": round_, "group": group_id, "dimension": dimension.id,
+              "kind": kind or "Note"}
     return {**record, "text": text}, issues
 
 
@@ -325,19 +305,31 @@ def _notes_sheet(
 def _answers_frame(respondents: list[_Respondent], instrument: Instrument) -> pd.DataFrame:
     dimension_of = {s.id: s.dimension for s in instrument.statements}
     records = [
-        (r.school_id, r.group, r.label, dimension_of[statement], statement, float(rating))
+        (r.school_id, r.round, r.group, r.label, r.people, dimension_of[statement], statement, float(rating))
         for r in respondents
         for statement, rating in r.ratings.items()
     ]
     return pd.DataFrame(
-        records, columns=["school_id", "group", "respondent", "dimension", "statement", "rating"]
-    )
+        records,
+        columns=["school_id", "round", "group", "respondent", "people", "dimension", "statement", "rating"],
+    ).astype({"round": int, "people": int})
 
 
-
-
-
-
+def _uncomputed_formulas(path: Path, file: str, titles: list[str]) -> list[Problem]:
+    """One FEJL naming the first formula cell without a saved result (and how many more there are)."""
+    found = formulas_without_values(path, titles)
+    if not found:
+        return []
+    title, cell = found[0]
+    more = f" (og {len(found) - 1} andre)" if len(found) > 1 else ""
+    return [Problem(
+        file,
+        f"Arket »{title}«: cellen {cell}{more} har en formel uden et gemt resultat. Filen er lavet af et "
+        "program og ikke gemt i Excel, så vurderingerne kan ikke læses – tomme celler ville tælle som "
+        "ubesvarede.",
+        expected="filen åbnet i Excel og gemt igen (så formlernes resultater gemmes), eller tallene skrevet ind "
+        "i stedet for formlerne",
+    )]
 
 
 def read_kapacitet_workbook(
@@ -347,12 +339,16 @@ def read_kapacitet_workbook(
 
     Never raises for bad data: returns every problem at once. The data is None only when the
     ratings cannot be read at all (not an .xlsx, no »Vurderinger«, no header, a required column
-    missing); otherwise cells and rows with a FEJL are left out of the profile.
+    missing, a formula without a saved result); otherwise cells and rows with a FEJL are left out of
+    the profile.
     """
     file = display_name(path)
     sheets, problem = read_entry_sheets(path, file)
     if sheets is None:
         return None, [problem] if problem else []
+    uncomputed = _uncomputed_formulas(path, file, [title for title, _ in sheets.values()])
+    if uncomputed:
+        return None, uncomputed
     title, raw = sheets[normalise_key(SHEET_RATINGS)]
     sheet, problem = locate_table(file, title, raw)
     if sheet is None:
@@ -379,5 +375,5 @@ def read_kapacitet_workbook(
     notes_frame = hide_small_groups(
         pd.DataFrame(notes, columns=NOTES_COLUMNS), group_sizes(answers), min_group_size
     )
-    data = KapacitetsData(build_profile(answers, instrument, min_group_size), notes_frame, min_group_size)
-    return data, problems + found
+    rounds = build_profile(answers, instrument, min_group_size)
+    return KapacitetsData(rounds, notes_frame, min_group_size), problems + found

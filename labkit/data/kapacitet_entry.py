@@ -5,21 +5,30 @@ workbook (openpyxl, imported only by what writes one).
 
 from __future__ import annotations
 
+import re
+import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import NamedTuple
+from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook
 
-from labkit.data.instrument import RESERVED_COLUMNS
+from labkit.data.instrument import RESERVED_COLUMNS, Instrument
 from labkit.data.tables import HEADER_SEARCH_ROWS, NOT_XLSX, is_blank_row, normalise_key
 from labkit.problems import Problem, Severity
 
 SHEET_GUIDE, SHEET_RATINGS, SHEET_NOTES = "Vejledning", "Vurderinger", "Noter"
 SHEET_STATEMENTS, SHEET_LISTS = "Udsagn", "Lister"
-COL_SCHOOL_ID, COL_SCHOOL, COL_GROUP, COL_RESPONDENT = RESERVED_COLUMNS
+COL_SCHOOL_ID, COL_SCHOOL, COL_GROUP, COL_RESPONDENT, COL_ROUND, COL_PEOPLE = RESERVED_COLUMNS
 COL_DIMENSION, COL_KIND, COL_TEXT = "Dimension", "Type", "Tekst"
-NOTE_HEADERS = (COL_SCHOOL_ID, COL_SCHOOL, COL_GROUP, COL_DIMENSION, COL_KIND, COL_TEXT)
+NOTE_HEADERS = (COL_SCHOOL_ID, COL_SCHOOL, COL_ROUND, COL_GROUP, COL_DIMENSION, COL_KIND, COL_TEXT)
+FIRST_ROUND = 1  # a workbook without »Runde«, or an empty cell in it, is the first interview round
+
+
+def fixed_columns(instrument: Instrument) -> list[str]:
+    """The columns before the statements: »Deltagere« only when ratings are a group's consensus."""
+    return [c for c in RESERVED_COLUMNS if instrument.consensus or c != COL_PEOPLE]
 STATEMENT_HEADERS = ("Id", "Dimension", "Udsagn")
 NOTE_KINDS = ("Note", "Citat")
 
@@ -133,3 +142,48 @@ def locate_table(file: str, name: str, raw: list[list[object]]) -> tuple[EntrySh
         if not is_blank_row(row)
     ]
     return EntrySheet(file, name, found + 1, header, rows), None
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title → the sheet's XML part in the archive (from workbook.xml and its relationships)."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): str(r.get("Target")) for r in relations}
+    parts = {}
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(_RELATIONSHIP), "")
+        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        parts[str(sheet.get("name"))] = path
+    return parts
+
+
+def formulas_without_values(path: Path, titles: list[str]) -> list[tuple[str, str]]:
+    """(sheet title, cell such as »E5«) of every formula whose result was never saved, in the named
+    sheets. A workbook written by a program (openpyxl, say) and never opened in Excel has none: read
+    as empty, such a rating would silently count as unanswered. Reads the XML, not the cells, so
+    reading stays light; a damaged file gives [] (calamine has already said it cannot be read)."""
+    found: list[tuple[str, str]] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = _sheet_parts(archive)
+            for title in titles:
+                part = parts.get(title)
+                if part is None or part not in archive.namelist():
+                    continue
+                data = archive.read(part)
+                if not re.search(rb"<(?:\w+:)?f[ >/]", data):
+                    continue  # no formula at all (data validations' <formula1> do not count)
+                for cell in ElementTree.fromstring(data).iter(f"{_MAIN}c"):
+                    if cell.find(f"{_MAIN}f") is None:
+                        continue
+                    value = cell.find(f"{_MAIN}v")
+                    cached = value is not None and (bool(value.text) or cell.get("t") == "str")
+                    if not cached:
+                        found.append((title, str(cell.get("r"))))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+        return []
+    return found

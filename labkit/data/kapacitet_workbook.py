@@ -20,14 +20,17 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from labkit.data.config import DEFAULT_MIN_GROUP_SIZE, SCHOOL_ID_DIGITS
-from labkit.data.instrument import DEFAULT_INSTRUMENT, RESERVED_COLUMNS, Instrument, load_instrument
+from labkit.data.instrument import DEFAULT_INSTRUMENT, Instrument, load_instrument
 from labkit.data.kapacitet_entry import (
     COL_DIMENSION,
     COL_GROUP,
     COL_KIND,
+    COL_PEOPLE,
     COL_RESPONDENT,
+    COL_ROUND,
     COL_SCHOOL,
     COL_SCHOOL_ID,
+    FIRST_ROUND,
     NOTE_HEADERS,
     NOTE_KINDS,
     SHEET_GUIDE,
@@ -36,6 +39,7 @@ from labkit.data.kapacitet_entry import (
     SHEET_RATINGS,
     SHEET_STATEMENTS,
     STATEMENT_HEADERS,
+    fixed_columns,
 )
 from labkit.data.templates import BUNDLED_TEMPLATES
 from labkit.files import replace_with
@@ -60,11 +64,21 @@ def _guide_lines(instrument: Instrument, min_group_size: int | None, has_schools
         if min_group_size
         else "mindst det antal respondenter, laboratoriet har valgt (normalt 5),"
     )
+    if instrument.consensus:
+        row_is = [
+            f"1. Arket »{SHEET_RATINGS}«: skriv én række pr. gruppeinterview: gruppens fælles vurdering.",
+            f"   {COL_PEOPLE}: hvor mange personer der var med til den fælles vurdering.",
+        ]
+        small = "personer"
+    else:
+        row_is = [f"1. Arket »{SHEET_RATINGS}«: skriv én række pr. respondent (én person, der har svaret)."]
+        small = "respondenter"
+    minimum = minimum.replace("respondenter", small)
     return [
         "Kapacitetsinterview – indtastning",
         f"Instrument: {instrument.name}",
         "",
-        f"1. Arket »{SHEET_RATINGS}«: skriv én række pr. respondent (én person, der har svaret).",
+        *row_is,
         (
             f"   {COL_SCHOOL_ID}: skolens 6-cifrede nummer. {choose}; "
             "cellen er formateret som tekst, så et 0 foran bevares."
@@ -72,6 +86,10 @@ def _guide_lines(instrument: Instrument, min_group_size: int | None, has_schools
         f"   {COL_SCHOOL}: skolens navn (kun som hjælp til dig; labkit bruger institutionsnummeret).",
         f"   {COL_GROUP}: vælg gruppen på listen: {groups}.",
         f"   {COL_RESPONDENT}: et nummer eller en kort betegnelse, fx 1, 2 eller L3. Skriv aldrig navne.",
+        (
+            f"   {COL_ROUND}: 1 ved første interview, 2, når interviewet gentages ved et senere laboratorium "
+            "(tom betyder 1). labkit sammenligner den seneste runde med den forrige."
+        ),
         (
             f"   {first_ids} …: svaret på hvert udsagn. Hold musen over overskriften for at se "
             f"udsagnet. Alle udsagn står i arket »{SHEET_STATEMENTS}«."
@@ -83,13 +101,15 @@ def _guide_lines(instrument: Instrument, min_group_size: int | None, has_schools
         "",
         (
             f"3. Arket »{SHEET_NOTES}«: interviewernes noter og citater, én pr. række. Vælg dimension "
-            "og type (Note eller Citat). Respondentgruppen kan udelades."
+            "og type (Note eller Citat), og skriv runden som i arket med vurderingerne. Respondentgruppen "
+            "kan udelades."
         ),
         "   Skriv citater, så ingen kan genkendes: ingen navne, klasser eller episoder, der peger på nogen.",
         "",
         "Små grupper vises ikke",
         (
-            f"En respondentgruppe vises kun for en skole, når {minimum} fra gruppen har svaret. "
+            f"En respondentgruppe vises kun for en skole, når {minimum} fra gruppen "
+            f"{'stod bag gruppens vurdering' if instrument.consensus else 'har svaret'}. "
             "Mindre grupper skjules i alle tabeller og figurer, og deres noter vises uden gruppenavn."
         ),
         "",
@@ -188,18 +208,23 @@ def _rating_value(value: object) -> object:
 
 
 def _rating_rows(ratings: pd.DataFrame, instrument: Instrument, names: dict[str, str]) -> list[list[object]]:
-    """One row per respondent from a long table (school_id, group, respondent, statement, rating)."""
+    """One row per respondent from a long table (school_id, group, respondent, statement, rating, and
+    optionally round and, for a consensus instrument, people)."""
     frame = ratings.astype({"school_id": str, "group": str, "respondent": str})
+    if "round" not in frame:
+        frame = frame.assign(round=FIRST_ROUND)
+    if "people" not in frame:
+        frame = frame.assign(people=None)
     rows: list[list[object]] = []
-    for (school, group_id, respondent), part in frame.groupby(
-        ["school_id", "group", "respondent"], sort=False
+    for (school, round_, group_id, respondent), part in frame.groupby(
+        ["school_id", "round", "group", "respondent"], sort=False
     ):
         by_statement = dict(zip(part["statement"], part["rating"]))
         group = instrument.group(group_id)
         values = [_rating_value(by_statement.get(s.id)) for s in instrument.statements]
-        rows.append(
-            [school, names.get(str(school), ""), group.name if group else group_id, respondent, *values]
-        )
+        people = [_rating_value(part["people"].iloc[0])] if instrument.consensus else []
+        rows.append([school, names.get(str(school), ""), group.name if group else group_id, respondent,
+                     int(str(round_)), *people, *values])
     return rows
 
 
@@ -213,7 +238,8 @@ def _note_rows(notes: pd.DataFrame, instrument: Instrument, names: dict[str, str
         school = str(note.school_id)
         group_name = group.name if group else group_id
         dimension_name = dimension.name if dimension else note.dimension
-        rows.append([school, names.get(school, ""), group_name, dimension_name, note.kind, note.text])
+        round_ = int(getattr(note, "round", FIRST_ROUND))
+        rows.append([school, names.get(school, ""), round_, group_name, dimension_name, note.kind, note.text])
     return rows
 
 
@@ -228,13 +254,13 @@ def _write_ratings(
     sheet: Worksheet, instrument: Instrument, schools: list[tuple[str, str]], rows: list[list[object]]
 ) -> None:
     statements = instrument.statements
-    _write_header(
-        sheet, [*RESERVED_COLUMNS, *(s.id for s in statements)], [20, 28, 20, 13, *[6] * len(statements)]
-    )
-    for cell, statement in zip(sheet[1][len(RESERVED_COLUMNS) :], statements):
+    fixed = fixed_columns(instrument)
+    widths = {COL_SCHOOL_ID: 20, COL_SCHOOL: 28, COL_GROUP: 20, COL_RESPONDENT: 13, COL_ROUND: 8, COL_PEOPLE: 10}
+    _write_header(sheet, [*fixed, *(s.id for s in statements)], [*(widths[c] for c in fixed), *[6] * len(statements)])
+    for cell, statement in zip(sheet[1][len(fixed) :], statements):
         cell.comment = Comment(f"{statement.id}: {statement.text}", "labkit", width=320, height=110)
         cell.alignment = Alignment(horizontal="center")
-    sheet.freeze_panes = "E2"
+    sheet.freeze_panes = f"{get_column_letter(len(fixed) + 1)}2"
     _text_columns(sheet, [1, 4])
     _validate(sheet, _school_validation(schools), 1)
     groups = ", ".join(g.name for g in instrument.groups)
@@ -252,31 +278,40 @@ def _write_ratings(
         formula2=str(scale.max),
         prompt=labels,
     )
-    _validate(sheet, rating, len(RESERVED_COLUMNS) + 1, len(RESERVED_COLUMNS) + len(statements))
+    _validate(sheet, rating, len(fixed) + 1, len(fixed) + len(statements))
+    whole = _validation("whole", "1", "Skriv et helt tal: 1 ved første interview, 2 ved det næste osv.",
+                        formula2="99")
+    _validate(sheet, whole, fixed.index(COL_ROUND) + 1)
+    if instrument.consensus:
+        people = _validation("whole", "1", "Skriv antallet af personer bag gruppens vurdering som et helt tal.",
+                             formula2="999")
+        _validate(sheet, people, fixed.index(COL_PEOPLE) + 1)
     _append_rows(sheet, rows, [1, 4])
 
 
 def _write_notes(
     sheet: Worksheet, instrument: Instrument, schools: list[tuple[str, str]], rows: list[list[object]]
 ) -> None:
-    _write_header(sheet, list(NOTE_HEADERS), [20, 28, 20, 34, 10, 90])
+    _write_header(sheet, list(NOTE_HEADERS), [20, 28, 8, 20, 34, 10, 90])
     _text_columns(sheet, [1])
     _validate(sheet, _school_validation(schools), 1)
+    _validate(sheet, _validation("whole", "1", "Skriv et helt tal: runden, som i arket med vurderingerne.",
+                                 formula2="99"), 3)
     group_list = _validation(
         "list",
         "=" + _list_range("C", len(instrument.groups)),
         "Vælg en gruppe på listen, eller lad feltet stå tomt.",
     )
-    _validate(sheet, group_list, 3)
+    _validate(sheet, group_list, 4)
     dimensions = _validation(
         "list", "=" + _list_range("D", len(instrument.dimensions)), "Vælg en dimension på listen."
     )
-    _validate(sheet, dimensions, 4)
+    _validate(sheet, dimensions, 5)
     _validate(
-        sheet, _validation("list", "=" + _list_range("E", len(NOTE_KINDS)), "Vælg Note eller Citat."), 5
+        sheet, _validation("list", "=" + _list_range("E", len(NOTE_KINDS)), "Vælg Note eller Citat."), 6
     )
     _append_rows(sheet, rows, [1])
-    for row in sheet.iter_rows(min_row=2, min_col=6, max_col=6):
+    for row in sheet.iter_rows(min_row=2, min_col=7, max_col=7):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
 
 
@@ -299,8 +334,9 @@ def write_entry_workbook(
 ) -> None:
     """Write the data-entry workbook for `instrument`; `schools` are (institutionsnummer, navn).
 
-    `ratings` (school_id, group, respondent, statement, rating) and `notes` (school_id, group,
-    dimension, kind, text) are filled in when given. Ids are written as the Danish names.
+    `ratings` (school_id, group, respondent, statement, rating; optionally round, and people for a
+    consensus instrument) and `notes` (school_id, group, dimension, kind, text; optionally round) are
+    filled in when given. Ids are written as the Danish names.
     `min_group_size` is only quoted in the guide sheet (None: "the lab's minimum").
     """
     names = dict(schools)

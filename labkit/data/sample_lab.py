@@ -12,6 +12,9 @@ import pandas as pd
 from labkit.data.instrument import DEFAULT_INSTRUMENT, load_instrument
 from labkit.data.kapacitet_workbook import write_entry_workbook
 from labkit.data.synthetic import FIXED_TIME, KOMMUNE, SAMPLE_SCHOOLS, SAMPLE_YEARS, SMALL, sample_tables
+
+# The sample school interviewed twice (rounds 1 and 2), so the notebook and handout show the comparison.
+REPEAT_INTERVIEW = "061001"
 from labkit.data.synthetic_kapacitet import synthetic_kapacitet
 from labkit.files import write_atomically
 
@@ -68,7 +71,7 @@ def generate_sample_lab(folder: Path, seed: int = 2026) -> None:
     _write_csv(supplement, data / "kvalitet_supplement.csv")
     instrument = load_instrument(DEFAULT_INSTRUMENT)
     schools = [(s.nr, s.navn) for s in SAMPLE_SCHOOLS]
-    ratings, notes = synthetic_kapacitet(instrument, schools, seed, SMALL)
+    ratings, notes = synthetic_kapacitet(instrument, schools, seed, SMALL, REPEAT_INTERVIEW)
     workbook = data / "kapacitetsinterview.xlsx"
     write_entry_workbook(workbook, instrument, schools, ratings, notes)
     _stabilise_workbook(workbook)

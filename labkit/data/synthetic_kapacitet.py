@@ -30,6 +30,17 @@ _DIMENSION_LEVEL = {
 _LEADER_GAP = {"ledelse": 0.9, "data": 0.7, "plf": 0.6, "vaerdier": 0.5}
 
 
+# The school interviewed twice: a year of PLF work on data shows most in »data«, a little in »plf«
+# (points, added to every group's ratings in round 2).
+_SECOND_ROUND_SHIFT = {"data": 0.9, "plf": 0.4, "ledelse": 0.1}
+_SECOND_ROUND_NOTES = [
+    ("data", "Note", "alle", "Teamene viser eksempler på, at trivselsmålingen er brugt til at ændre en indsats."),
+    ("data", "Citat", "laerere", "Nu tager vi elevernes svar med på PLF-mødet og aftaler, hvad vi prøver af."),
+    ("plf", "Citat", "laerere", "Vi har været inde og se hinandens timer to gange. Det var mindre farligt end ventet."),
+    ("ledelse", "Note", "skole", "Ledelsen og medarbejderne ser mere ens på ledelsen end ved første runde."),
+]
+
+
 _GROUP_SHIFT = {
     ("paedagoger", "kompetencer"): -0.3,
     ("ressourcepersoner", "data"): 0.3,
@@ -84,43 +95,64 @@ ledelse Note skole | Ledelsen vurderer sig selv klart højere end medarbejderne;
 ]
 
 
+def _group_ratings(rng: np.random.Generator, instrument: Instrument, school: tuple[str, int], group: str,
+                   size: int, school_effects: tuple[float, float, dict[str, float]],
+                   shift: dict[str, float]) -> list[tuple[str, int, str, int, str, int]]:
+    """One group's invented ratings in one round: (school_id, round, group, respondent, statement, rating)."""
+    school_id, round_ = school
+    level, gap, by_dimension = school_effects
+    low, high = instrument.scale.min, instrument.scale.max
+    rows = []
+    for respondent in range(1, size + 1):
+        person = rng.normal(0, 0.35)
+        for st in instrument.statements:
+            mean = (
+                _DIMENSION_LEVEL.get(st.dimension, 3.2)
+                + level
+                + by_dimension[st.dimension]
+                + person
+                + _GROUP_SHIFT.get((group, st.dimension), 0.0)
+                + shift.get(st.dimension, 0.0)
+            )
+            if group == "ledelse":
+                mean += gap * _LEADER_GAP.get(st.dimension, 0.2) * (0.5 if round_ > 1 else 1.0)
+            on_scale = low + (mean + rng.normal(0, 0.6) - 1) / 4 * (high - low)
+            rows.append((school_id, round_, group, respondent, st.id, int(np.clip(np.round(on_scale), low, high))))
+    return rows
+
+
 def synthetic_kapacitet(
-    instrument: Instrument, schools: list[tuple[str, str]], seed: int, small_school: str = ""
+    instrument: Instrument, schools: list[tuple[str, str]], seed: int, small_school: str = "",
+    repeat_school: str = "",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Invented interview ratings and notes for `schools` ((id, name) pairs); `small_school` has the
-    small groups (a group under the privacy limit among them).
+    small groups (a group under the privacy limit among them); `repeat_school` is interviewed twice
+    (round 2 with higher ratings on data and PLF, and a smaller leadership gap).
 
-    Ratings: school_id, group, respondent, statement, rating. Notes: school_id, group, dimension,
-    kind, text. Leaders rate some dimensions higher than staff, by a gap that varies by school.
+    Ratings: school_id, round, group, respondent, statement, rating. Notes: school_id, round, group,
+    dimension, kind, text. Leaders rate some dimensions higher than staff, by a gap that varies by school.
     """
     rng = np.random.default_rng(seed)
-    low, high = instrument.scale.min, instrument.scale.max
+    repeat_rng = np.random.default_rng(seed + 1)  # round 2 draws its own numbers: round 1 stays as it was
     dimensions = [d.id for d in instrument.dimensions]
-    ratings: list[tuple[str, str, int, str, int]] = []
-    notes: list[tuple[str, str, str, str, str]] = []
+    ratings: list[tuple[str, int, str, int, str, int]] = []
+    notes: list[tuple[str, int, str, str, str, str]] = []
     for school_id, _ in schools:
         level, gap = rng.normal(0, 0.3), rng.uniform(0.4, 1.4)
         by_dimension = {d: rng.normal(0, 0.25) for d in dimensions}
+        sizes = {}
         for group in instrument.groups:
             fewest, most = _GROUP_SIZES.get(group.id, (5, 8))
             size = (_SMALL_SCHOOL_SIZES.get(group.id, fewest) if school_id == small_school
                     else int(rng.integers(fewest, most + 1)))
-            for respondent in range(1, size + 1):
-                person = rng.normal(0, 0.35)
-                for st in instrument.statements:
-                    mean = (
-                        _DIMENSION_LEVEL.get(st.dimension, 3.2)
-                        + level
-                        + by_dimension[st.dimension]
-                        + person
-                        + _GROUP_SHIFT.get((group.id, st.dimension), 0.0)
-                    )
-                    if group.id == "ledelse":
-                        mean += gap * _LEADER_GAP.get(st.dimension, 0.2)
-                    on_scale = low + (mean + rng.normal(0, 0.6) - 1) / 4 * (high - low)
-                    ratings.append(
-                        (school_id, group.id, respondent, st.id, int(np.clip(np.round(on_scale), low, high)))
-                    )
+            sizes[group.id] = size
+            ratings += _group_ratings(rng, instrument, (school_id, 1), group.id, size, (level, gap, by_dimension), {})
+        if school_id == repeat_school:
+            for group in instrument.groups:
+                ratings += _group_ratings(repeat_rng, instrument, (school_id, 2), group.id, sizes[group.id],
+                                          (level, gap, by_dimension), _SECOND_ROUND_SHIFT)
+            notes += [(school_id, 2, "" if who in ("alle", "skole") else who, dimension, kind, text)
+                      for dimension, kind, who, text in _SECOND_ROUND_NOTES if dimension in dimensions]
         used: set[str] = set()
         for group_id in [*(g.id for g in instrument.groups), ""]:  # "": the interviewers' note on the school
             staff = "personale" if group_id != "ledelse" else ""
@@ -134,8 +166,8 @@ def synthetic_kapacitet(
             count = 1 if not group_id else int(rng.integers(2, 5))
             for i in rng.choice(len(pool), min(len(pool), count), replace=False):
                 used.add(pool[i][3])
-                notes.append((school_id, group_id, pool[i][0], pool[i][1], pool[i][3]))
+                notes.append((school_id, 1, group_id, pool[i][0], pool[i][1], pool[i][3]))
     return (
-        pd.DataFrame(ratings, columns=["school_id", "group", "respondent", "statement", "rating"]),
-        pd.DataFrame(notes, columns=["school_id", "group", "dimension", "kind", "text"]),
+        pd.DataFrame(ratings, columns=["school_id", "round", "group", "respondent", "statement", "rating"]),
+        pd.DataFrame(notes, columns=["school_id", "round", "group", "dimension", "kind", "text"]),
     )

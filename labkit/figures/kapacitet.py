@@ -57,11 +57,12 @@ def _hidden_block(axes: Axes, column: int, top: float, rows: int, text: str) -> 
 
 
 def kapacitet_heatmap(matrix: pd.DataFrame, n: pd.DataFrame, scale: tuple[float, float], title: str,
-                      min_group_size: int = 5) -> Figure:
+                      min_group_size: int = 5, consensus: bool = False) -> Figure:
     """Mean per dimension (rows) and respondent group (columns) with n; hidden groups say so.
 
     `matrix`: Danish dimension names × Danish group names, NaN for a hidden group; `n` the same
-    shape with the number of respondents. `scale` is the rating scale, e.g. (1, 5).
+    shape with the number of respondents (`consensus`: the people behind each group's consensus
+    rating, shown as »6 pers.«). `scale` is the rating scale, e.g. (1, 5).
     """
     if matrix.empty:
         return message_figure(title, "Der er ingen vurderinger fra kapacitetsinterviews.")
@@ -88,7 +89,8 @@ def kapacitet_heatmap(matrix: pd.DataFrame, n: pd.DataFrame, scale: tuple[float,
         axes.text(j + 0.5, i + 0.4, format_number(mean, 1), ha="center", va="center", fontsize=FONT["label"] + 1,
                   fontweight="bold", color=colour)
         if not math.isnan(counts[i, j]):
-            axes.text(j + 0.5, i + 0.75, f"n={int(counts[i, j])}", ha="center", va="center",
+            count = f"{int(counts[i, j])} pers." if consensus else f"n={int(counts[i, j])}"
+            axes.text(j + 0.5, i + 0.75, count, ha="center", va="center",
                       fontsize=FONT["note"] - 0.5, color=colour)
     cell = axes.get_position().width * figure.get_figwidth() / max(means.shape[1], 1)
     headers = [str(c) for c in matrix.columns]
@@ -102,9 +104,11 @@ def kapacitet_heatmap(matrix: pd.DataFrame, n: pd.DataFrame, scale: tuple[float,
     for spine in axes.spines.values():
         spine.set_visible(False)
     # Each cell carries its number, so no colour bar: the colour only helps the eye find high and low.
-    note = f"Gennemsnit på skalaen {format_number(scale[0], 0)}–{format_number(scale[1], 0)}; mørkere = højere."
+    what = "Fælles vurdering" if consensus else "Gennemsnit"
+    note = f"{what} på skalaen {format_number(scale[0], 0)}–{format_number(scale[1], 0)}; mørkere = højere."
     if np.isnan(means).any():
-        note += f" Skjult: færre end {min_group_size} svar i gruppen, så ingen kan genkendes."
+        behind = "personer bag vurderingen" if consensus else "svar i gruppen"
+        note += f" Skjult: færre end {min_group_size} {behind}, så ingen kan genkendes."
     figure.text(0.1 / figure.get_figwidth(), 0.08 / height, note, fontsize=FONT["note"], color=THEME["muted"],
                 va="bottom")
     return figure
@@ -191,4 +195,60 @@ def group_gap_chart(profile_dimension_rows: pd.DataFrame, groups: dict[str, str]
         figure.text(0.1 / figure.get_figwidth(), 0.08 / height,
                     f"Ikke vist: {' og '.join([', '.join(hidden[:-1]), hidden[-1]] if len(hidden) > 1 else hidden)} "
                     "(for få svar til at blive vist).", fontsize=FONT["note"], color=THEME["muted"], va="bottom")
+    return figure
+
+
+def round_change_chart(changes: pd.DataFrame, groups: dict[str, str], dimensions: dict[str, str], first: int,
+                       last: int) -> Figure:
+    """Per dimension, one arrow per compared group from its mean in round `first` (open dot) to round
+    `last` (filled dot); a change that holds after the correction is drawn bold.
+
+    `changes`: dimension, group, before, after, clear (`labkit.analysis.kapacitet_rounds`); `groups` and
+    `dimensions` map ids to Danish names in the instrument's order. Groups hidden in a round are absent.
+    """
+    title = f"Fra runde {first} til runde {last}: hver gruppes gennemsnit"
+    order = [d for d in dimensions if d in set(changes["dimension"])]
+    if not order:
+        return message_figure(title, "Ingen gruppe kan sammenlignes mellem de to runder.")
+    shown = [g for g in groups if g in set(changes["group"])]
+    names = _wrap([dimensions[d] for d in order])
+    height = 1.45 + 0.17 * sum(r.count("\n") + 1 for r in names) + 0.32 * len(order)
+    figure, axes = new_figure(height, left=_left_margin(names, FONT["tick"]), right=0.25, top=0.82, bottom=0.7)
+    add_title(figure, title)
+    colours = {g: GROUP_COLOURS[i % len(GROUP_COLOURS)] for i, g in enumerate(groups)}
+    step = 0.6 / max(len(shown), 1)
+    arrows = {(str(d), str(g)): (b, a, bool(c)) for d, g, b, a, c in zip(
+        changes["dimension"], changes["group"], changes["before"].to_numpy(dtype=float),
+        changes["after"].to_numpy(dtype=float), changes["clear"])}
+    for y, dimension in enumerate(order):
+        for i, group in enumerate(shown):
+            if (dimension, group) not in arrows:
+                continue
+            before, after, bold = arrows[(dimension, group)]
+            row = y - 0.3 + step * (i + 0.5)
+            axes.annotate("", xy=(after, row), xytext=(before, row),
+                          arrowprops={"arrowstyle": "-|>", "color": colours[group], "lw": 2.2 if bold else 1.0,
+                                      "shrinkA": 0, "shrinkB": 4})
+            axes.plot([before], [row], marker="o", markersize=5, markerfacecolor="white",
+                      markeredgecolor=colours[group], linestyle="none", zorder=3)
+            axes.plot([after], [row], marker="o", markersize=5, color=colours[group], linestyle="none", zorder=3)
+    values = pd.concat([changes["before"], changes["after"]]).astype(float)
+    low, high = float(math.floor(values.min())), float(math.ceil(values.max()))
+    if high - low < 2:
+        low, high = low - (2 - (high - low)) / 2, high + (2 - (high - low)) / 2
+    axes.set_xlim(low - 0.05, high + 0.05)
+    axes.set_ylim(len(order) - 0.5, -0.5)
+    axes.set_yticks(range(len(order)), names, fontsize=FONT["tick"])
+    axes.tick_params(axis="y", length=0)
+    axes.spines["left"].set_visible(False)
+    axes.xaxis.set_major_formatter(DanishTicks())
+    axes.set_xlabel("Gennemsnit", fontsize=FONT["label"])
+    axes.grid(axis="x", color=THEME["grid"], linewidth=0.8)
+    axes.set_axisbelow(True)
+    handles: list[Artist] = [axes.plot([], [], marker="o", markersize=6, color=colours[g], linestyle="none",
+                                       label=groups[g])[0] for g in shown]
+    legend_row(figure, handles)
+    figure.text(0.1 / figure.get_figwidth(), 0.08 / height,
+                f"Åben prik: runde {first}. Fyldt prik: runde {last}. Fed pil: en ændring, der holder, når alle "
+                "grupper og dimensioner ses på én gang.", fontsize=FONT["note"], color=THEME["muted"], va="bottom")
     return figure

@@ -10,11 +10,9 @@ from collections.abc import Callable
 
 from IPython.display import HTML, display
 
-from labkit.data.frameworks import PLF_QUESTIONS_FILE, load_plf_questions
 from labkit.handout.layout import SECTION_KINDS, Section, load_layout
 from labkit.problems import LabkitError, Severity
 from labkit.views.display import (
-    bullet_html,
     callout_html,
     escape,
     numbered_figures,
@@ -22,7 +20,7 @@ from labkit.views.display import (
     show_callout,
     show_figure,
 )
-from labkit.views.frameworks import plf_choice_html
+from labkit.views.frameworks import plf_choice_html, plf_questions_html
 from labkit.views.indsatsomraader import choice_html, chosen_areas
 from labkit.views.indsatsteori import render_theory_static
 from labkit.views.kapacitet import render_kapacitet
@@ -91,8 +89,7 @@ def _follow_up(session: Session, section: Section) -> None:
 
 
 def _plf_questions(session: Session, section: Section) -> None:
-    questions = load_plf_questions(session.lab.config.templates_folder / PLF_QUESTIONS_FILE)
-    display(HTML(bullet_html([q.text for q in questions])))
+    display(HTML(plf_questions_html(session)))
 
 
 def _plf_maturity(session: Session, section: Section) -> None:

@@ -18,6 +18,7 @@ from labkit.analysis.candidates import (
     lab_candidate_titles,
     lab_focus_areas,
 )
+from labkit.data.frameworks import EXAMPLE_MARK
 from labkit.views.display import bullet_html, callout_html, escape
 from labkit.views.kvalitet import summary_statements
 from labkit.workspace.session import Session
@@ -62,6 +63,8 @@ def candidate_html(candidate: Candidate) -> str:
     text = f"<strong>{escape(candidate.label)}</strong> <small>({escape(SOURCE_LABELS[candidate.source])})</small>"
     if candidate.description:
         text += f"<br><em>{escape(candidate.description)}</em>"
+        if candidate.example:
+            text += f" <small>({escape(EXAMPLE_MARK)})</small>"
     if candidate.reasons:
         text += bullet_html(list(candidate.reasons))
     return text

@@ -18,11 +18,10 @@ import ipywidgets as widgets
 from IPython.display import HTML, display
 
 from labkit.data.agenda import AGENDA_FILE, load_agenda
-from labkit.data.frameworks import PLF_QUESTIONS_FILE, load_plf_questions
 from labkit.problems import LabkitError
 from labkit.views.agenda import agenda_html
-from labkit.views.display import bullet_html, callout_html, escape, quiet_library_notes, show_callout
-from labkit.views.frameworks import render_inclusion_frame, render_learning_circle
+from labkit.views.display import callout_html, escape, quiet_library_notes, show_callout
+from labkit.views.frameworks import plf_questions_html, render_inclusion_frame, render_learning_circle
 from labkit.views.indsatsomraader import render_candidates_static
 from labkit.views.kapacitet import render_kapacitet
 from labkit.views.kvalitet import render_overview
@@ -174,11 +173,7 @@ def start(lab_mappe: str = "", skole: str = "", interaktiv: bool = True,
 
 def show_plf_questions(session: Session | None) -> None:
     """The PLF guiding questions from the template, as prompts for the discussion."""
-    def render(s: Session) -> None:
-        questions = load_plf_questions(s.lab.config.templates_folder / PLF_QUESTIONS_FILE)
-        display(HTML(bullet_html([q.text for q in questions])))
-
-    section(session, render, needs_school=False)
+    section(session, lambda s: display(HTML(plf_questions_html(s))), needs_school=False)
 
 
 def show_summary(session: Session | None) -> None:

@@ -168,9 +168,12 @@ def sample_workspace(kvalitet: pd.DataFrame, lab_name: str) -> dict[str, Any]:
         "datasummary": AGREEMENT,
         "indsatsomraader": {"vurderinger": RATINGS, "valgte": list(REASONS), "begrundelser": REASONS},
         "indsatsteorier": _theories(kvalitet),
-        "plf_modenhed": {"niveau": "erfaringsdeling",
-                         "begrundelse": "Vi deler materialer og erfaringer i årgangsteamene, men undersøger "
-                                        "sjældent sammen, hvad der virker for eleverne."},
+        # The PLF levels describe teams: the school's teams placed one by one.
+        "plf_modenhed": {"teams": [{"team": "Indskolingen", "niveau": "erfaringsdeling"},
+                                   {"team": "Mellemtrinnet", "niveau": "undersoegende"},
+                                   {"team": "Udskolingen", "niveau": "erfaringsdeling"}],
+                         "begrundelse": "Vi deler materialer og erfaringer i årgangsteamene; kun mellemtrinnets "
+                                        "matematikteam undersøger sammen, hvad der virker for eleverne."},
     }
     return {"format": FORMAT, "formatversion": FORMAT_VERSION, "school_id": SAMPLE_TEAM_SCHOOL, "lab": lab_name,
             "revision": 1, "saved_at": SAVED_AT, "data": data, "conflicts": []}

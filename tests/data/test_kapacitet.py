@@ -242,14 +242,16 @@ def test_workbook_layout_and_validations(workbook_path: Path, instrument: Instru
         "Skole",
         "Respondentgruppe",
         "Respondent",
+        "Runde",
         *(s.id for s in instrument.statements),
     ]
-    assert ratings["E1"].comment.text.startswith("K1: Vi har den faglige og didaktiske viden")
-    assert ratings.freeze_panes == "E2"
+    assert ratings["F1"].comment.text.startswith("K1: Vi har den faglige og didaktiske viden")
+    assert ratings.freeze_panes == "F2"
     validations = {str(v.sqref): v for v in ratings.data_validations.dataValidation}
     assert validations["A2:A2000"].type == "list" and validations["A2:A2000"].formula1 == "=Lister!$A$2:$A$3"
     assert validations["C2:C2000"].formula1 == "=Lister!$C$2:$C$5"
-    whole = validations["E2:Y2000"]
+    assert validations["E2:E2000"].type == "whole"  # the round
+    whole = validations["F2:Z2000"]
     assert (whole.type, whole.operator, whole.formula1, whole.formula2) == ("whole", "between", "1", "5")
     assert whole.showErrorMessage and "helt tal fra 1 til 5" in whole.error
     lists = workbook["Lister"]
@@ -263,13 +265,14 @@ def test_workbook_layout_and_validations(workbook_path: Path, instrument: Instru
     assert [c.value for c in notes[1]] == [
         "Institutionsnummer",
         "Skole",
+        "Runde",
         "Respondentgruppe",
         "Dimension",
         "Type",
         "Tekst",
     ]
     note_lists = {str(v.sqref): v.formula1 for v in notes.data_validations.dataValidation}
-    assert note_lists["D2:D2000"] == "=Lister!$D$2:$D$8" and note_lists["E2:E2000"] == "=Lister!$E$2:$E$3"
+    assert note_lists["E2:E2000"] == "=Lister!$D$2:$D$8" and note_lists["F2:F2000"] == "=Lister!$E$2:$E$3"
     assert [c.value for c in workbook["Udsagn"]["A"]][1:4] == ["K1", "K2", "K3"]
     guide = " ".join(str(c.value) for c in workbook["Vejledning"]["A"] if c.value)
     assert "mindst 5 respondenter" in guide and "labkit check" in guide and "1 = Slet ikke" in guide
@@ -289,12 +292,14 @@ def test_profile_means_sd_and_n(workbook_path: Path, instrument: Instrument) -> 
     assert problems == [] and data is not None
     assert list(data.profile.columns) == [
         "school_id",
+        "round",
         "group",
         "dimension",
         "statement",
         "mean",
         "sd",
         "n",
+        "people",
         "suppressed",
     ]
     d1 = profile_row(data, "101001", "laerere", "data", "D1")
@@ -328,7 +333,8 @@ def test_small_group_is_suppressed(workbook_path: Path, instrument: Instrument) 
         (data.profile["school_id"] == "101001") & (data.profile["group"] == "laerere")
     ]
     assert not teachers["suppressed"].any() and teachers["mean"].notna().all()
-    assert set(vars(data)) == {"profile", "notes", "min_group_size"}  # no raw ratings to leak
+    # no raw ratings to leak (`profile` is the cached latest round of `rounds`)
+    assert set(vars(data)) - {"profile"} == {"rounds", "notes", "min_group_size"}
 
 
 def test_statement_with_too_few_answers_is_suppressed(workbook_path: Path, instrument: Instrument) -> None:
@@ -342,7 +348,7 @@ def test_statement_with_too_few_answers_is_suppressed(workbook_path: Path, instr
 def test_notes_hide_small_groups(workbook_path: Path, instrument: Instrument) -> None:
     data, _ = read(workbook_path, instrument)
     assert data is not None
-    assert list(data.notes.columns) == ["school_id", "group", "dimension", "kind", "text", "row"]
+    assert list(data.notes.columns) == ["school_id", "round", "group", "dimension", "kind", "text", "row"]
     by_text = {
         text[:12]: (group, kind, row)
         for group, kind, text, row in data.notes[["group", "kind", "text", "row"]].itertuples(index=False)
@@ -357,7 +363,7 @@ def test_blank_template(tmp_path: Path, instrument: Instrument) -> None:
     write_blank_template(path)
     ratings = load_workbook(path)["Vurderinger"]
     kinds = {str(v.sqref): v.type for v in ratings.data_validations.dataValidation}
-    assert kinds == {"A2:A2000": "textLength", "C2:C2000": "list", "E2:Y2000": "whole"}
+    assert kinds == {"A2:A2000": "textLength", "C2:C2000": "list", "E2:E2000": "whole", "F2:Z2000": "whole"}
     assert ratings.max_row == 1
     data, problems = read(path, instrument)
     assert data is not None and data.profile.empty
@@ -366,7 +372,7 @@ def test_blank_template(tmp_path: Path, instrument: Instrument) -> None:
 
 def test_shipped_blank_template_matches_the_instrument(instrument: Instrument) -> None:
     header = [c.value for c in load_workbook(BLANK_TEMPLATE)["Vurderinger"][1]]
-    assert header[4:] == [s.id for s in instrument.statements]
+    assert header[5:] == [s.id for s in instrument.statements]
 
 
 # --- reading what facilitators actually type ---------------------------------------------------
@@ -380,7 +386,7 @@ def test_title_row_above_header_and_loose_headers(workbook_path: Path, instrumen
         sheet["A1"] = "Kapacitetsinterviews, efteråret 2025"
         sheet["C2"] = "  respondentGRUPPE "
         sheet.insert_rows(8)  # a completely empty row in the middle is skipped
-        sheet["F3"] = 7  # now row 3 (the first respondent), column K2
+        sheet["G3"] = 7  # now row 3 (the first respondent), column K2
 
     edit(workbook_path, add_title)
     data, problems = read(workbook_path, instrument)
@@ -600,3 +606,148 @@ def test_a_second_workbook_with_the_same_school_and_group_is_reported(lab: Path)
     assert overlap and all(p.severity is Severity.FEJL for p in overlap)
     assert "kapacitetsinterview_kopi.xlsx" in overlap[0].describe()
     assert "kapacitetsinterview.xlsx" in overlap[0].message and "Kun svarene derfra tæller" in overlap[0].message
+
+
+# --- formulas, interview rounds and consensus ratings (issue 12, issue 13) --------------------
+
+
+def test_a_formula_without_a_saved_result_is_refused_naming_the_cell(workbook_path: Path, instrument: Instrument) -> None:
+    """A workbook written by a script (openpyxl saves formulas without their results): read as empty,
+    the rating would silently count as unanswered."""
+    edit(workbook_path, set_cell(3, "K2", "=2+2"))
+    data, problems = read(workbook_path, instrument)
+    assert data is None
+    problem = only_error(problems)
+    assert "Arket »Vurderinger«: cellen G3 har en formel uden et gemt resultat" in problem.message
+    assert "ubesvarede" in problem.message and "gemt igen" in (problem.expected or "")
+
+
+def test_a_workbook_without_the_round_column_is_round_one(workbook_path: Path, instrument: Instrument) -> None:
+    """Workbooks written before rounds existed have no »Runde«: they keep working, as round 1."""
+    expected, _ = read(workbook_path, instrument)
+    edit(workbook_path, lambda sheet: sheet.delete_cols(column_of(sheet, "Runde")))
+    edit(workbook_path, lambda sheet: sheet.delete_cols(column_of(sheet, "Runde")), sheet="Noter")
+    data, problems = read(workbook_path, instrument)
+    assert problems == [] and data is not None and expected is not None
+    assert set(data.rounds["round"]) == {1} and set(data.notes["round"]) == {1}
+    pd.testing.assert_frame_equal(data.profile, expected.profile)
+
+
+def test_a_round_that_is_not_a_whole_number_names_the_cell(workbook_path: Path, instrument: Instrument) -> None:
+    edit(workbook_path, set_cell(4, "Runde", "forår"))
+    data, problems = read(workbook_path, instrument)
+    assert data is not None
+    problem = only_error(problems)
+    assert_names_place(problem, workbook_path, 4, "Runde")
+    assert "Runden er ikke et helt tal" in problem.message
+
+
+def two_rounds(instrument: Instrument, change: float) -> pd.DataFrame:
+    """The realistic ratings as round 1, and a round 2 where every »data« rating is `change` higher."""
+    first = realistic_ratings(instrument).assign(round=1)
+    data_statements = {s.id for s in instrument.statements if s.dimension == "data"}
+    raised = first["rating"] + first["statement"].isin(data_statements) * change
+    second = first.assign(round=2, rating=raised.clip(1, 5).astype(int))
+    return pd.concat([first, second], ignore_index=True)
+
+
+def test_rounds_are_kept_apart_and_the_profile_is_the_latest(tmp_path: Path, instrument: Instrument) -> None:
+    path = tmp_path / "runder.xlsx"
+    write_entry_workbook(path, instrument, SCHOOLS, two_rounds(instrument, 2))
+    data, problems = read(path, instrument)
+    assert problems == [] and data is not None  # the same respondent in two rounds is no duplicate
+    assert set(data.rounds["round"]) == {1, 2} and set(data.profile["round"]) == {2}
+    d1 = data.rounds.loc[(data.rounds["school_id"] == "101001") & (data.rounds["group"] == "laerere")
+                         & (data.rounds["statement"] == "D1")].set_index("round")["mean"]
+    assert d1[1] == pytest.approx(3.5) and d1[2] > d1[1]
+
+
+def test_the_same_respondent_twice_in_one_round_is_still_an_error(tmp_path: Path, instrument: Instrument) -> None:
+    path = tmp_path / "runder.xlsx"
+    write_entry_workbook(path, instrument, SCHOOLS, two_rounds(instrument, 0))
+    edit(path, set_cell(30, "Runde", 1))  # a round-2 row typed as round 1: a respondent twice
+    _, problems = read(path, instrument)
+    assert "Respondenten står to gange for samme skole, runde og gruppe" in only_error(problems).message
+
+
+CONSENSUS_GROUPS = [("101001", "ledelse", 4, 4), ("101001", "laerere", 9, 2), ("101001", "paedagoger", 6, 3)]
+
+
+@pytest.fixture(scope="module")
+def consensus_instrument(tmp_path_factory: pytest.TempPathFactory) -> Instrument:
+    text = DEFAULT_INSTRUMENT.read_text(encoding="utf-8").replace("vurdering: individuel", "vurdering: konsensus")
+    path = tmp_path_factory.mktemp("konsensus") / "kapacitetsinterview.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_instrument(path)
+
+
+def consensus_ratings(instrument: Instrument, rounds: tuple[int, ...] = (1,)) -> pd.DataFrame:
+    """One consensus row per group interview: (school, group, people, rating on every statement)."""
+    rows = [(school, round_, group, "Gruppeinterview", people, s.id, rating + (round_ - 1))
+            for round_ in rounds for school, group, people, rating in CONSENSUS_GROUPS for s in instrument.statements]
+    return pd.DataFrame(rows, columns=["school_id", "round", "group", "respondent", "people", "statement", "rating"])
+
+
+def test_a_consensus_rating_is_one_data_point_and_privacy_counts_people(
+    tmp_path: Path, consensus_instrument: Instrument
+) -> None:
+    assert consensus_instrument.consensus and not load_instrument(DEFAULT_INSTRUMENT).consensus
+    path = tmp_path / "konsensus.xlsx"
+    write_entry_workbook(path, consensus_instrument, SCHOOLS, consensus_ratings(consensus_instrument))
+    header = [c.value for c in load_workbook(path)["Vurderinger"][1]]
+    assert header[:6] == ["Institutionsnummer", "Skole", "Respondentgruppe", "Respondent", "Runde", "Deltagere"]
+    data, problems = read_kapacitet_workbook(path, consensus_instrument, KNOWN, MIN_GROUP)
+    assert problems == [] and data is not None
+    teachers = profile_row(data, "101001", "laerere", "data", "")
+    # Nine people, one rating: no spread and n = 1, never a mean over "respondents" that are not independent.
+    assert teachers["mean"] == 2 and math.isnan(teachers["sd"]) and teachers["n"] == 1 and teachers["people"] == 9
+    # Four leaders agreed on one rating: under the minimum of five people, so hidden like four answers.
+    assert profile_row(data, "101001", "ledelse", "data", "")["suppressed"]
+
+
+def test_consensus_gaps_are_shown_but_never_called_sure(tmp_path: Path, consensus_instrument: Instrument) -> None:
+    from labkit.analysis.kapacitet import CONSENSUS_CAVEAT, largest_gaps
+
+    path = tmp_path / "konsensus.xlsx"
+    write_entry_workbook(path, consensus_instrument, SCHOOLS, consensus_ratings(consensus_instrument))
+    data, _ = read_kapacitet_workbook(path, consensus_instrument, KNOWN, MIN_GROUP)
+    assert data is not None
+    gaps = largest_gaps(data.profile, "101001", consensus_instrument)
+    assert len(gaps) and not gaps["clear"].any()
+    assert gaps["text"].iloc[0].startswith("Pædagogerne vurderer") and CONSENSUS_CAVEAT in gaps["text"].iloc[0]
+
+
+def test_a_consensus_row_without_its_number_of_people_names_the_cell(
+    tmp_path: Path, consensus_instrument: Instrument
+) -> None:
+    path = tmp_path / "konsensus.xlsx"
+    write_entry_workbook(path, consensus_instrument, SCHOOLS, consensus_ratings(consensus_instrument))
+    edit(path, set_cell(3, "Deltagere", None))
+    data, problems = read_kapacitet_workbook(path, consensus_instrument, KNOWN, MIN_GROUP)
+    problem = only_error(problems)
+    assert_names_place(problem, path, 3, "Deltagere")
+    assert "Antallet af deltagere mangler" in problem.message
+    assert data is not None and "laerere" not in set(data.profile["group"])  # the row is left out
+
+
+def test_an_instrument_must_say_individuel_or_konsensus(tmp_path: Path) -> None:
+    for text, message in (("vurdering: gruppe", "»vurdering«: skal være »individuel«"),
+                          ("vurderng: konsensus", "nøglen »vurderng« kendes ikke. Mente du »vurdering«?")):
+        path = tmp_path / "kapacitetsinterview.yaml"
+        path.write_text(DEFAULT_INSTRUMENT.read_text(encoding="utf-8").replace("vurdering: individuel", text),
+                        encoding="utf-8")
+        with pytest.raises(LabkitError, match=message):
+            load_instrument(path)
+
+
+def test_two_consensus_interviews_of_one_group_give_no_spread(tmp_path: Path, consensus_instrument: Instrument) -> None:
+    """Two teacher groups interviewed apart: two data points, not 16 people's answers; their difference
+    is not a spread of individual views, so none is shown."""
+    ratings = consensus_ratings(consensus_instrument)
+    second = ratings.loc[ratings["group"] == "laerere"].assign(respondent="Gruppe 2", people=7, rating=4)
+    path = tmp_path / "konsensus.xlsx"
+    write_entry_workbook(path, consensus_instrument, SCHOOLS, pd.concat([ratings, second], ignore_index=True))
+    data, problems = read_kapacitet_workbook(path, consensus_instrument, KNOWN, MIN_GROUP)
+    assert problems == [] and data is not None
+    teachers = profile_row(data, "101001", "laerere", "data", "")
+    assert teachers["mean"] == 3 and teachers["n"] == 2 and teachers["people"] == 16 and math.isnan(teachers["sd"])

@@ -33,7 +33,7 @@ NEW_INDICATOR = f"""
 NEW_FOCUS_AREA = """
   - id: lektiehjaelp
     navn: Lektiehjælp for alle
-    pejlemaerke: Alle elever har et sted at lave lektier med hjælp fra en voksen.
+    maal: Alle elever har et sted at lave lektier med hjælp fra en voksen.
     beskrivelse: Lektiecafé, frivillige og samarbejde med forældrene.
     indikatorer: [lektiecafe]
     dimensioner: []

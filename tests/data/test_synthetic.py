@@ -198,8 +198,9 @@ def test_bundled_sample_data_is_up_to_date(lab: Path) -> None:
 def test_kapacitet_ratings_and_notes() -> None:
     instrument = load_instrument()
     ratings, notes = synthetic_kapacitet(instrument, [(s.nr, s.navn) for s in SAMPLE_SCHOOLS], seed=2026, small_school=SMALL)
-    assert list(ratings.columns) == ["school_id", "group", "respondent", "statement", "rating"]
-    assert list(notes.columns) == ["school_id", "group", "dimension", "kind", "text"]
+    assert list(ratings.columns) == ["school_id", "round", "group", "respondent", "statement", "rating"]
+    assert list(notes.columns) == ["school_id", "round", "group", "dimension", "kind", "text"]
+    assert set(ratings["round"]) == {1} and set(notes["round"]) == {1}  # no repeat school asked for
     assert ratings["rating"].between(instrument.scale.min, instrument.scale.max).all()
     sizes = ratings.groupby(["school_id", "group"])["respondent"].nunique().unstack()
     # The small school's three leaders fall below the minimum of 5; elsewhere leaders are shown.
@@ -213,6 +214,20 @@ def test_kapacitet_ratings_and_notes() -> None:
     assert per_group.between(2, 4).all() and len(per_group) == 6 * 4
     assert set(notes["kind"]) == {"Note", "Citat"}
     assert set(notes["dimension"]) <= {d.id for d in instrument.dimensions}
+
+
+def test_a_repeat_interview_adds_round_two_and_leaves_round_one_as_it_was() -> None:
+    instrument = load_instrument()
+    schools = [(s.nr, s.navn) for s in SAMPLE_SCHOOLS]
+    once, _ = synthetic_kapacitet(instrument, schools, seed=2026, small_school=SMALL)
+    twice, notes = synthetic_kapacitet(instrument, schools, seed=2026, small_school=SMALL, repeat_school="061001")
+    pd.testing.assert_frame_equal(twice.loc[twice["round"] == 1].reset_index(drop=True), once)
+    second = twice.loc[twice["round"] == 2]
+    assert set(second["school_id"]) == {"061001"} and set(notes.loc[notes["round"] == 2, "school_id"]) == {"061001"}
+    dimension = twice["statement"].map({s.id: s.dimension for s in instrument.statements})
+    school = twice.assign(dimension=dimension).query("school_id == '061001'")
+    means = school.groupby(["round", "dimension"])["rating"].mean()
+    assert means[2, "data"] - means[1, "data"] > 0.4  # a year's work on data shows in round 2
 
 
 def test_synthetic_skoleoverblik_national_size() -> None:
