@@ -13,6 +13,7 @@ from labkit.analysis.kvalitet import indicator_series
 from labkit.analysis.opfoelgning import (
     IMPROVED,
     NO_NEW_FIGURES,
+    OWN_ASSESSMENT,
     WORSENED,
     SignFollowUp,
     follow_up,
@@ -146,9 +147,12 @@ def render_followup_handout(session: Session) -> None:
     if not areas:
         show_callout("Teamet har endnu ingen gemt indsatsteori at følge op på.", "info")
         return
+    # Before a later lab there is nothing to follow up: figures are not newer than the baseline, and
+    # the team has had no time to observe its own signs (asking for observations would be noise).
     followed = [(area_id, label) for area_id, label in areas
                 if previous_theory(session, area_id) is not None
-                or any(item.verdict != NO_NEW_FIGURES for item in area_follow_up(session, area_id, label)[1])]
+                or any(item.verdict not in (NO_NEW_FIGURES, OWN_ASSESSMENT)
+                       for item in area_follow_up(session, area_id, label)[1])]
     if not followed:
         show_callout("Der er ingen tidligere læringslab og ingen nye tal siden baseline endnu. Opfølgningen på "
                      "indsatsteorien kommer på næste læringslab.", "info")

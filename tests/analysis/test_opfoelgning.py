@@ -281,3 +281,20 @@ def test_the_follow_up_uses_the_same_reference_and_robustness_as_every_verdict(k
                             kbh.kvalitet, kbh.catalogue, "101011")
     assert grades.verdict == NORMAL_VARIATION and not grades.robust and grades.years == 3
     assert "0,0 point" not in grades.text + wellbeing.text
+
+
+def test_a_lab_1_handout_says_the_follow_up_comes_later_instead_of_an_empty_table(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample team (Hedelundskolen) has a finished Læringslab 1 with own-observation signs: at lab 1
+    there is nothing to follow up, so the section says when it comes, not »Ingen nye tal« per sign."""
+    import labkit.views.opfoelgning as followup
+    from labkit.workspace.session import open_session
+
+    lab = tmp_path / "lab"
+    shutil.copytree(ROOT / "sample_data", lab)
+    said: list[str] = []
+    drawn: list[str] = []
+    monkeypatch.setattr(followup, "show_callout", lambda text, *args: said.append(text))
+    monkeypatch.setattr(followup, "render_area_static", lambda session, area_id, *args, **kw: drawn.append(area_id))
+    followup.render_followup_handout(open_session(str(lab), "061006", interaktiv=False))
+    assert drawn == [] and len(said) == 1 and "kommer på næste læringslab" in said[0]
