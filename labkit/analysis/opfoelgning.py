@@ -160,7 +160,9 @@ def _n_text(n: float) -> str:
 def _own_assessment(index: int, sign: Tegn, why: str = "") -> SignFollowUp:
     name = f"»{sign.beskrivelse}«" if sign.beskrivelse else "Tegnet"
     if sign.dimension_id:
-        source = "måles med kapacitetsinterviews, som ikke gentages automatisk"
+        # Rounds are compared on their own page (analysis.kapacitet_rounds); the sign points there.
+        source = ("måles med kapacitetsinterviewet. Er interviewet gentaget (en ny runde), står ændringen fra "
+                  "runde til runde under »Jeres data«")
     else:
         source = "bygger på jeres egne observationer"
     text = why or (f"{name} {source}. Skriv, hvad I har set og hørt siden sidst: hvad gør lærere og elever "
