@@ -65,9 +65,9 @@ ASSUMPTIONS_LABEL = "Antagelser"
 SIGNS_LABEL = "Tegn"
 EVALUATION_LABEL = "Evaluering"
 ACTIVITY_LABELS = {"beskrivelse": "Aktivitet", "ansvarlig": "Ansvarlig", "start": "Start", "slut": "Slut",
-                   "foerer_til": "Fører til", "fordi": "Fordi (antagelse)"}
-RESULT_LABELS = {"tekst": "Resultat", "niveau": "Sigt", "hvem": "Hvis forandring", "foerer_til": "Fører til",
-                 "fordi": "Fordi (antagelse)"}
+                   "foerer_til": "Fører til", "fordi": "Fordi"}
+RESULT_LABELS = {"tekst": "Resultat", "niveau": "Sigt", "hvem": "Hvem ændrer sig?", "foerer_til": "Fører til",
+                 "fordi": "Fordi"}
 # Two kinds of signs: was the activity carried out as planned, and does it work.
 IMPLEMENTATION, OUTCOME = "implementering", "virkning"
 SIGN_KINDS = {IMPLEMENTATION: "Tegn på gennemførelse", OUTCOME: "Tegn på virkning"}
@@ -84,8 +84,9 @@ OLD_LINK_NAMES = {"aktiviteter_til_kortsigtede": "aktiviteter → kortsigtede re
 
 
 def evaluation_label(label: str) -> str:
-    """»Evaluering: hvordan evaluerer I« – the field named with its section (the pronoun I stays capital)."""
-    return f"{EVALUATION_LABEL}: {label[:1].lower()}{label[1:]}"
+    """»Evaluering – hvordan evaluerer I« – the field named with its section (the pronoun I stays
+    capital); a dash, not a colon, since the handout puts a colon after a label."""
+    return f"{EVALUATION_LABEL} – {label[:1].lower()}{label[1:]}"
 
 
 def _text(value: Any) -> str:
@@ -361,6 +362,15 @@ def _items(value: Any) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
+def item_numbers(theory: Indsatsteori) -> dict[str, str]:
+    """A1, A2 … for the activities and R1, R2 … for the results (short term first, the order the chain
+    runs), so the diagram, the form and the tables can name an item in two characters."""
+    numbers = {a.id: f"A{place}" for place, a in enumerate(theory.aktiviteter, start=1) if a.id}
+    ordered = [r for level in RESULT_LEVELS for r in theory.results(level)]
+    numbers.update({r.id: f"R{place}" for place, r in enumerate(ordered, start=1) if r.id})
+    return numbers
+
+
 def item_name(theory: Indsatsteori, item_id: str) -> str:
     """What an arrow points at, in the team's words: a result's text, an activity's, or the goal."""
     if item_id == GOAL_ID:
@@ -373,23 +383,27 @@ def item_name(theory: Indsatsteori, item_id: str) -> str:
     return ""
 
 
-def if_then(theory: Indsatsteori, item: Aktivitet | Resultat) -> str:
-    """The item's link in the chain: »Hvis »…«, så »…«, fordi …« ("" until both ends are written).
+def quoted(text: str) -> str:
+    """The team's words in »…«; quotes inside become ›…‹, as Danish nests them."""
+    return "»" + text.strip().rstrip(".").replace("»", "›").replace("«", "‹") + "«"
 
-    Both ends are quoted in the team's own words: a heading-like »Datamøde hver 6. uge« cannot be bent
-    into a Danish clause without guessing, and the quotes keep it readable either way."""
+
+def if_then(theory: Indsatsteori, item: Aktivitet | Resultat) -> str:
+    """The item's link in the chain ("" until both ends are written):
+    »Hvis vi gennemfører »…«, fører det til »…«. Fordi: …« for an activity, »»…« fører til »…«. Fordi: …«
+    for a result.
+
+    Both ends are quoted in the team's own words, and the reason keeps the team's capitals: a
+    heading-like »Datamøde hver 6. uge« cannot be bent into a Danish clause without guessing, nor can
+    a capital be lowered without risking a name."""
     source = item.beskrivelse if isinstance(item, Aktivitet) else item.tekst
     target = item_name(theory, item.foerer_til)
     if not source or not target:
         return ""
-    reason = f", fordi {lower_first(item.fordi.rstrip('.'))}" if item.fordi else ""
-    return f"Hvis »{source.rstrip('.')}«, så »{target.rstrip('.')}«{reason}."
-
-
-def lower_first(text: str) -> str:
-    # Lower only a capital that starts an ordinary word ("Lærerne" → "lærerne"), never "PLF" or "AKT".
-    first = text.split(" ", 1)[0]
-    return text[:1].lower() + text[1:] if first[:1].isupper() and not first[1:2].isupper() else text
+    reason = f" Fordi: {item.fordi.strip().rstrip('.')}." if item.fordi.strip() else ""
+    if isinstance(item, Aktivitet):
+        return f"Hvis vi gennemfører {quoted(source)}, fører det til {quoted(target)}.{reason}"
+    return f"{quoted(source)} fører til {quoted(target)}.{reason}"
 
 
 # --- version 1 → 2 -----------------------------------------------------------------------------
@@ -406,9 +420,9 @@ def is_version_1(data: dict[str, Any]) -> bool:
 def migrated(data: dict[str, Any]) -> dict[str, Any]:
     """A stored theory in today's shape. Version 1 (before `model: 2`) kept activities and the three
     result boxes as lists of texts, one assumption per pair of boxes and one level per sign. Nothing
-    is lost: each text becomes an item with a fixed id (so the same file always migrates the same
-    way); a box's assumption goes to its first item, pointing at the next box's first item; an
-    assumption whose box is empty is kept in `tidligere_antagelser`. Pure; a version-2 theory is
+    is lost and nothing is made up: each text becomes an item with a fixed id (so the same file always
+    migrates the same way) and no arrow; the box assumptions are kept in `tidligere_antagelser`, and
+    the form asks the team to draw the arrows and place the assumptions. Pure; a version-2 theory is
     returned as it is."""
     if data.get("model") == MODEL_VERSION or not data or not is_version_1(data):
         # Today's shape (a theory the form saved field by field may lack the marker): nothing to convert.
@@ -427,30 +441,10 @@ def migrated(data: dict[str, Any]) -> dict[str, Any]:
     if converted_results:
         results = [{"id": f"r{level[0]}{place + 1}", "tekst": text, "niveau": level}
                    for level in RESULT_LEVELS for place, text in enumerate(_text_list(data.get(f"{level}_resultater")))]
-    boxes: dict[str, list[dict[str, Any]]] = {
-        "aktiviteter": _items(out.get("aktiviteter")) if converted_activities else [],
-        **{level: [r for r in results if r.get("niveau") == level] if converted_results else []
-           for level in RESULT_LEVELS}}
-    order = ("aktiviteter", *RESULT_LEVELS)
-
-    def next_item(box: str) -> str:
-        # Version 1 drew one arrow from each box to the next that holds anything, the last to the goal.
-        later = [item for level in order[order.index(box) + 1:] for item in boxes[level]]
-        return later[0]["id"] if later else (GOAL_ID if box != "aktiviteter" else "")
-
-    kept: dict[str, str] = {}
-    for link, text in _mapping(data.get("antagelser")).items():
-        text = _text(text)
-        if link not in OLD_LINKS or not text:
-            continue
-        if boxes[OLD_LINKS[link]]:
-            boxes[OLD_LINKS[link]][0]["fordi"] = text
-        else:
-            kept[link] = text
-    for box in order:
-        for item in boxes[box]:
-            if not _text(item.get("foerer_til")):
-                item["foerer_til"] = next_item(box)
+    # Version 1 drew one arrow per pair of boxes, not per item: which activity leads to which result
+    # was never said, so no item gets an arrow, and the box assumptions wait for the team to place them.
+    kept = {link: _text(text) for link, text in _mapping(data.get("antagelser")).items()
+            if link in OLD_LINKS and _text(text)}
     out["resultater"] = results
     for level in RESULT_LEVELS:
         out.pop(f"{level}_resultater", None)
@@ -527,11 +521,13 @@ def completeness(theory: Indsatsteori) -> list[str]:
         hints.append("Arbejd baglæns: hvilke resultater på lang sigt viser, at I nærmer jer målet?")
     if not theory.results("kortsigtede") and not theory.results("mellemlange"):
         hints.append("Hvad skal ændre sig først – i de voksnes praksis og for eleverne (kort og mellemlang sigt)?")
-    elif not theory.results("kortsigtede", PRACTICE) and not theory.results("mellemlange", PRACTICE):
-        hints.append("Hvad skal de voksne gøre anderledes? Tilføj et resultat for de voksnes praksis.")
     unsaid = [r.tekst for r in theory.resultater if r.tekst and not r.hvem]
     if unsaid:
-        hints.append(f"Sig, om resultatet handler om de voksnes praksis eller om eleverne: »{unsaid[0]}«.")
+        hints.append(f"Sig, om resultatet handler om de voksnes praksis eller om eleverne: »{unsaid[0]}«"
+                     + (f" (og {len(unsaid) - 1} mere)." if len(unsaid) > 1 else "."))
+    elif theory.resultater and not theory.results("kortsigtede", PRACTICE) \
+            and not theory.results("mellemlange", PRACTICE):
+        hints.append("Hvad skal de voksne gøre anderledes? Tilføj et resultat for de voksnes praksis.")
     if not theory.aktiviteter:
         hints.append("Hvilke aktiviteter skal føre til de første resultater?")
     for activity in theory.aktiviteter:
@@ -544,6 +540,9 @@ def completeness(theory: Indsatsteori) -> list[str]:
     for result in theory.resultater:
         if result.tekst and result.niveau != "langsigtede" and not item_name(theory, result.foerer_til):
             hints.append(f"Hvad fører resultatet »{result.tekst}« videre til?")
+    if theory.tidligere_antagelser:
+        hints.append("Flyt antagelserne fra den tidligere udgave til de aktiviteter og resultater, de hører til "
+                     "(feltet »Fordi«), og slet dem derefter.")
     if theory.aktiviteter and not theory.ressourcer:
         hints.append("Hvilke ressourcer kræver aktiviteterne (tid, personer, kompetencer)?")
     if not theory.kontekst:

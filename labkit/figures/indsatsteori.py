@@ -33,7 +33,7 @@ from labkit.data.indsatsteori import (
     Indsatsteori,
     Resultat,
     Tegn,
-    lower_first,
+    item_numbers,
 )
 
 EMPTY = "(ikke udfyldt endnu)"
@@ -43,7 +43,7 @@ MARGIN, GAP, PAD = 5.0, 8.0, 4.0  # points
 BODY, HEAD, TITLE = 9.0, 10.0, 12.0  # font sizes in points; 9 pt is the smallest text in print
 CHAR_WIDTH = 0.56  # average glyph width of DejaVu Sans, in em: turns a width into characters per line
 LINE = 1.25  # line height in em
-MAX_HEIGHT = 9.6 * 72  # points: an A4 page less its margins and a caption; an image cannot break across pages
+MAX_HEIGHT = 9.9 * 72  # points: an A4 page less its margins and a caption; an image cannot break across pages
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class _Detail:
 
     text: int  # lines of the activity's or result's own words
     meta: int  # owner and period
-    arrow: int  # "→ R2, fordi …"; 1 line: the arrow and the start of the reason
+    arrow: int  # lines of "→ R2, fordi: …"; 0: the arrow alone ("→ R2"), the reason is in the tables
     sign: int  # lines per sign
     signs: int  # signs shown per card
     frame: bool  # risks and adjustment points in the frame
@@ -61,19 +61,26 @@ class _Detail:
     problem: int = 4  # lines of the problem
 
 
-DETAILS = (_Detail(3, 2, 2, 3, 2, True), _Detail(3, 1, 2, 2, 1, True), _Detail(2, 1, 1, 2, 1, False),
-           _Detail(2, 1, 1, 1, 1, False, problem=2), _Detail(2, 1, 1, 1, 1, False, cards=2, problem=2))
+DETAILS = (_Detail(3, 2, 2, 3, 2, True), _Detail(3, 1, 2, 2, 1, False), _Detail(3, 1, 0, 2, 1, False),
+           _Detail(2, 1, 0, 2, 1, False), _Detail(2, 1, 0, 1, 1, False, problem=2),
+           _Detail(2, 1, 0, 1, 1, False, cards=2, problem=2))
 COLOURS = {"problem": "#fbe0de", "aktiviteter": "#deeafb", PRACTICE: "#e6ecf7", PUPILS: "#dff1e4", "": "#eeeeee",
            "maal": "#b7dfc1", "tegn": "#fff3cf", "ramme": "#f4f4f4"}
 TEXT, GREY, EDGE = "#1a1a1a", "#6f6f6f", "#8a8a8a"
+UNPLACED = "Endnu ikke placeret: de voksne eller eleverne?"
+LANE_COLOURS = {PRACTICE: "#33475b", PUPILS: "#2c5a37", "": "#555555"}
 
 
 def _chars(width: float, size: float = BODY) -> int:
     return max(8, int(width / (size * CHAR_WIDTH)))
 
 
-def _cut(line: str, width: int) -> str:
-    return line[: width - 1].rstrip() + "…"
+def _cut(lines: list[str], width: int) -> str:
+    """The last line that fits: as much of the rest of the text as the width holds, then "…" (a word
+    too long for the line's end is cut, not dropped: »Tegn: Karakterg…«, never »Tegn:…«)."""
+    indent = len(lines[0]) - len(lines[0].lstrip())
+    rest = lines[0][:indent] + " ".join(line.strip() for line in lines)
+    return rest if len(rest) <= width else rest[: width - 1].rstrip() + "…"
 
 
 def wrap_items(items: list[str], width: int, max_lines: int) -> list[str]:
@@ -95,11 +102,11 @@ def wrap_items(items: list[str], width: int, max_lines: int) -> list[str]:
         wrapped.append([("• " if bullet and i == 0 else " " * indent) + line for i, line in enumerate(lines)])
     if sum(len(lines) for lines in wrapped) > max_lines and items:
         share = max(1, max_lines // len(items))
-        wrapped = [lines if len(lines) <= share else lines[: share - 1] + [_cut(lines[share - 1], width)]
+        wrapped = [lines if len(lines) <= share else lines[: share - 1] + [_cut(lines[share - 1:], width)]
                    for lines in wrapped]
     flat = [line for lines in wrapped for line in lines]
     if len(flat) > max_lines:
-        flat = flat[: max_lines - 1] + [_cut(flat[max_lines - 1], width)]
+        flat = flat[: max_lines - 1] + [_cut(flat[max_lines - 1:], width)]
     return flat
 
 
@@ -151,12 +158,7 @@ class _Canvas:
 
 
 def _numbers(theory: Indsatsteori) -> dict[str, str]:
-    """A1, A2 … for the activities and R1, R2 … for the results (in the diagram's reading order, short
-    term first), so a card can say what it leads to in two characters."""
-    numbers = {a.id: f"A{place}" for place, a in enumerate(theory.aktiviteter, start=1) if a.id}
-    ordered = [r for level in RESULT_LEVELS for r in theory.results(level)]
-    numbers.update({r.id: f"R{place}" for place, r in enumerate(ordered, start=1) if r.id})
-    return {**numbers, GOAL_ID: "målet"}
+    return {**item_numbers(theory), GOAL_ID: "målet"}
 
 
 def _sign_line(tegn: Tegn) -> str:
@@ -174,8 +176,8 @@ def _card_lines(item: Aktivitet | Resultat, numbers: dict[str, str], width: int,
         lines += wrap_items([" · ".join(part for part in (item.ansvarlig, period) if part)], width, detail.meta)
     target = numbers.get(item.foerer_til, "")
     if target:
-        reason = f", fordi {lower_first(item.fordi)}" if item.fordi else ""
-        lines += wrap_items([f"→ {target}{reason}"], width, detail.arrow)
+        reason = f", fordi: {item.fordi}" if item.fordi and detail.arrow else ""
+        lines += wrap_items([f"→ {target}{reason}"], width, max(1, detail.arrow))
     return lines
 
 
@@ -210,8 +212,8 @@ def _band(canvas: _Canvas, top: float, title: str, lines: list[str], colour: str
 
 
 def _arrow(canvas: _Canvas, top: float) -> float:
-    canvas.arrows.append((POINTS / 2, top + 1, top + GAP + 5))
-    return GAP + 6
+    canvas.arrows.append((POINTS / 2, top, top + GAP + 1))
+    return GAP + 2
 
 
 def _title(theory: Indsatsteori) -> str:
@@ -272,21 +274,20 @@ def _layout(theory: Indsatsteori, detail: _Detail) -> tuple[_Canvas, float]:
         canvas.text(MARGIN + column * (third + GAP) + third / 2, y, [RESULT_LEVEL_NAMES[level]], BODY, ha="center",
                     style="italic", color=GREY)
     y += BODY * LINE + 2
-    lanes = (PRACTICE, PUPILS)
-    unsaid_lane = {r.id: (PRACTICE if len(theory.results(r.niveau, PRACTICE)) <= len(theory.results(r.niveau, PUPILS))
-                          else PUPILS) for r in theory.resultater if not r.hvem}
+    # Results whose group is not said yet get a lane of their own: never shown as the adults' or the pupils'.
+    lanes = (PRACTICE, PUPILS, *(("",) if any(not r.hvem for r in theory.resultater) else ()))
     for group in lanes:
         lane_top = y
         canvas.boxes.append((MARGIN, lane_top, POINTS - 2 * MARGIN, HEAD * LINE + 2, COLOURS[group]))
-        canvas.text(MARGIN + PAD, lane_top + 1, [RESULT_GROUPS[group]], HEAD, weight="bold",
-                    color="#33475b" if group == PRACTICE else "#2c5a37")
+        canvas.text(MARGIN + PAD, lane_top + 1, [RESULT_GROUPS.get(group, UNPLACED)], HEAD, weight="bold",
+                    color=LANE_COLOURS[group])
         y += HEAD * LINE + 5
         bottoms = []
         for column, level in enumerate(RESULT_LEVELS):
             cell_y = y
-            items = [r for r in theory.results(level) if (r.hvem or unsaid_lane.get(r.id)) == group]
+            items = theory.results(level, group)
             for result in items[:detail.cards]:
-                colour = COLOURS[group] if result.hvem else COLOURS[""]
+                colour = COLOURS[group]
                 cell_y += _card(canvas, theory, result, numbers, MARGIN + column * (third + GAP), cell_y, third,
                                 colour, detail) + 4
             if len(items) > detail.cards:
@@ -296,10 +297,6 @@ def _layout(theory: Indsatsteori, detail: _Detail) -> tuple[_Canvas, float]:
                 cell_y += canvas.text(MARGIN + column * (third + GAP) + PAD, cell_y, ["–"], color=GREY) + 2
             bottoms.append(cell_y)
         y = max(bottoms) + 4
-    unsaid = [r for r in theory.resultater if not r.hvem]
-    if unsaid:
-        note = "Grå: endnu ikke sagt, om resultatet gælder de voksne eller eleverne."
-        y += canvas.text(MARGIN, y, wrap_items([note], full, 2), color=GREY) + 2
     y += _arrow(canvas, y)
     y += _band(canvas, y, GOAL.label, wrap_items([theory.langsigtet_maal], full, 3), COLOURS["maal"]) + GAP
 

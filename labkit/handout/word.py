@@ -41,10 +41,11 @@ from labkit.data.indsatsteori import (
 from labkit.data.instrument import Instrument
 from labkit.data.lab import Lab
 from labkit.files import write_atomically
-from labkit.views.indsatsteori import Table, activities_table, results_table, signs_table
+from labkit.views.indsatsteori import CHAIN, Table, activities_table, results_table, signs_table
 from labkit.workspace.store import read_workspace
 
 EMPTY = "(ikke udfyldt)"
+TEXT_WIDTH, NARROW, WIDE_COLUMN = 165.0, 11.0, 70.0  # millimetres: A4 less Word's default margins
 EMPTY_COLOUR = RGBColor(0x80, 0x80, 0x80)
 # Documents carry a date; a fixed one keeps the file byte-identical for the same team work.
 FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
@@ -102,6 +103,13 @@ def _table(document: Document, heading: str, table: Table) -> None:
     for row in rows or [("",) * len(head)]:
         for cell, value in zip(grid.add_row().cells, row):
             _write(cell.paragraphs[0], value)
+    # Word gives every column the same width; the chain line needs room, the number very little.
+    widths = [NARROW if name == "Nr." else WIDE_COLUMN if name == CHAIN else 0.0 for name in head]
+    rest = (TEXT_WIDTH - sum(widths)) / max(1, widths.count(0.0))
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths):
+        for cell in column.cells:
+            cell.width = Mm(width or rest)
 
 
 def _text_field(document: Document, field: Field, value: str | list[str]) -> None:

@@ -31,6 +31,7 @@ from labkit.data.indsatsteori import (
     evaluation_label,
     if_then,
     item_name,
+    item_numbers,
     source_label,
 )
 from labkit.data.instrument import Instrument
@@ -39,7 +40,7 @@ from labkit.views.display import escape, show_figure
 from labkit.workspace.session import Session
 
 Table = tuple[tuple[str, ...], list[tuple[str, ...]]]  # column names, rows
-CHAIN = "Hvis … så … fordi"
+CHAIN = "Kæden: hvis … fører det til … fordi"
 NOT_SAID = "ikke angivet"
 
 
@@ -58,16 +59,20 @@ def load_theory(session: Session, area_id: str, label: str) -> Indsatsteori:
 
 def results_table(theory: Indsatsteori) -> Table:
     """The results, short term first, with whose change it is and the chain line to what follows."""
-    head = (RESULT_LABELS["tekst"], RESULT_LABELS["niveau"], RESULT_LABELS["hvem"], CHAIN)
-    rows: list[tuple[str, ...]] = [(r.tekst, RESULT_LEVEL_NAMES[r.niveau], RESULT_GROUPS.get(r.hvem, NOT_SAID), if_then(theory, r))
-            for level in RESULT_LEVEL_NAMES for r in theory.results(level)]
+    numbers = item_numbers(theory)
+    head = ("Nr.", RESULT_LABELS["tekst"], RESULT_LABELS["niveau"], RESULT_LABELS["hvem"], CHAIN)
+    rows: list[tuple[str, ...]] = [
+        (numbers.get(r.id, ""), r.tekst, RESULT_LEVEL_NAMES[r.niveau], RESULT_GROUPS.get(r.hvem, NOT_SAID),
+         if_then(theory, r)) for level in RESULT_LEVEL_NAMES for r in theory.results(level)]
     return head, rows
 
 
 def activities_table(theory: Indsatsteori) -> Table:
-    head = (ACTIVITY_LABELS["beskrivelse"], ACTIVITY_LABELS["ansvarlig"], "Periode", CHAIN)
-    rows: list[tuple[str, ...]] = [(a.beskrivelse, a.ansvarlig, "–".join(part for part in (a.start, a.slut) if part), if_then(theory, a))
-            for a in theory.aktiviteter]
+    numbers = item_numbers(theory)
+    head = ("Nr.", ACTIVITY_LABELS["beskrivelse"], ACTIVITY_LABELS["ansvarlig"], "Periode", CHAIN)
+    rows: list[tuple[str, ...]] = [
+        (numbers.get(a.id, ""), a.beskrivelse, a.ansvarlig, "–".join(part for part in (a.start, a.slut) if part),
+         if_then(theory, a)) for a in theory.aktiviteter]
     return head, rows
 
 
@@ -82,8 +87,11 @@ def signs_table(theory: Indsatsteori, kind: str, catalogue: Catalogue | None = N
     if kind == OUTCOME:
         keys.append("resultat_niveau")
     rows = []
+    numbers = item_numbers(theory)
     for sign in theory.signs(kind):
-        values = {"beskrivelse": sign.beskrivelse, "knyttet_til": item_name(theory, sign.knyttet_til),
+        owner = item_name(theory, sign.knyttet_til)
+        values = {"beskrivelse": sign.beskrivelse,
+                  "knyttet_til": f"{numbers.get(sign.knyttet_til, '')} {owner}".strip() if owner else "",
                   "kilde": source_label(sign, catalogue, instrument), "baseline": baseline(sign), "maal": sign.maal,
                   "hvornaar": sign.hvornaar, "resultat_niveau": RESULT_LEVEL_NAMES[theory.sign_level(sign)]}
         rows.append(tuple(values[key] for key in keys))
@@ -91,6 +99,10 @@ def signs_table(theory: Indsatsteori, kind: str, catalogue: Catalogue | None = N
 
 
 def _paragraph(title: str, value: str | list[str]) -> str:
+    """A labelled text; a list as bullets, so items that wrap do not run together."""
+    if isinstance(value, list) and value:
+        items = "".join(f"<li>{escape(item)}</li>" for item in value)
+        return f"<p><strong>{escape(title)}:</strong></p><ul>{items}</ul>"
     text = "\n".join(value) if isinstance(value, list) else value
     shown = escape(text).replace("\n", "<br>") if text.strip() else "<em class='tom'>(ikke udfyldt)</em>"
     return f"<p><strong>{escape(title)}:</strong> {shown}</p>"

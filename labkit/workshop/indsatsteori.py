@@ -49,6 +49,7 @@ from labkit.data.indsatsteori import (
     if_then,
     indicator_source,
     is_version_1,
+    item_numbers,
     migrated,
     new_item_id,
     prefill_baseline,
@@ -73,7 +74,8 @@ LAYOUT_CSS = """<style>
 .labkit-teori-form { flex: 1 1 460px; min-width: 0; }
 .labkit-teori-diagram { flex: 1 1 420px; max-width: 640px; position: sticky; top: 4px; max-height: 96vh;
   overflow-y: auto; background: #fff; z-index: 2; }
-.labkit-teori-diagram img { width: 100%; height: auto; }
+.labkit-teori-diagram img { width: 100%; height: auto; max-height: calc(100vh - 60px); object-fit: contain;
+  object-position: left top; }
 .labkit-item { border-left: 3px solid #c9d6e8; padding: 2px 0 6px 8px; margin: 4px 0 8px 0; }
 .labkit-hvis { color: #333; font-style: italic; margin: 2px 0 0 0; line-height: 1.35; }
 :is(.jp-OutputArea-output, .widget-tab-contents, .lm-TabPanel-stackedPanel, .jp-Cell-outputWrapper,
@@ -140,6 +142,7 @@ class _ItemList:
         self.quiet = False
         # The »Hvis …, så …, fordi …« line under each row, refreshed with the diagram.
         self.lines: list[tuple[widgets.HTML, dict[str, Any]]] = []
+        self.headers: list[tuple[widgets.HTML, dict[str, Any]]] = []
         add = widgets.Button(description=add_label, icon="plus")
         add.on_click(lambda _: self.add(new_item()))
         self.heading = widgets.HTML(heading)
@@ -164,8 +167,13 @@ class _ItemList:
         self.redraw()
 
     def redraw(self) -> None:
-        self.target_dropdowns, self.lines = [], []
-        self.rows.children = [widgets.VBox(self.row(self, item)).add_class("labkit-item") for item in self.items]
+        self.target_dropdowns, self.lines, self.headers = [], [], []
+        rows = []
+        for item in self.items:
+            header = widgets.HTML()  # »R2« / »A1«: the number the diagram and the tables use
+            self.headers.append((header, item))
+            rows.append(widgets.VBox([header, *self.row(self, item)]).add_class("labkit-item"))
+        self.rows.children = rows
 
     def text(self, item: dict[str, Any], key: str, label: str, placeholder: str = "",
              width: str = "98%") -> widgets.Text:
@@ -242,25 +250,32 @@ def theory_form(session: Session, area_id: str, label: str) -> widgets.Widget:
         missing = completeness(theory)
         hints.value = callout_html("\n".join(missing[:3]), "info", "Næste skridt") if missing else ""
         message.value = callout_html(problem, "advarsel") if problem else ""
+        numbers = item_numbers(theory)
         for item_list in lists:
             for line, item in item_list.lines:
                 line.value = _if_then_html(theory, item, item_list is activities)
+            for header, item in item_list.headers:
+                number = numbers.get(str(item.get("id") or ""), "")
+                header.value = f"<strong>{escape(number)}</strong>" if number else ""
 
     def current() -> Indsatsteori:
         return load_theory(session, area_id, label)
 
+    def result_choice(theory: Indsatsteori, result: Resultat) -> tuple[str, str]:
+        number = item_numbers(theory).get(result.id, "")
+        return f"{number} ({RESULT_LEVEL_NAMES[result.niveau].lower()}): {_short(result.tekst or '(uden tekst)')}", result.id
+
     def result_targets(item: dict[str, Any]) -> list[tuple[str, str]]:
         later = RESULT_LEVELS[RESULT_LEVELS.index(item.get("niveau") or "kortsigtede"):]
         theory = current()
-        choices = [("Vælg …", "")] + [
-            (f"{RESULT_LEVEL_NAMES[r.niveau]}: {_short(r.tekst or '(uden tekst)')}", r.id)
-            for r in theory.resultater if r.niveau in later and r.id != item.get("id")]
+        choices = [("Vælg …", "")] + [result_choice(theory, r) for r in theory.resultater
+                                      if r.niveau in later and r.id != item.get("id")]
         return choices + [(f"Det langsigtede mål{': ' + _short(theory.langsigtet_maal) if theory.langsigtet_maal else ''}",
                            GOAL_ID)]
 
     def activity_targets() -> list[tuple[str, str]]:
-        return [("Vælg …", "")] + [(f"{RESULT_LEVEL_NAMES[r.niveau]}: {_short(r.tekst or '(uden tekst)')}", r.id)
-                                   for r in current().resultater]
+        theory = current()
+        return [("Vælg …", "")] + [result_choice(theory, r) for r in theory.resultater]
 
     def result_row(editor: _ItemList, item: dict[str, Any]) -> list[widgets.Widget]:
         line = widgets.HTML()
@@ -288,11 +303,11 @@ def theory_form(session: Session, area_id: str, label: str) -> widgets.Widget:
 
     def sign_owners(item: dict[str, Any]) -> list[tuple[str, str]]:
         theory = current()
+        numbers = item_numbers(theory)
         if item.get("art") == IMPLEMENTATION:
-            return [("Vælg aktivitet …", "")] + [(_short(a.beskrivelse or "(uden tekst)"), a.id)
-                                                 for a in theory.aktiviteter]
-        return [("Vælg resultat …", "")] + [(f"{RESULT_LEVEL_NAMES[r.niveau]}: {_short(r.tekst or '(uden tekst)')}", r.id)
-                                            for r in theory.resultater]
+            return [("Vælg aktivitet …", "")] + [(f"{numbers.get(a.id, '')}: {_short(a.beskrivelse or '(uden tekst)')}",
+                                                  a.id) for a in theory.aktiviteter]
+        return [("Vælg resultat …", "")] + [result_choice(theory, r) for r in theory.resultater]
 
     options = source_options(session)
 
@@ -310,6 +325,21 @@ def theory_form(session: Session, area_id: str, label: str) -> widgets.Widget:
         def source_chosen(source: str) -> None:
             if item.get("art") != IMPLEMENTATION and not item.get("knyttet_til"):
                 item["resultat_niveau"] = default_level(source)
+                if horizon is not None:
+                    editor.quiet = True
+                    try:
+                        horizon.value = item["resultat_niveau"]
+                    finally:
+                        editor.quiet = False
+            if not str(item.get("beskrivelse") or "").strip() and source != OWN_OBSERVATION:
+                # The source's name is a fair first description; the team can change it.
+                item["beskrivelse"] = source_label(Tegn(kilde=source), session.lab.catalogue,
+                                                   session.lab.instrument).split(": ", 1)[-1]
+                editor.quiet = True
+                try:
+                    texts["beskrivelse"].value = item["beskrivelse"]
+                finally:
+                    editor.quiet = False
             if not item.get("baseline"):
                 filled, note = prefill_baseline(Tegn.from_dict(item), session.lab.kvalitet, session.school_id)
                 item.update({"baseline": filled.baseline, "baseline_aar": filled.baseline_aar})
@@ -325,17 +355,32 @@ def theory_form(session: Session, area_id: str, label: str) -> widgets.Widget:
             item["knyttet_til"] = ""
             editor.redraw()
 
+        def owner_chosen(owner_id: str) -> None:
+            result = current().item(owner_id)
+            if isinstance(result, Resultat) and horizon is not None:  # a sign has its result's horizon
+                item["resultat_niveau"] = result.niveau
+                editor.quiet = True
+                try:
+                    horizon.value = result.niveau
+                finally:
+                    editor.quiet = False
+
         kind = editor.choice(item, "art", SIGN_LABELS["art"], lambda: [(name, key) for key, name in SIGN_KINDS.items()],
                              kind_chosen)
-        owner = editor.choice(item, "knyttet_til", SIGN_LABELS["knyttet_til"], lambda: sign_owners(item))
+        owner = editor.choice(item, "knyttet_til", SIGN_LABELS["knyttet_til"], lambda: sign_owners(item),
+                              owner_chosen)
+        # Only signs of effect have a horizon; one that belongs to a result follows the result's.
+        horizon = None if item.get("art") == IMPLEMENTATION else editor.choice(
+            item, "resultat_niveau", SIGN_LABELS["resultat_niveau"],
+            lambda: [(f"{RESULT_LEVEL_NAMES[k]} ({RESULT_LEVEL_HINTS[k]})", k) for k in RESULT_LEVELS])
         source = editor.choice(item, "kilde", SIGN_LABELS["kilde"], lambda: row_options, source_chosen)
-        return [texts["beskrivelse"], kind, owner, source, texts["baseline"], texts["baseline_aar"], texts["maal"],
-                texts["hvornaar"],
+        return [texts["beskrivelse"], kind, owner, *([horizon] if horizon else []), source, texts["baseline"],
+                texts["baseline_aar"], texts["maal"], texts["hvornaar"],
                 widgets.HBox([editor.remove_button(item)], layout=widgets.Layout(justify_content="flex-end"))]
 
     results = _ItemList(session, theory_path(area_id, "resultater"), refresh, result_row,
                         f"<h4>{RESULTS_LABEL}</h4><p>Arbejd baglæns: hvad skal have ændret sig på lang sigt, og hvad "
-                        "før det? Skil de voksnes praksis fra elevernes.</p>", "Tilføj resultat",
+                        "før det? Skil det, de voksne skal gøre anderledes, fra det, eleverne skal opleve og lære.</p>", "Tilføj resultat",
                         lambda: {"id": new_item_id("r"), "tekst": "", "niveau": "langsigtede", "hvem": "",
                                  "foerer_til": "", "fordi": ""},
                         lambda items: [Resultat.from_dict(item).to_dict() for item in items])

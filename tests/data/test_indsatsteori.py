@@ -144,19 +144,15 @@ def test_a_version_1_theory_keeps_every_word_in_the_new_model() -> None:
         ("Lærerne bruger strukturen", "kortsigtede"), ("Bedre trivsel", "langsigtede"),
         ("Bedre karakterer", "langsigtede")]
     assert all(r.hvem == "" for r in theory.resultater)  # whose change it is was never said: not guessed
-    # Each box's assumption sits on its first item, which points where version 1's arrow went.
-    first_activity, second_activity = theory.aktiviteter
-    short, long_1, long_2 = theory.resultater
-    assert (first_activity.fordi, first_activity.foerer_til) == ("Sammen bliver det en vane.", short.id)
-    assert (second_activity.fordi, second_activity.foerer_til) == ("", short.id)
-    assert (short.fordi, short.foerer_til) == ("Rutiner giver tryghed.", long_1.id)  # the empty box is skipped
-    assert long_1.foerer_til == long_2.foerer_til == GOAL_ID
-    # The assumption of the empty middle box has no item to sit on: kept, not lost.
-    assert theory.tidligere_antagelser == {"mellemlange_til_langsigtede": "Ro giver læring."}
+    # Version 1 drew arrows between boxes, never between items: no item gets an arrow it never had,
+    # and the box assumptions are kept for the team to place, every word of them.
+    assert all(item.foerer_til == "" and item.fordi == "" for item in (*theory.aktiviteter, *theory.resultater))
+    assert theory.tidligere_antagelser == {"aktiviteter_til_kortsigtede": "Sammen bliver det en vane.",
+                                           "kortsigtede_til_mellemlange": "Rutiner giver tryghed.",
+                                           "mellemlange_til_langsigtede": "Ro giver læring."}
+    assert any("Flyt antagelserne" in hint for hint in completeness(theory))
     [tegn] = theory.indikatorer
     assert (tegn.resultat_niveau, tegn.art, tegn.id) == ("langsigtede", OUTCOME, "0")
-    assert if_then(theory, first_activity) == ("Hvis »Fælles struktur for timerne«, så »Lærerne bruger "
-                                               "strukturen«, fordi sammen bliver det en vane.")
 
 
 def test_migration_is_stable_and_idempotent() -> None:
@@ -194,11 +190,15 @@ def test_a_sign_takes_its_horizon_from_its_result() -> None:
 def test_the_chain_reads_as_danish_if_then_lines() -> None:
     theory = full_theory()
     assert if_then(theory, theory.aktiviteter[0]) == (
-        "Hvis »Fælles struktur for start og slut på timerne«, så »Lærerne bruger den fælles struktur«, "
-        "fordi når lærerne planlægger sammen, bliver strukturen en vane.")
-    assert if_then(theory, theory.resultater[2]) == ("Hvis »Bedre faglig og social trivsel«, så »Alle elever på "
+        "Hvis vi gennemfører »Fælles struktur for start og slut på timerne«, fører det til »Lærerne bruger den "
+        "fælles struktur«. Fordi: når lærerne planlægger sammen, bliver strukturen en vane.")
+    assert if_then(theory, theory.resultater[2]) == ("»Bedre faglig og social trivsel« fører til »Alle elever på "
                                                      "mellemtrinnet oplever ro til at lære«.")
-    assert if_then(theory, theory.resultater[0]).endswith("fordi genkendelige rutiner giver tryghed.")
+    # The team's capitals are kept (a name stays a name), and quotes inside quotes are nested the Danish way.
+    theory.resultater[0].fordi = "Hedelundskolens »fælles start« giver tryghed"
+    assert if_then(theory, theory.resultater[0]).endswith("Fordi: Hedelundskolens »fælles start« giver tryghed.")
+    theory.aktiviteter[0].beskrivelse = "Fast »hjælp i klassen«"
+    assert "»Fast ›hjælp i klassen‹«" in if_then(theory, theory.aktiviteter[0])
     theory.aktiviteter[1].foerer_til = ""
     assert if_then(theory, theory.aktiviteter[1]) == ""  # no line until both ends are written
 
@@ -335,10 +335,23 @@ def test_an_empty_theory_draws_placeholders() -> None:
     assert figure_png(figure, dpi=50).startswith(b"\x89PNG")
 
 
-def test_results_not_yet_placed_are_drawn_grey_and_explained() -> None:
+def test_results_not_yet_placed_get_a_lane_of_their_own() -> None:
+    """A migrated result is not said to be the adults' or the pupils': it is never drawn in their lanes."""
     theory = Indsatsteori.from_dict(VERSION_1)
-    shown = texts(draw_indsatsteori(theory))
-    assert "Grå: endnu ikke sagt" in shown and "Bedre karakterer" in shown
+    figure = draw_indsatsteori(theory)
+    shown = texts(figure)
+    assert "Endnu ikke placeret: de voksne eller eleverne?" in shown and "Bedre karakterer" in shown
+    y = {t.get_text().split("\n")[0]: t.get_position()[1] for t in figure.findobj(matplotlib.text.Text)}
+    lanes = sorted((y[name], name) for name in ("De voksnes praksis", "Eleverne",
+                                                "Endnu ikke placeret: de voksne eller eleverne?"))
+    card = next(value for text, value in y.items() if "Bedre trivsel" in text)
+    assert lanes[2][1].startswith("Endnu ikke placeret") and card > lanes[2][0]  # below the unplaced header
+
+
+def test_a_cut_line_keeps_as_much_of_the_text_as_fits() -> None:
+    from labkit.figures.indsatsteori import wrap_items
+
+    assert wrap_items(["Tegn: Karaktergennemsnittet ved afgangsprøven"], 20, 1) == ["Tegn: Karaktergenne…"]
 
 
 def test_long_texts_are_cut_and_odd_characters_drawn() -> None:

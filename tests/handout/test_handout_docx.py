@@ -94,18 +94,16 @@ def test_the_document_holds_the_teams_work_written_in_the_first_model(lab: Lab, 
     for key in ("langsigtede_resultater", "mellemlange_resultater", "kortsigtede_resultater", "aktiviteter"):
         for item in LISTS[key]:
             assert item in cells, item
-    for written in ASSUMPTIONS.values():  # each on the first item of its box, in the chain line
-        assert f"fordi {written[0].lower()}{written[1:]}" in cells, written
+    for written in ASSUMPTIONS.values():  # kept, for the team to place (the first model had no item arrows)
+        assert written in text, written
     for written in EVALUATION.values():
         assert written in text, written
     for heading in ("Problem", "Målgruppe", "Langsigtet mål", "Resultater", "Aktiviteter", "Ressourcer",
                     "Kontekst", "Risici", "Justeringspunkter", "Tegn på gennemførelse", "Tegn på virkning",
                     "Evaluering"):
         assert heading in paragraphs, heading
-    assert ["Resultat", "Sigt", "Hvis forandring", "Hvis … så … fordi"] in rows
-    assert ["Fælles regler er kendt af alle elever", "Kort sigt", "ikke angivet",
-            ("Hvis »Fælles regler er kendt af alle elever«, så »Færre afbrydelser i timerne«, fordi kendte regler "
-             "giver færre afbrydelser.")] in rows
+    assert ["Nr.", "Resultat", "Sigt", "Hvem ændrer sig?", "Kæden: hvis … fører det til … fordi"] in rows
+    assert ["R1", "Fælles regler er kendt af alle elever", "Kort sigt", "ikke angivet", "(ikke udfyldt)"] in rows
     assert ["Tegn", "Hører til", "Kilde", "Baseline", "Mål", "Hvornår", "Sigt"] in rows
     assert ["Ro og orden, mellemtrin", "(ikke udfyldt)", "Kvalitetsrapport: Ro og orden (mellemtrin)",
             "3,4 (2024/2025)", "3,8", "Foråret 2027", "Mellemlang sigt"] in rows

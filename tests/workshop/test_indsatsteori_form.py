@@ -79,7 +79,7 @@ def test_a_team_writes_a_chain_from_activity_to_result_and_sees_it_drawn(lab: Pa
     by_description(form, widgets.Button, "Tilføj resultat")[0].click()
     [result_text] = by_description(form, widgets.Text, "Resultat")
     result_text.value = "Lærerne bruger fælles rutiner"
-    [whose] = by_description(form, widgets.Dropdown, "Hvis forandring")
+    [whose] = by_description(form, widgets.Dropdown, "Hvem ændrer sig?")
     whose.value = "voksne"
     [level] = by_description(form, widgets.Dropdown, "Sigt")
     level.value = "kortsigtede"
@@ -87,12 +87,12 @@ def test_a_team_writes_a_chain_from_activity_to_result_and_sees_it_drawn(lab: Pa
     by_description(form, widgets.Text, "Aktivitet")[0].value = "Fælles start på timerne"
     by_description(form, widgets.Text, "Ansvarlig")[0].value = "Afdelingslederen"
     leads_to = [d for d in by_description(form, widgets.Dropdown, "Fører til")
-                if any(label.startswith("Kort sigt: Lærerne bruger") for label, _ in d.options)]
+                if any(label.startswith("R1 (kort sigt): Lærerne bruger") for label, _ in d.options)]
     assert leads_to, "the activity offers the result the team just wrote"
     activity_target = leads_to[-1]
-    result_id = next(value for label, value in activity_target.options if label.startswith("Kort sigt"))
+    result_id = next(value for label, value in activity_target.options if label.startswith("R1 (kort sigt)"))
     activity_target.value = result_id
-    [reason] = [t for t in by_description(form, widgets.Text, "Fordi (antagelse)")
+    [reason] = [t for t in by_description(form, widgets.Text, "Fordi")
                 if t is not None][-1:]
     reason.value = "Rutiner gør det let at komme i gang"
 
@@ -104,9 +104,9 @@ def test_a_team_writes_a_chain_from_activity_to_result_and_sees_it_drawn(lab: Pa
     assert (result["tekst"], result["hvem"], result["niveau"]) == ("Lærerne bruger fælles rutiner", "voksne",
                                                                    "kortsigtede")
     lines = " ".join(w.value for w in widgets_in(form, widgets.HTML) if "labkit-hvis" in w.value)
-    assert "Hvis »Fælles start på timerne«, så »Lærerne bruger fælles rutiner«, fordi rutiner gør det let" in lines
+    assert "Hvis vi gennemfører »Fælles start på timerne«, fører det til »Lærerne bruger fælles rutiner«. Fordi: Rutiner" in lines
     drawn = diagram_text(form)
-    for words in ("A1 Fælles start på timerne", "De voksnes praksis", "→ R1, fordi rutiner gør det let"):
+    for words in ("A1 Fælles start på", "De voksnes praksis", "→ R1, fordi:"):
         assert words in drawn, words
 
 
@@ -137,7 +137,7 @@ def test_an_implementation_sign_belongs_to_an_activity(lab: Path) -> None:
     by_description(form, widgets.Button, "Tilføj tegn")[0].click()
     by_description(form, widgets.Dropdown, "Art")[0].value = "implementering"
     [owner] = by_description(form, widgets.Dropdown, "Hører til")  # redrawn: now the activities
-    assert [label for label, _ in owner.options] == ["Vælg aktivitet …", "Datamøde hver 6. uge"]
+    assert [label for label, _ in owner.options] == ["Vælg aktivitet …", "A1: Datamøde hver 6. uge"]
     owner.value = owner.options[1][1]
     [sign] = session.workspace.get(f"indsatsteorier/{AREA}/indikatorer")
     assert (sign["art"], sign["knyttet_til"]) == ("implementering", owner.options[1][1])
@@ -157,7 +157,7 @@ def test_a_theory_saved_in_the_first_model_is_migrated_once_when_the_form_opens(
     session, _ = open_form(lab)
     stored = session.workspace.get(f"indsatsteorier/{AREA}")
     assert stored["model"] == 2 and "antagelser" not in stored and "kortsigtede_resultater" not in stored
-    assert stored["aktiviteter"][0]["fordi"] == "Kendte regler bliver fulgt"
+    assert stored["tidligere_antagelser"] == {"aktiviteter_til_kortsigtede": "Kendte regler bliver fulgt"}
     assert [r["tekst"] for r in stored["resultater"]] == ["Reglerne er kendt", "Ro"]
     revision = session.workspace.revision
     open_form(lab)  # a second member opens the same theory: nothing more to migrate
