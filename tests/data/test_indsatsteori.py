@@ -391,14 +391,14 @@ def test_a_large_theory_still_fits_one_printed_page_and_counts_what_it_leaves_ou
     results = [Resultat(f"Resultat {n} om, hvad der ændrer sig for de voksne og eleverne", level, group,
                         GOAL_ID, "fordi det hænger sådan sammen", f"r{n}")
                for n, (level, group) in enumerate([(lv, g) for lv in ("kortsigtede", "mellemlange", "langsigtede")
-                                                   for g in (PRACTICE, PUPILS)] * 3)]
+                                                   for g in (PRACTICE, PUPILS)] * 5)]
     theory = Indsatsteori(problem="Et langt problem. " * 40, langsigtet_maal="Et mål", resultater=results,
                           aktiviteter=[Aktivitet(f"Aktivitet {n}", "Ledelsen", "uge 34", "juni", "r0", id=f"a{n}")
-                                       for n in range(10)],
+                                       for n in range(15)],
                           indikatorer=[Tegn(f"Tegn {n}", knyttet_til="r0") for n in range(5)])
     figure = draw_indsatsteori(theory)
     assert figure.get_figheight() * 72 <= MAX_HEIGHT
     shown = texts(figure)
-    assert "+ 4 aktiviteter mere (se teksten)" in shown and "+ 1 mere" in shown and "tegn mere" in shown
+    assert "+ 9 aktiviteter mere (se teksten)" in shown and "+ 3 mere" in shown and "tegn mere" in shown
     sizes = {t.get_fontsize() for t in figure.findobj(matplotlib.text.Text) if t.get_text().strip()}
     assert min(sizes) >= 9  # shorter, never smaller
