@@ -169,10 +169,30 @@ def _rating_columns(sheet: EntrySheet, instrument: Instrument) -> tuple[dict[str
     return (None if missing else columns), problems + missing
 
 
+def _people_per_group(sheet: EntrySheet, columns: dict[str, int], instrument: Instrument,
+                      known_schools: dict[str, str]) -> dict[tuple[str, int, str], int]:
+    """People behind each (school, round, group) as the sheet lists them, bad ratings or not: the
+    privacy rule for a message about a cell is decided before the cell is judged."""
+    people_in: dict[tuple[str, int, str], int] = {}
+    for _, cells in sheet.rows:
+        school, _ = parse_school(cells[columns[COL_SCHOOL_ID]], known_schools)
+        group, _ = parse_group(cells[columns[COL_GROUP]], instrument)
+        round_, _ = parse_round(cells[columns[COL_ROUND]] if COL_ROUND in columns else None)
+        people, _ = parse_people(cells[columns[COL_PEOPLE]]) if instrument.consensus else (1, None)
+        if school is not None and group is not None and round_ is not None:
+            key = (school, round_, group)
+            people_in[key] = people_in.get(key, 0) + (people or 0)
+    return people_in
+
+
 def _read_respondents(
-    sheet: EntrySheet, columns: dict[str, int], instrument: Instrument, known_schools: dict[str, str]
+    sheet: EntrySheet, columns: dict[str, int], instrument: Instrument, known_schools: dict[str, str],
+    min_group_size: int = 0,
 ) -> tuple[list[_Respondent], list[Problem]]:
-    """Validated respondents; rows with an unusable school or group, or repeated, are left out."""
+    """Validated respondents; rows with an unusable school or group, or repeated, are left out. A
+    rating in a group under `min_group_size` people is never quoted in a message about its cell."""
+    people_in = _people_per_group(sheet, columns, instrument, known_schools)
+    hidden_text = f"(skjult: færre end {min_group_size} i gruppen)"
     header = {name: sheet.header[index] for name, index in columns.items()}
     statements = [(s.id, columns[s.id]) for s in instrument.statements if s.id in columns]
     respondents: list[_Respondent] = []
@@ -188,10 +208,13 @@ def _read_respondents(
             if issue:
                 problems.append(sheet.problem(issue, number, header[name], cells[columns[name]]))
         ratings: dict[str, int] = {}
+        small = (school is not None and group is not None and round_ is not None
+                 and people_in.get((school, round_, group), 0) < min_group_size)
         for statement_id, index in statements:
             value, issue = parse_rating(cells[index], instrument.scale)
             if issue:
-                problems.append(sheet.problem(issue, number, header[statement_id], cells[index]))
+                problems.append(sheet.problem(issue, number, header[statement_id],
+                                              hidden_text if small else cells[index]))
             elif value is not None:
                 ratings[statement_id] = value
         label = cell_text(cells[columns[COL_RESPONDENT]])
@@ -364,7 +387,7 @@ def read_kapacitet_workbook(
                 severity=Severity.ADVARSEL,
             )
         )
-    respondents, found = _read_respondents(sheet, columns, instrument, known_schools)
+    respondents, found = _read_respondents(sheet, columns, instrument, known_schools, min_group_size)
     answers = _answers_frame(respondents, instrument)
     notes: list[dict[str, object]] = []
     if normalise_key(SHEET_NOTES) in sheets:

@@ -200,9 +200,10 @@ def _finish(
     bad = np.array([e is not None for e in errors]) | out_of_scale | not_whole
     bad_n_cell = np.array([e is not None for e in n_errors]) | bad_n
 
-    # A figure the privacy rule hides is never quoted, not even in a message about its cell.
-    hidden = ~np.isnan(n) & (n < min_group_size)
-    hidden_text = f"(skjult: færre end {min_group_size} besvarelser)"
+    # A figure the privacy rule hides is never quoted, not even in a message about its cell; nor is one
+    # whose count cannot be read, since then the rule cannot be checked (the figure is left out too).
+    too_few = ~np.isnan(n) & (n < min_group_size)
+    hidden = too_few | bad_n_cell
     for position in np.flatnonzero(bad | bad_n_cell):
         record = raw.iloc[position]
         indicator = catalogue[record["indicator"]]
@@ -225,7 +226,8 @@ def _finish(
                     what,
                     row=int(record["row"]),
                     column=str(record["column"]),
-                    value=hidden_text if hidden[position] else as_text(record["raw"]),
+                    value=(f"(skjult: færre end {min_group_size} besvarelser)" if too_few[position]
+                           else "(skjult: antallet kan ikke læses)" if hidden[position] else as_text(record["raw"])),
                     expected=expected,
                     school_id=str(record["school_id"]) or None,
                 )

@@ -8,8 +8,13 @@ no count here either.
 
 from __future__ import annotations
 
+import io
 import math
+import re
+import zipfile
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -19,10 +24,15 @@ from labkit.data.lab import Lab
 from labkit.files import replace_with, write_atomically
 from labkit.numbers import format_number
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
 OVERVIEW_NAME = "oversigt"
 COLUMNS = ["Institutionsnummer", "Skole", "Indikator", "Gruppe", "Skoleår", "Værdi", "Antal", "Kommune", "Land",
            "Niveau", "Udvikling", "Begrundelse"]
 NUMBER_COLUMNS = ("Værdi", "Kommune", "Land")
+# The workbook's dates and its zip entries' times: fixed, so the same verdicts give the same bytes.
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 
 
 def overview_table(lab: Lab) -> pd.DataFrame:
@@ -85,7 +95,23 @@ def _write_xlsx(table: pd.DataFrame, path: Path) -> None:
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     workbook.properties.creator = "labkit"
-    workbook.save(path)
+    workbook.properties.created = datetime(*FIXED_TIME)
+    path.write_bytes(_stable_xlsx(workbook))
+
+
+def _stable_xlsx(workbook: Workbook) -> bytes:
+    """The saved workbook with fixed entry times and document dates (openpyxl stamps both with the clock)."""
+    saved = io.BytesIO()
+    workbook.save(saved)
+    stamp = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*FIXED_TIME).encode()
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            target.writestr(zipfile.ZipInfo(entry.filename, FIXED_TIME), data, compress_type=zipfile.ZIP_DEFLATED)
+    return fixed.getvalue()
 
 
 def write_overview(lab: Lab, folder: Path) -> list[Path]:

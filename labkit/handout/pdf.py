@@ -17,7 +17,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from labkit.files import write_atomically
+from labkit.files import cannot_save, write_atomically
 from labkit.problems import LabkitError, display_name
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def _convert(context: BrowserContext, html: Path, pdf: Path) -> str | None:
     except Error as error:
         return f"Chromium kunne ikke lave PDF af {display_name(html)}: {_first_line(error.message)}"
     except OSError as error:
-        return f"PDF'en {display_name(pdf)} kunne ikke gemmes: {error.strerror or error}"
+        return cannot_save("PDF'en", pdf, error)
     return None
 
 

@@ -8,6 +8,7 @@ school. A school's failure is recorded and the others go on. The same inputs giv
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import sys
@@ -22,7 +23,14 @@ from pathlib import Path
 
 from labkit.data.config import load_config
 from labkit.data.lab import load_lab, load_lab_cached
-from labkit.files import write_atomically
+from labkit.files import (
+    TEMPORARY_SUFFIX,
+    cannot_save,
+    replace_file,
+    saving,
+    temporary_beside,
+    write_atomically,
+)
 from labkit.handout.export import IndexRow, handout_html, index_html
 from labkit.handout.kernel import WarmKernel
 from labkit.handout.layout import load_layout
@@ -30,7 +38,7 @@ from labkit.handout.oversigt import write_overview
 from labkit.handout.pdf import html_to_pdf
 from labkit.handout.word import write_indsatsteori_docx
 from labkit.numbers import format_date, format_number
-from labkit.problems import LabkitError
+from labkit.problems import LabkitError, os_reason
 from labkit.resources import bundled_folder
 
 HANDOUT_NOTEBOOK = bundled_folder("notesboeger") / "uddelingsark.ipynb"
@@ -45,6 +53,9 @@ EXECUTED_FOLDER = ".notesboeger"
 # The warm-kernel engine (labkit.handout.engine), registered under this name through papermill's
 # entry point in pyproject.toml.
 ENGINE_NAME = "labkit-varm-kerne"
+# What papermill and the kernel stamp on each run of a notebook; left out of the kept notebooks.
+RUN_STAMPS = ("start_time", "end_time", "duration")
+PAPERMILL_CELL_TAGS = ("injected-parameters", "papermill-error-cell-tag")  # cells it adds, with random ids
 
 
 @dataclass
@@ -173,40 +184,106 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
     # The edition in the name too: files mailed on their own, or put in one --ud folder, stay apart.
     stem = file_stem(school_id, school_name) + (f"_{edition}" if edition else "")
     executed = out / EXECUTED_FOLDER / f"{stem}.ipynb"
-    # This run's formats replace the last run's: a school that fails now keeps no older file that the
-    # index (which says it failed) would contradict.
-    made_by = {".html": ("html", "pdf"), ".pdf": ("pdf",), "_indsatsteori.docx": ("docx",)}  # the PDF needs the HTML
-    for suffix, by in made_by.items():
-        if set(by) & set(formats):
-            (out / f"{stem}{suffix}").unlink(missing_ok=True)
+    # papermill writes the notebook as it runs: under a name of this run's own (two renders of the same
+    # school at once never write one file together), moved into place when it is done.
+    try:
+        running = temporary_beside(executed, TEMPORARY_SUFFIX + ".ipynb")  # papermill wants a notebook's name
+    except OSError as error:
+        result.errors.append(cannot_save("Den kørte notesbog", executed, error))
+        _remove_stale(out, stem, formats, result)
+        result.seconds = time.monotonic() - started
+        return result
     try:
         notebook = papermill.execute_notebook(
-            str(HANDOUT_NOTEBOOK), str(executed), parameters={"lab_mappe": lab_folder, "skole": school_id, "udgave": edition},
+            str(HANDOUT_NOTEBOOK), str(running), parameters={"lab_mappe": lab_folder, "skole": school_id, "udgave": edition},
             engine_name=ENGINE_NAME, kernel_name="python3", km=kernel.manager, progress_bar=False,
             log_output=False, execution_timeout=CELL_TIMEOUT_SECONDS)
     except Exception as error:  # noqa: BLE001 - one school's failure must not stop the others
+        _keep_executed(running, executed)
         result.errors.append(_notebook_error(error, executed))
         if not isinstance(error, PapermillExecutionError):  # a cell that raised leaves the kernel ready
             kernel.fresh()
+        _remove_stale(out, stem, formats, result)
         result.seconds = time.monotonic() - started
         return result
+    _keep_executed(running, executed)
     if "html" in formats or "pdf" in formats:
         try:
             html = handout_html(notebook, Path(lab_folder), f"Uddelingsark – {school_name}", stamp, edition)
-            write_atomically(out / f"{stem}.html", html)
+            with saving("Uddelingsarket", out / f"{stem}.html"):
+                write_atomically(out / f"{stem}.html", html)
             result.files["html"] = out / f"{stem}.html"
         except LabkitError as error:  # the layout's template; the Word file below may still be made
             result.errors.append(str(error))
         except OSError as error:
-            result.errors.append(f"Uddelingsarket kunne ikke gemmes i {out}: {error.strerror or error}.")
+            result.errors.append(f"Uddelingsarket kunne ikke gemmes i {out}: {os_reason(error)}.")
     if "docx" in formats:
         try:
             result.files["docx"] = write_indsatsteori_docx(load_lab_cached(Path(lab_folder)), school_id,
                                                            out / f"{stem}_indsatsteori.docx")
-        except (LabkitError, OSError) as error:
+        except LabkitError as error:
             result.errors.append(f"Word-filen kunne ikke laves: {error}")
+        except OSError as error:
+            result.errors.append(cannot_save("Word-filen", out / f"{stem}_indsatsteori.docx", error))
+    _remove_stale(out, stem, formats, result)
     result.seconds = time.monotonic() - started
     return result
+
+
+def _keep_executed(running: Path, executed: Path) -> None:
+    """Put the notebook papermill wrote under its own name in place, without its run's stamps."""
+    try:
+        if running.stat().st_size:  # empty: papermill stopped before writing; the last run's stays
+            _without_run_stamps(running, executed)
+            replace_file(running, executed)
+    except OSError:
+        pass  # only the copy kept for finding errors is missing; the handout is made or its error reported
+    finally:
+        running.unlink(missing_ok=True)
+
+
+# What each format makes, by the file's ending after the stem; the PDF is made from the HTML.
+MADE_BY = {".html": ("html", "pdf"), ".pdf": ("pdf",), "_indsatsteori.docx": ("docx",)}
+
+
+def _remove_stale(out: Path, stem: str, formats: Sequence[str], result: SchoolResult) -> None:
+    """This run's formats replace the last run's: a school that failed now keeps no older file that the
+    index (which says it failed) would contradict. A file made now was replaced in one step instead:
+    removing it first would leave a reader (or a second render at the same time) with no file at all."""
+    made = {".html": "html" in result.files, ".pdf": "html" in result.files, "_indsatsteori.docx": "docx" in result.files}
+    for suffix, by in MADE_BY.items():  # a PDF that cannot be made from the new HTML goes in `_add_pdfs`
+        if set(by) & set(formats) and not made[suffix]:
+            (out / f"{stem}{suffix}").unlink(missing_ok=True)
+
+
+def _without_run_stamps(executed: Path, kept_as: Path | None = None) -> None:
+    """Rewrite a kept notebook without its run's clock times and the random ids of the cells papermill
+    adds, so that it too depends on the inputs alone (rendered twice, it is the same file). `kept_as`:
+    the name it will have, when papermill wrote it under a temporary one."""
+    try:
+        notebook = json.loads(executed.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # papermill wrote nothing (the notebook could not start): nothing to keep stable
+    for metadata in [notebook.get("metadata", {}), *(cell.get("metadata", {}) for cell in notebook.get("cells", []))]:
+        metadata.pop("execution", None)  # the kernel's iopub and shell timestamps
+        for stamp in RUN_STAMPS:
+            metadata.get("papermill", {}).pop(stamp, None)
+    run = 0  # the warm kernel counts on from the worker's previous school: count this school's cells from 1
+    for number, cell in enumerate(notebook.get("cells", [])):
+        if set(PAPERMILL_CELL_TAGS) & set(cell.get("metadata", {}).get("tags", [])):
+            cell["id"] = f"papermill-{number}"
+        if cell.get("execution_count") is not None:
+            run += 1
+            cell["execution_count"] = run
+            for output in cell.get("outputs", []):
+                if output.get("execution_count") is not None:
+                    output["execution_count"] = run
+    if kept_as is not None and isinstance(notebook.get("metadata", {}).get("papermill"), dict):
+        notebook["metadata"]["papermill"]["output_path"] = str(kept_as)  # not the temporary name
+    try:
+        write_atomically(executed, json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    except OSError:
+        pass  # the handout itself is still made; only the copy kept for finding errors is not stable
 
 
 # --- the whole lab --------------------------------------------------------------------------------
@@ -238,11 +315,12 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
         raise LabkitError(f"Skolerne {', '.join(unknown)} er ikke med i laboratoriet. "
                           f"Skolerne er: {', '.join(names)}.")
     layout = load_layout(config.templates_folder).for_edition(edition)  # a wrong edition stops here
-    out = _writable_folder(Path(out_folder or lab_folder / OUTPUT_FOLDER / edition).resolve())
+    out = _writable_folder(_outside_data(Path(out_folder or lab_folder / OUTPUT_FOLDER / edition).resolve(),
+                                         config.data_folder))
     try:
         overview = _write_overview(lab_folder, out) if OVERVIEW_FORMAT in formats else []
     except OSError as error:
-        raise LabkitError(f"Oversigten kunne ikke gemmes i {out}: {error.strerror or error}.") from error
+        raise LabkitError(f"Oversigten kunne ikke gemmes i {out}: {os_reason(error)}.") from error
     formats = [f for f in formats if f in HANDOUT_FORMATS]
     if not formats:
         return RenderReport(out, [], time.monotonic() - started, overview)
@@ -277,8 +355,18 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
                 path.unlink(missing_ok=True)
     ordered = [results[s] for s in chosen]
     rows = [IndexRow(r.school_id, r.school_name, r.files, r.errors) for r in ordered]
-    write_atomically(out / INDEX_FILE, index_html(config, rows, layout.edition.name if layout.edition else "", overview))
+    with saving("Oversigtssiden", out / INDEX_FILE):
+        write_atomically(out / INDEX_FILE, index_html(config, rows, layout.edition.name if layout.edition else "", overview))
     return RenderReport(out, ordered, time.monotonic() - started, overview)
+
+
+def _outside_data(folder: Path, data_folder: Path) -> Path:
+    """`folder`, unless it is (or lies in) the data folder: every file there is read as data, so the next
+    check would read oversigt.csv as a kvalitetsrapport file."""
+    if folder == data_folder or data_folder in folder.parents:
+        raise LabkitError(f"{folder} er i laboratoriets datamappe. labkit læser hver fil dér som data, så "
+                          "uddelingsarkene skal i en anden mappe. Vælg en anden mappe med --ud.")
+    return folder
 
 
 def _writable_folder(folder: Path) -> Path:
@@ -286,15 +374,13 @@ def _writable_folder(folder: Path) -> Path:
     written (a read-only lab, a USB stick pulled out)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".labkit-skriveprøve-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        temporary_beside(folder / ".labkit-skriveprøve").unlink()  # a unique name: renders at once do not meet
     except FileExistsError as error:
         raise LabkitError(f"{folder} er en fil, ikke en mappe. Vælg en mappe til uddelingsarkene med --ud.") from error
     except NotADirectoryError as error:
         raise LabkitError(f"{folder} ligger under en fil, ikke en mappe. Vælg en mappe med --ud.") from error
     except OSError as error:
-        raise LabkitError(f"Uddelingsarkene kan ikke gemmes i {folder} ({error.strerror or error}). Vælg en mappe, "
+        raise LabkitError(f"Uddelingsarkene kan ikke gemmes i {folder} ({os_reason(error)}). Vælg en mappe, "
                           "du kan skrive i, med --ud.") from error
     return folder
 
@@ -320,5 +406,6 @@ def _add_pdfs(results: Sequence[SchoolResult], out: Path) -> None:
             continue
         if outcome.get(pdf):
             result.errors.append(f"PDF kunne ikke laves: {outcome[pdf]}")
+            pdf.unlink(missing_ok=True)  # not the last run's PDF beside the new HTML
         else:
             result.files["pdf"] = pdf
