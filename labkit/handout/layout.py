@@ -20,7 +20,7 @@ from labkit.problems import LabkitError, display_name
 
 # The section types a layout may list; `labkit.handout.sections.SECTIONS` draws each of them.
 SECTION_KINDS = ("resume", "indikatoroversigt", "indikatorer", "tragt", "kapacitet", "indsatsomraader",
-                 "indsatsteori", "opfoelgning", "plf_spoergsmaal", "plf_modenhed")
+                 "indsatsteori", "laeringscirklen", "opfoelgning", "plf_spoergsmaal", "plf_modenhed")
 LAYOUT_FOLDER = "uddelingsark"
 LAYOUT_FILE = "uddelingsark.yaml"
 COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")

@@ -20,7 +20,7 @@ from labkit.views.display import (
     show_callout,
     show_figure,
 )
-from labkit.views.frameworks import plf_choice_html, plf_questions_html
+from labkit.views.frameworks import learning_circle_html, plf_choice_html, plf_questions_html
 from labkit.views.indsatsomraader import choice_html, chosen_areas
 from labkit.views.indsatsteori import render_theory_static
 from labkit.views.kapacitet import render_kapacitet
@@ -88,6 +88,11 @@ def _follow_up(session: Session, section: Section) -> None:
     render_followup_handout(session)
 
 
+def _learning_circle(session: Session, section: Section) -> None:
+    # The circle the team checks its theory against, with its source and what is labkit's example.
+    display(HTML(learning_circle_html(session)))
+
+
 def _plf_questions(session: Session, section: Section) -> None:
     display(HTML(plf_questions_html(session)))
 
@@ -104,6 +109,7 @@ SECTIONS: dict[str, Callable[[Session, Section], None]] = {
     "kapacitet": _kapacitet,
     "indsatsomraader": _focus_areas,
     "indsatsteori": _theories,
+    "laeringscirklen": _learning_circle,
     "opfoelgning": _follow_up,
     "plf_spoergsmaal": _plf_questions,
     "plf_modenhed": _plf_maturity,

@@ -35,10 +35,10 @@ def test_the_bundled_layout_has_a_before_and_an_after_edition() -> None:
     before, after = layout.for_edition("foer"), layout.for_edition("efter")
     assert {s.kind for s in before.sections} == {"resume", "indikatoroversigt", "indikatorer", "tragt", "kapacitet"}
     assert {s.kind for s in after.sections} == {"resume", "indsatsomraader", "plf_modenhed", "indsatsteori",
-                                                "opfoelgning"}
+                                                "laeringscirklen", "opfoelgning"}
     assert before.edition is not None and before.edition.name == "Før læringslaboratoriet"
     assert before.subtitle != layout.subtitle  # the edition's own subtitle
-    assert layout.for_edition("") is layout and len(layout.sections) == 9  # no edition: every section
+    assert layout.for_edition("") is layout and len(layout.sections) == 10  # no edition: every section
 
 
 def test_a_section_without_editions_is_in_every_edition(templates: Path) -> None:
