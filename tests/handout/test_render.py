@@ -539,3 +539,17 @@ def test_the_sample_teams_handout_is_whole_and_readable(rendered: tuple[Path, ob
         assert raw not in text, raw
     figures = page.count("<figure")
     assert figures and page.count("<figcaption>Figur ") == figures
+
+
+@pytest.mark.chromium
+def test_the_printed_handout_uses_one_sans_serif_family_also_in_its_footer(rendered: tuple[Path, object]) -> None:
+    """The page footer sits in @page margin boxes, which do not inherit the body's font: without their
+    own font-family Chromium printed them in a serif."""
+    import pypdf
+
+    lab, _ = rendered
+    reader = pypdf.PdfReader(next((lab / "uddelingsark").glob("061006_*.pdf")))
+    fonts = {str(font.get_object().get("/BaseFont")) for page in reader.pages
+             for font in ((page.get("/Resources") or {}).get("/Font") or {}).values()}
+    assert fonts and not [font for font in fonts if "Serif" in font], fonts
+    assert "Side 1 af" in reader.pages[0].extract_text()
