@@ -3,7 +3,7 @@ Læringscirklen's phases and the analysis frame for inclusive learning environme
 
 Rules:
 - every file may say where it comes from (`kilde`) and whether its content is labkit's starter content
-  (`eksempel: ja`), which every output marks »Eksempel – erstat med kommunens egne«; a focus area says
+  (`eksempel: ja`), which every output marks with `EXAMPLE_MARK`; a focus area says
   it per area, since a consultant may replace some goals and keep others;
 - a goal labkit made up is a »mål«, never a »pejlemærke« (the municipality's official goals);
 - Læringscirklen's centre, the pupil's challenge, is defined before phase 1 and is not a phase;
@@ -29,7 +29,9 @@ PLF_QUESTIONS_FILE = "plf_spoergsmaal.yaml"
 LEARNING_CIRCLE_FILE = "laeringscirklen.yaml"
 PLF_MATURITY_FILE = "plf_modenhed.yaml"
 INCLUSION_FRAME_FILE = "inklusion_analyse.yaml"
-EXAMPLE_MARK = "Eksempel – erstat med kommunens egne"
+# Said to a school team, not to the consultant who edits the template: a fact, not a to-do.
+EXAMPLE_MARK = "Eksempel fra labkit – kommunen kan erstatte det med sit eget"
+EXAMPLE_TAG = "eksempel"  # beside each item of a list whose note says the rest
 
 FOCUS_AREA_KEYS = ("id", "navn", "maal", "eksempel", "beskrivelse", "indikatorer", "dimensioner")
 PHASE_KEYS = ("id", "navn", "beskrivelse", "spoergsmaal")

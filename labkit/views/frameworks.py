@@ -1,6 +1,6 @@
 """The frameworks as static HTML: the PLF questions, the inclusion analysis frame with Molbæk's question,
 Læringscirklen, and where the team placed the school's teams on the PLF maturity levels (saved in the
-workspace under `plf_modenhed/`). Starter content carries the mark »Eksempel – erstat med kommunens egne«.
+workspace under `plf_modenhed/`). Starter content carries `EXAMPLE_MARK`, at the top, so it is read before the content.
 
 The PLF levels describe teams, so a school is placed team by team (`plf_modenhed/teams`, a list of
 {"team", "niveau"}). A placement of the whole school saved by an older labkit (`plf_modenhed/niveau`)
@@ -35,20 +35,20 @@ LEVEL_PATH = "plf_modenhed/niveau"  # the whole school on one level: written by 
 REASON_PATH = "plf_modenhed/begrundelse"
 
 
-def origin_html(origin: Origin) -> str:
-    """The starter-content mark (when it is labkit's example) and the source, or ""."""
+def origin_html(origin: Origin, mark: str = EXAMPLE_MARK) -> str:
+    """The starter-content mark (when it is labkit's example) and the source, in one line, or ""."""
     parts = []
     if origin.example:
-        parts.append(f"<p class=eksempel><strong>{escape(EXAMPLE_MARK)}</strong></p>")
+        parts.append(f"<strong>{escape(mark)}</strong>")
     if origin.source:
-        parts.append(f"<p class=kilde><small>Kilde: {escape(origin.source)}</small></p>")
-    return "".join(parts)
+        parts.append(f"Kilde: {escape(origin.source)}")
+    return f"<p class=eksempel><small>{'. '.join(parts)}</small></p>" if parts else ""
 
 
 def plf_questions_html(session: Session) -> str:
     """The PLF guiding questions, marked when they are labkit's examples."""
     questions = load_plf_questions(session.lab.config.templates_folder / PLF_QUESTIONS_FILE)
-    return bullet_html([q.text for q in questions.questions]) + origin_html(questions.origin)
+    return origin_html(questions.origin) + bullet_html([q.text for q in questions.questions])
 
 
 def inclusion_frame_html(session: Session) -> str:
@@ -58,9 +58,9 @@ def inclusion_frame_html(session: Session) -> str:
     frame = load_inclusion_frame(lab.config.templates_folder / INCLUSION_FRAME_FILE, lab.catalogue,
                                  lab.instrument)
     key = frame.key_question
-    parts = [f"<h4>{escape(key.text)}</h4>",
+    parts = [origin_html(frame.origin), f"<h4>{escape(key.text)}</h4>",
              bullet_html([f"Individperspektiv: {key.individual}", f"Kontekstperspektiv: {key.context}"]),
-             "<p>Stil spørgsmålet igen ved hvert perspektiv nedenfor.</p>"]
+             "<p>Stil spørgsmålet igen ved hvert af områderne nedenfor.</p>"]
     dimension_names = {d.id: d.name for d in lab.instrument.dimensions}
     for perspective in frame.perspectives:
         sources = [lab.catalogue[i].name for i in perspective.indicators]
@@ -68,18 +68,21 @@ def inclusion_frame_html(session: Session) -> str:
         look_at = f"<p><em>Se i data:</em> {escape(', '.join(sources))}</p>" if sources else ""
         parts.append(f"<h4>{escape(perspective.name)}</h4><p>{escape(perspective.description)}</p>"
                      f"{bullet_html(list(perspective.questions))}{look_at}")
-    return "".join(parts) + origin_html(frame.origin)
+    return "".join(parts)
 
 
 def learning_circle_html(session: Session) -> str:
     """The pupil's challenge at the centre, before phase 1, then »Fase 1 – …« and the rest in order."""
     circle = load_learning_circle(session.lab.config.templates_folder / LEARNING_CIRCLE_FILE)
     centre = circle.challenge
-    parts = [(f"<h4>I midten: {escape(centre.name)}</h4><p>{escape(centre.description)}</p>"
+    # The circle and its phases are VIA's; what labkit wrote is the descriptions and the questions.
+    mark = "Cirklen og faserne er fra Læringscirklen; beskrivelser og spørgsmål er eksempler fra labkit"
+    parts = [origin_html(circle.origin, mark),
+             (f"<h4>I midten: {escape(centre.name)}</h4><p>{escape(centre.description)}</p>"
               f"{bullet_html(list(centre.questions))}")]
     parts += [f"<h4>Fase {number} – {escape(phase.name)}</h4><p>{escape(phase.description)}</p>"
               f"{bullet_html(list(phase.questions))}" for number, phase in enumerate(circle.phases, start=1)]
-    return "".join(parts) + origin_html(circle.origin)
+    return "".join(parts)
 
 
 def render_inclusion_frame(session: Session) -> None:
@@ -94,11 +97,15 @@ def plf_levels(session: Session) -> PlfMaturity:
     return load_plf_maturity(session.lab.config.templates_folder / PLF_MATURITY_FILE)
 
 
-def plf_levels_html(maturity: PlfMaturity) -> str:
+TEAMS_NOTE = "Niveauerne beskriver et team. Placér hvert af skolens teams for sig."
+
+
+def plf_levels_html(maturity: PlfMaturity, note: bool = True) -> str:
+    """The levels (and, unless the page already says it, that they describe a team)."""
     levels = maturity.levels
-    return ("<p>Niveauerne beskriver et team. Placér hvert af skolens teams for sig.</p><ol>"
+    return (origin_html(maturity.origin) + (f"<p>{TEAMS_NOTE}</p>" if note else "") + "<ol>"
             + "".join(f"<li><strong>{escape(level.name)}</strong>: {escape(level.description)}</li>"
-                      for level in levels) + "</ol>" + origin_html(maturity.origin))
+                      for level in levels) + "</ol>")
 
 
 def saved_teams(saved: Any) -> list[dict[str, str]]:
@@ -147,6 +154,7 @@ def plf_choice_html(session: Session) -> str:
     elif whole_school in names:
         said = (f"<p>Teamet placerer skolen på niveauet <strong>{escape(names[whole_school])}</strong> – skolen "
                 "som helhed. Niveauerne beskriver teams: placér næste gang hvert team for sig.</p>" + why)
+        return said + plf_levels_html(maturity, note=False)
     else:
         said = callout_html("Teamet har ikke placeret skolens teams på PLF-niveauerne endnu.", "info")
     return said + plf_levels_html(maturity)

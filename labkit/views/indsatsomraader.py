@@ -18,7 +18,7 @@ from labkit.analysis.candidates import (
     lab_candidate_titles,
     lab_focus_areas,
 )
-from labkit.data.frameworks import EXAMPLE_MARK
+from labkit.data.frameworks import EXAMPLE_MARK, EXAMPLE_TAG
 from labkit.views.display import bullet_html, callout_html, escape
 from labkit.views.kvalitet import summary_statements
 from labkit.workspace.session import Session
@@ -59,12 +59,19 @@ def candidate_table(session: Session, candidates: list[Candidate]) -> pd.DataFra
     return pd.DataFrame(rows, columns=["id", "label", "vigtighed", "data", "indflydelse", "valgt"])
 
 
+def examples_note_html(candidates: list[Candidate]) -> str:
+    """One line above a list in which some goals are labkit's examples (each marked »eksempel«)."""
+    if not any(c.example and c.description for c in candidates):
+        return ""
+    return f"<p><small>Mål markeret »{escape(EXAMPLE_TAG)}«: {escape(EXAMPLE_MARK)}.</small></p>"
+
+
 def candidate_html(candidate: Candidate) -> str:
     text = f"<strong>{escape(candidate.label)}</strong> <small>({escape(SOURCE_LABELS[candidate.source])})</small>"
     if candidate.description:
         text += f"<br><em>{escape(candidate.description)}</em>"
         if candidate.example:
-            text += f" <small>({escape(EXAMPLE_MARK)})</small>"
+            text += f" <small>({escape(EXAMPLE_TAG)})</small>"  # the list's note says whose
     if candidate.reasons:
         text += bullet_html(list(candidate.reasons))
     return text

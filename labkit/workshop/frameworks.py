@@ -81,4 +81,5 @@ def render_plf_maturity(session: Session) -> None:
     earlier = (callout_html(f"Ved et tidligere laboratorium blev skolen som helhed placeret på »{names[whole_school]}«. "
                             "Niveauerne beskriver teams: placér hvert team for sig.", "info")
                if whole_school in names and not teams else "")
-    display(widgets.VBox([widgets.HTML(plf_levels_html(maturity) + earlier), box, add, summary, why, message]))
+    display(widgets.VBox([widgets.HTML(plf_levels_html(maturity, note=not earlier) + earlier), box, add, summary,
+                          why, message]))

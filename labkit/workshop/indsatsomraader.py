@@ -21,6 +21,7 @@ from labkit.views.indsatsomraader import (
     candidate_table,
     choice_html,
     chosen_areas,
+    examples_note_html,
     rating_path,
     school_candidates,
 )
@@ -70,7 +71,7 @@ def render_candidates(session: Session) -> None:
         ratings = [_rating_widget(session, candidate, key, label, saved) for key, label in RATINGS]
         rows.append(widgets.VBox([widgets.HTML(candidate_html(candidate)), widgets.HBox(ratings)],
                                  layout=widgets.Layout(border_bottom="1px solid #ddd", padding="4px 0")))
-    display(widgets.VBox([message, *rows]))
+    display(widgets.VBox([message, widgets.HTML(examples_note_html(candidates)), *rows]))
 
 
 def render_bubble_chart(session: Session) -> None:
@@ -121,6 +122,6 @@ def render_choice(session: Session) -> None:
         checkbox.observe(toggled, names="value")
         reason.observe(typed, names="value")
         rows.append(widgets.VBox([checkbox, reason]))
-    display(widgets.VBox([message, *rows]))
+    display(widgets.VBox([message, widgets.HTML(examples_note_html(candidates)), *rows]))
 
 

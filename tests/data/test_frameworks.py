@@ -294,7 +294,7 @@ def test_a_municipalitys_own_goal_is_not_marked_as_an_example(tmp_path: Path, te
     assert [(a.goal, a.example) for a in areas] == [("Kommunens pejlemærke.", False), ("Labkits mål.", True)]
     candidates = build_candidates(areas, [])
     assert [c.example for c in candidates] == [False, True]
-    assert EXAMPLE_MARK == "Eksempel – erstat med kommunens egne"
+    assert EXAMPLE_MARK == "Eksempel fra labkit – kommunen kan erstatte det med sit eget"
 
 
 def test_no_shipped_goal_is_called_a_pejlemaerke() -> None:

@@ -62,6 +62,7 @@ def test_learning_circle_follows_the_lab_templates_order(lab: Path) -> None:
 def test_starter_questions_are_marked_as_examples(lab: Path) -> None:
     html = plf_questions_html(open_session(str(lab), "061004", interaktiv=False))
     assert "Hvad er elevernes forudsætninger?" in html and EXAMPLE_MARK in html
+    assert html.index(EXAMPLE_MARK) < html.index("Hvad er elevernes forudsætninger?")  # read before, not after
 
 
 def test_the_plf_levels_are_placed_team_by_team(lab: Path) -> None:
@@ -85,6 +86,14 @@ def test_a_whole_school_placement_from_an_older_labkit_is_shown_as_such(lab: Pat
     html = plf_choice_html(open_session(str(lab), "061004", interaktiv=False))
     assert "Teamet placerer skolen på niveauet <strong>Erfaringsdelende team</strong> – skolen som helhed." in html
     assert "placér næste gang hvert team for sig" in html
+    assert html.count("beskriver et team") + html.count("beskriver teams") == 1  # said once, not twice
+
+
+def test_the_bundled_circle_says_what_is_viass_and_what_is_labkits_before_the_phases(lab: Path) -> None:
+    html = learning_circle_html(open_session(str(lab), "061004", interaktiv=False))
+    mark = "Cirklen og faserne er fra Læringscirklen; beskrivelser og spørgsmål er eksempler fra labkit"
+    assert mark in html and html.index(mark) < html.index("I midten:")
+    assert EXAMPLE_MARK not in html  # the phases themselves are not labkit's to replace
 
 
 def test_the_team_widget_saves_each_team_as_it_is_typed_and_removed(lab: Path) -> None:
