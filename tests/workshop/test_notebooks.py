@@ -158,3 +158,15 @@ def test_built_notebooks_are_up_to_date(tmp_path: Path) -> None:
     assert set(built) == {path.name for path in NOTEBOOKS.glob("*.ipynb")}
     for name, notebook in built.items():
         assert nbformat.writes(notebook).rstrip() == (NOTEBOOKS / name).read_text(encoding="utf-8").rstrip(), name
+
+
+def test_every_room_page_knows_it_is_in_the_room() -> None:
+    """`labkit serve` injects `rum = True` into every page. A notebook that does not pass it on to
+    `lk.start` runs as in JupyterLab, with Output widgets, which Voilà's executor waits on: the
+    facilitator's overview took two minutes a cell until notebook 4 passed it on."""
+    for path in sorted(NOTEBOOKS.glob("[0-9]_*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        parameters = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+        assert "rum = False" in parameters.source, path.name
+        starts = [c.source for c in notebook.cells if c.cell_type == "code" and "lk.start(" in c.source]
+        assert starts and all("rum=rum" in source for source in starts), path.name
