@@ -151,15 +151,15 @@ def test_the_facilitator_opens_the_school_asked_for_and_only_one_in_the_lab(room
 
 def test_a_served_page_has_the_steps_on_top_its_parameters_after_the_defaults_and_no_jupyterlab_prose() -> None:
     source = notebook("1_data_og_analyse.ipynb")
-    assert any("Kør alle celler" in c.source for c in source.cells)  # JupyterLab's instruction is in the notebook
+    assert any("Run All Cells" in c.source for c in source.cells)  # JupyterLab's instruction is in the notebook
     page = page_notebook(source, Path("/lab"), "061006", "<nav>trin</nav>", "Jeres data – Hedelundskolen")
     assert page.cells[0].source == "<nav>trin</nav>"
-    assert not any("Kør alle celler" in c.source for c in page.cells)
+    assert not any("Run All Cells" in c.source for c in page.cells)
     tags = [c.metadata.get("tags", []) for c in page.cells]
     position = next(i for i, t in enumerate(tags) if "parameters" in t)
     assert "injected-parameters" in tags[position + 1]
     assert page.metadata["title"] == "Jeres data – Hedelundskolen"
-    assert "Kør alle celler" in "".join(c.source for c in source.cells)  # the source is not changed
+    assert "Run All Cells" in "".join(c.source for c in source.cells)  # the source is not changed
 
 
 def test_a_room_kernel_refuses_any_other_school(lab: Path, monkeypatch: pytest.MonkeyPatch) -> None:
