@@ -181,7 +181,7 @@ def render(lab_folder: Path, schools: tuple[str, ...], formats: tuple[str, ...],
         click.echo(f"FEJL: {error}", err=True)
         sys.exit(2)
     click.echo(report.summary())
-    sys.exit(1 if report.failed else 0)
+    sys.exit(0 if report.ok else 1)
 
 
 

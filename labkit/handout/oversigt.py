@@ -35,11 +35,13 @@ NUMBER_COLUMNS = ("Værdi", "Kommune", "Land")
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 
 
-def overview_table(lab: Lab) -> pd.DataFrame:
-    """The overview rows for the lab's schools, in lab and catalogue order (numbers as floats)."""
+def overview_table(lab: Lab, left_out: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """The overview rows for the lab's schools (but `left_out`), in lab and catalogue order (numbers as floats)."""
     verdicts = table_verdicts(lab.kvalitet, lab.catalogue)
     rows = []
     for school in lab.config.schools:
+        if school.id in left_out:
+            continue
         for finding in verdicts.for_school(school.id):
             shown = not math.isnan(finding.value)
             assert finding.level.code in LEVEL_CODES and finding.development.code in DEVELOPMENT_CODES
@@ -114,9 +116,11 @@ def _stable_xlsx(workbook: Workbook) -> bytes:
     return fixed.getvalue()
 
 
-def write_overview(lab: Lab, folder: Path) -> list[Path]:
-    """Write oversigt.xlsx and oversigt.csv into `folder`; returns their paths."""
-    table = overview_table(lab)
+def write_overview(lab: Lab, folder: Path, left_out: frozenset[str] = frozenset()) -> list[Path]:
+    """Write oversigt.xlsx and oversigt.csv into `folder`; returns their paths. Schools in `left_out`
+    (their data have errors) have no rows: verdicts from what is left after a bad cell would look
+    like any other."""
+    table = overview_table(lab, left_out)
     folder.mkdir(parents=True, exist_ok=True)
     csv_path, xlsx_path = folder / f"{OVERVIEW_NAME}.csv", folder / f"{OVERVIEW_NAME}.xlsx"
     write_atomically(csv_path, _csv_text(table))

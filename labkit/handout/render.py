@@ -34,11 +34,11 @@ from labkit.files import (
 from labkit.handout.export import IndexRow, handout_html, index_html
 from labkit.handout.kernel import WarmKernel
 from labkit.handout.layout import load_layout
-from labkit.handout.oversigt import write_overview
+from labkit.handout.oversigt import OVERVIEW_NAME, write_overview
 from labkit.handout.pdf import html_to_pdf
 from labkit.handout.word import write_indsatsteori_docx
 from labkit.numbers import format_date, format_number
-from labkit.problems import LabkitError, os_reason
+from labkit.problems import LabkitError, Severity, os_reason
 from labkit.resources import bundled_folder
 
 HANDOUT_NOTEBOOK = bundled_folder("notesboeger") / "uddelingsark.ipynb"
@@ -53,6 +53,7 @@ EXECUTED_FOLDER = ".notesboeger"
 # The warm-kernel engine (labkit.handout.engine), registered under this name through papermill's
 # entry point in pyproject.toml.
 ENGINE_NAME = "labkit-varm-kerne"
+MAX_LISTED = 5  # data errors named in the summary when the overview is refused; `labkit check` has them all
 # What papermill and the kernel stamp on each run of a notebook; left out of the kept notebooks.
 RUN_STAMPS = ("start_time", "end_time", "duration")
 PAPERMILL_CELL_TAGS = ("injected-parameters", "papermill-error-cell-tag")  # cells it adds, with random ids
@@ -77,17 +78,24 @@ class RenderReport:
     results: list[SchoolResult]
     seconds: float
     overview: list[Path] = field(default_factory=list)
+    # Why the overview was not made, or made without some schools: verdicts from what is left after a
+    # bad cell would look like any other in the spreadsheet.
+    overview_refused: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[SchoolResult]:
         return [r for r in self.results if not r.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.overview_refused
 
     def summary(self) -> str:
         """The Danish summary the facilitator reads at the end."""
         done = [r for r in self.results if r.ok]
         seconds = format_number(self.seconds, 1)
         lines = [f"Lavede uddelingsark for {len(done)} af {len(self.results)} skoler på {seconds} s i {self.folder}."
-                 if self.results else f"Lavede oversigten på {seconds} s i {self.folder}."]
+                 if self.results else f"Lavede oversigten på {seconds} s i {self.folder}." if self.overview else ""]
         if self.failed:
             lines.append("Det gik galt for:")
             lines += [f"  {r.school_id} {r.school_name}: {' '.join(r.errors)}" for r in self.failed]
@@ -95,7 +103,14 @@ class RenderReport:
             lines.append(f"Oversigt: {self.folder / INDEX_FILE}")
         if self.overview:
             lines.append(f"Alle vurderinger i et regneark: {', '.join(str(p) for p in self.overview)}")
-        return "\n".join(lines)
+        if self.overview_refused:
+            first, *rest = self.overview_refused
+            said = ("er lavet uden skoler, hvis data har fejl" if self.overview
+                    else "er ikke lavet, fordi data har fejl")
+            lines.append(f"FEJL: Oversigten (oversigt.xlsx og .csv) {said}: {first}")
+            lines += [f"  {line}" for line in rest]
+            lines.append("Ret fejlene, og kør igen (»labkit check« viser dem alle).")
+        return "\n".join(line for line in lines if line)
 
 
 def file_stem(school_id: str, name: str) -> str:
@@ -317,13 +332,31 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
     layout = load_layout(config.templates_folder).for_edition(edition)  # a wrong edition stops here
     out = _writable_folder(_outside_data(Path(out_folder or lab_folder / OUTPUT_FOLDER / edition).resolve(),
                                          config.data_folder))
-    try:
-        overview = _write_overview(lab_folder, out) if OVERVIEW_FORMAT in formats else []
-    except OSError as error:
-        raise LabkitError(f"Oversigten kunne ikke gemmes i {out}: {os_reason(error)}.") from error
+    overview: list[Path] = []
+    refused: list[str] = []
+    if OVERVIEW_FORMAT in formats:
+        lab = load_lab(lab_folder)
+        errors = [p for p in lab.problems if p.severity is Severity.FEJL]
+        # A school with data errors gets no rows, as it gets no handout; an error of no one school's
+        # (a whole file unreadable) stops the overview.
+        broken = frozenset(p.school_id for p in errors if p.school_id)
+        refused = [p.describe() for p in errors[:MAX_LISTED]]
+        refused += [f"… og {len(errors) - MAX_LISTED} fejl mere."] if len(errors) > MAX_LISTED else []
+        if any(not p.school_id for p in errors):
+            for old in (out / f"{OVERVIEW_NAME}.xlsx", out / f"{OVERVIEW_NAME}.csv"):  # never a stale one
+                old.unlink(missing_ok=True)
+        else:
+            try:
+                overview = write_overview(lab, out, broken)
+            except OSError as error:
+                raise LabkitError(f"Oversigten kunne ikke gemmes i {out}: {os_reason(error)}.") from error
+            if broken:
+                names = lab.config.school_names
+                left_out = ", ".join(f"{school} {names.get(school, '')}".strip() for school in sorted(broken))
+                refused = [f"skolerne uden rækker: {left_out}", *refused]
     formats = [f for f in formats if f in HANDOUT_FORMATS]
     if not formats:
-        return RenderReport(out, [], time.monotonic() - started, overview)
+        return RenderReport(out, [], time.monotonic() - started, overview, refused)
     _writable_folder(out / EXECUTED_FOLDER)
     worker_count = max(1, min(workers or os.cpu_count() or 1, len(chosen)))
     stamp = f"Lavet {format_date(date.today())}" if dated else ""
@@ -357,7 +390,7 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
     rows = [IndexRow(r.school_id, r.school_name, r.files, r.errors) for r in ordered]
     with saving("Oversigtssiden", out / INDEX_FILE):
         write_atomically(out / INDEX_FILE, index_html(config, rows, layout.edition.name if layout.edition else "", overview))
-    return RenderReport(out, ordered, time.monotonic() - started, overview)
+    return RenderReport(out, ordered, time.monotonic() - started, overview, refused)
 
 
 def _outside_data(folder: Path, data_folder: Path) -> Path:
@@ -383,11 +416,6 @@ def _writable_folder(folder: Path) -> Path:
         raise LabkitError(f"Uddelingsarkene kan ikke gemmes i {folder} ({os_reason(error)}). Vælg en mappe, "
                           "du kan skrive i, med --ud.") from error
     return folder
-
-
-def _write_overview(lab_folder: Path, out: Path) -> list[Path]:
-    """oversigt.xlsx and oversigt.csv for the consultants, from the same verdicts as the handouts."""
-    return write_overview(load_lab(lab_folder), out)
 
 
 def _add_pdfs(results: Sequence[SchoolResult], out: Path) -> None:

@@ -432,9 +432,12 @@ def test_the_consultants_overview_has_every_verdict_and_no_hidden_figure(rendere
     assert rows[0] == ["Institutionsnummer", "Skole", "Indikator", "Gruppe", "Skoleår", "Værdi", "Antal", "Kommune",
                        "Land", "Niveau", "Udvikling", "Begrundelse"]
     data = load_lab(lab)
-    findings = [f for s in data.config.schools for f in table_verdicts(data.kvalitet, data.catalogue).for_school(s.id)]
-    assert len(rows) - 1 == len(findings)  # one row per lab school × indicator × group, comparison schools not
-    assert {r[0] for r in rows[1:]} == set(data.config.school_names)
+    good = [s for s in data.config.schools if s.id != BROKEN_SCHOOL]
+    findings = [f for s in good for f in table_verdicts(data.kvalitet, data.catalogue).for_school(s.id)]
+    assert len(rows) - 1 == len(findings)  # one row per good lab school × indicator × group, comparison schools not
+    # The school whose data has an error has no rows (as it has no handout): its verdicts would come from
+    # what is left after the bad cell, and look like any other.
+    assert {r[0] for r in rows[1:]} == {s.id for s in good}
     assert {r[9] for r in rows[1:]} <= {"over", "under", "paa_niveau", "for_faa_aar", "ikke_offentliggjort", "brud",
                                         "ingen_vurdering"}
     assert {r[10] for r in rows[1:]} <= {"bedre", "daarligere", "normal", "for_faa_aar", "ikke_offentliggjort",
@@ -451,7 +454,9 @@ def test_the_consultants_overview_has_every_verdict_and_no_hidden_figure(rendere
     # --format xlsx alone, into another folder: only the overview, no handouts and no kernels.
     alone = CliRunner().invoke(main, ["render", str(lab), "--format", "xlsx", "--ud", str(tmp_path / "ud"),
                                       "--stille"])
-    assert alone.exit_code == 0, alone.output
+    assert alone.exit_code == 1, alone.output  # made, but without the broken school: said, and not a success
+    assert "FEJL: Oversigten (oversigt.xlsx og .csv) er lavet uden skoler" in alone.output
+    assert BROKEN_SCHOOL in alone.output
     assert sorted(p.name for p in (tmp_path / "ud").iterdir()) == ["oversigt.csv", "oversigt.xlsx"]
     assert "Lavede oversigten på" in alone.output and "." not in alone.output.split("på ")[1].split(" s")[0]
 
@@ -553,3 +558,14 @@ def test_the_printed_handout_uses_one_sans_serif_family_also_in_its_footer(rende
              for font in ((page.get("/Resources") or {}).get("/Font") or {}).values()}
     assert fonts and not [font for font in fonts if "Serif" in font], fonts
     assert "Side 1 af" in reader.pages[0].extract_text()
+
+
+def test_an_error_of_no_one_school_stops_the_overview_and_leaves_no_stale_one(lab: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ud"
+    first = CliRunner().invoke(main, ["render", str(lab), "--format", "xlsx", "--ud", str(out), "--stille"])
+    assert first.exit_code == 0 and (out / "oversigt.csv").is_file(), first.output
+    (lab / "data" / "ekstra.csv").write_text("Noget;helt;andet\n1;2;3\n", encoding="utf-8")  # no known layout
+    again = CliRunner().invoke(main, ["render", str(lab), "--format", "xlsx", "--ud", str(out), "--stille"])
+    assert again.exit_code == 1, again.output
+    assert "FEJL: Oversigten (oversigt.xlsx og .csv) er ikke lavet, fordi data har fejl: data/ekstra.csv" in again.output
+    assert not (out / "oversigt.csv").exists() and not (out / "oversigt.xlsx").exists()  # the old one is gone
