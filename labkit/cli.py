@@ -9,7 +9,7 @@ import click
 
 from labkit import __version__
 from labkit.click_da import use_danish
-from labkit.problems import LabkitError
+from labkit.problems import LabkitError, os_reason
 
 use_danish()  # click's own usage lines and errors, in Danish like everything else the facilitator reads
 
@@ -69,6 +69,14 @@ def new(folder: Path, kommune: str | None, eksempel: bool) -> None:
                f"  5. labkit render {folder}  – laver uddelingsark til skolerne")
 
 
+def cannot_prepare(folder: Path, error: OSError) -> str:
+    """Danish for a lab folder labkit cannot write its notebooks, settings or access codes into."""
+    where = f" ({error.filename})" if error.filename else ""
+    return (f"labkit kan ikke gøre laboratoriet klar i {folder}{where}: {os_reason(error)}. Tjek, at mappen findes, "
+            "at der er plads på drevet, og at du må skrive i den – eller kopiér laboratoriet til en mappe, du må "
+            "skrive i.")
+
+
 @main.command(options_metavar="[TILVALG]",
               help="Åbn laboratoriet i JupyterLab med notesbøgerne klar.\n\n"
                    "Tilvalg efter MAPPE, som labkit ikke selv kender, gives videre til JupyterLab, og alt efter -- "
@@ -98,8 +106,12 @@ def lab(lab_folder: Path, jupyterlab_options: tuple[str, ...], port: int | None,
     except LabkitError as error:
         click.echo(f"FEJL: {error}", err=True)
         sys.exit(2)
-    notebooks = prepare_notebooks(config.folder, update=opdater_notesboeger)
-    environment = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(write_workshop_settings(config.folder)))
+    try:
+        notebooks = prepare_notebooks(config.folder, update=opdater_notesboeger)
+        environment = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(write_workshop_settings(config.folder)))
+    except OSError as error:
+        click.echo(f"FEJL: {cannot_prepare(config.folder, error)}", err=True)
+        sys.exit(2)
     click.echo(f"Åbner {config.lab_name} ({config.municipality}) med {len(notebooks)} notesbøger …")
     command = jupyterlab_command(config.folder, port, open_browser=not ingen_browser,
                                  jupyterlab_options=jupyterlab_options)
@@ -122,6 +134,9 @@ def serve(lab_folder: Path, port: int, ip: str, adresse: str) -> None:
         serve_room(lab_folder, ip, port, adresse, say=click.echo)
     except LabkitError as error:
         click.echo(f"FEJL: {error}", err=True)
+        sys.exit(2)
+    except OSError as error:  # the lab folder read-only or full while the room is set up
+        click.echo(f"FEJL: {cannot_prepare(Path(lab_folder), error)}", err=True)
         sys.exit(2)
 
 

@@ -31,3 +31,26 @@ def test_help_and_usage_errors_are_danish(arguments: list[str]) -> None:
 def test_a_mistyped_command_is_named() -> None:
     output = CliRunner().invoke(main, ["rendr"], prog_name="labkit").output
     assert "Kommandoen 'rendr' findes ikke." in output and "Mente du 'render'?" in output
+
+
+@pytest.mark.parametrize("command", ["lab", "serve"])
+def test_a_lab_folder_labkit_cannot_write_in_is_a_danish_message(command: str, lab, monkeypatch) -> None:
+    """`labkit lab` copies the notebooks and settings, `labkit serve` the pages, codes and access cards
+    into the lab: a read-only or full folder is said in Danish, never a traceback (as root, chmod
+    cannot refuse a write, so the file system's refusal is played)."""
+    import errno
+
+    import labkit.files
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(lab / ".labkit"))
+
+    monkeypatch.setattr(labkit.files.tempfile, "mkstemp", refused)
+    monkeypatch.setattr(labkit.files.os, "replace", refused)
+    result = CliRunner().invoke(main, [command, str(lab), *(["--ingen-browser"] if command == "lab" else
+                                                            ["--port", "8899", "--ip", "127.0.0.1"])],
+                                catch_exceptions=False)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("FEJL: ") and str(lab) in result.output, result.output
+    assert "ingen adgang" in result.output or "du må skrive i mappen" in result.output, result.output
+    assert "Permission denied" not in result.output and "Traceback" not in result.output
