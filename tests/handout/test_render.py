@@ -557,7 +557,14 @@ def test_the_printed_handout_uses_one_sans_serif_family_also_in_its_footer(rende
     fonts = {str(font.get_object().get("/BaseFont")) for page in reader.pages
              for font in ((page.get("/Resources") or {}).get("/Font") or {}).values()}
     assert fonts and not [font for font in fonts if "Serif" in font], fonts
-    assert "Side 1 af" in reader.pages[0].extract_text()
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Side 1 af" in text
+    # The new indsatsteori reaches print: the chain, both kinds of signs and the captioned diagram.
+    for expected in ("Hvis vi gennemfører", "Tegn på gennemførelse", "Tegn på virkning", "Hvem ændrer sig?",
+                     "Indsatsteori: Faglig progression for alle elever"):
+        assert expected in " ".join(text.split()), expected
+    english = re.findall(r"\b(?:the|and|with|not|Error|Warning|Loading|None|True|False|nan)\b", text)
+    assert not english, english
 
 
 def test_an_error_of_no_one_school_stops_the_overview_and_leaves_no_stale_one(lab: Path, tmp_path: Path) -> None:
