@@ -178,13 +178,7 @@ def group_gap_chart(profile_dimension_rows: pd.DataFrame, groups: dict[str, str]
               fontsize=FONT["note"], color=THEME["muted"])
     axes.set_xlim(scale[0] - 0.03 * span, scale[1] + 0.03 * span)
     axes.set_ylim(len(order) - 0.5, -0.9)
-    axes.set_yticks(range(len(order)), names, fontsize=FONT["tick"])
-    axes.tick_params(axis="y", length=0)
-    axes.spines["left"].set_visible(False)
-    axes.xaxis.set_major_formatter(DanishTicks())
-    axes.set_xlabel("Gennemsnit", fontsize=FONT["label"])
-    axes.grid(axis="x", color=THEME["grid"], linewidth=0.8)
-    axes.set_axisbelow(True)
+    _means_axis(axes, names)
     shown = set(rows["group"])
     handles: list[Artist] = [
         axes.plot([], [], linestyle="none", marker=markers[g], markersize=7, color=colours[g],
@@ -196,6 +190,17 @@ def group_gap_chart(profile_dimension_rows: pd.DataFrame, groups: dict[str, str]
                     f"Ikke vist: {' og '.join([', '.join(hidden[:-1]), hidden[-1]] if len(hidden) > 1 else hidden)} "
                     "(for få svar til at blive vist).", fontsize=FONT["note"], color=THEME["muted"], va="bottom")
     return figure
+
+
+def _means_axis(axes: Axes, names: list[str]) -> None:
+    """A dimension per row, named on the left, and means along the bottom with a light grid."""
+    axes.set_yticks(range(len(names)), names, fontsize=FONT["tick"])
+    axes.tick_params(axis="y", length=0)
+    axes.spines["left"].set_visible(False)
+    axes.xaxis.set_major_formatter(DanishTicks())
+    axes.set_xlabel("Gennemsnit", fontsize=FONT["label"])
+    axes.grid(axis="x", color=THEME["grid"], linewidth=0.8)
+    axes.set_axisbelow(True)
 
 
 def round_change_chart(changes: pd.DataFrame, groups: dict[str, str], dimensions: dict[str, str], first: int,
@@ -238,13 +243,7 @@ def round_change_chart(changes: pd.DataFrame, groups: dict[str, str], dimensions
         low, high = low - (2 - (high - low)) / 2, high + (2 - (high - low)) / 2
     axes.set_xlim(low - 0.05, high + 0.05)
     axes.set_ylim(len(order) - 0.5, -0.5)
-    axes.set_yticks(range(len(order)), names, fontsize=FONT["tick"])
-    axes.tick_params(axis="y", length=0)
-    axes.spines["left"].set_visible(False)
-    axes.xaxis.set_major_formatter(DanishTicks())
-    axes.set_xlabel("Gennemsnit", fontsize=FONT["label"])
-    axes.grid(axis="x", color=THEME["grid"], linewidth=0.8)
-    axes.set_axisbelow(True)
+    _means_axis(axes, names)
     handles: list[Artist] = [axes.plot([], [], marker="o", markersize=6, color=colours[g], linestyle="none",
                                        label=groups[g])[0] for g in shown]
     legend_row(figure, handles)
