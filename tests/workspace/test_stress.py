@@ -30,7 +30,9 @@ def test_three_editors_killed_at_random_lose_no_acknowledged_save(tmp_path: Path
     run = run_stress(lab, tmp_path / "logs", EDITORS, SAVES, KILLS)
     print("\n" + run.summary())
 
-    assert run.acknowledged == len(EDITORS) * SAVES and run.kills == KILLS
+    # The kills come at random moments: on a fast, idle machine the editors may finish before the last
+    # ones (CI once saw 9 of 12). Most must land, and hit saves under way.
+    assert run.acknowledged == len(EDITORS) * SAVES and KILLS * 2 // 3 <= run.kills <= KILLS
     assert run.kills_mid_save >= 1  # the kills really hit saves under way
     verdict = lost_saves(run)
     assert verdict.not_saved == []
