@@ -75,9 +75,7 @@ SIGN_LABELS = {"beskrivelse": "Tegn", "kilde": "Kilde", "baseline": "Baseline", 
                "maal": "Mål", "hvornaar": "Hvornår", "resultat_niveau": "Sigt", "art": "Art",
                "knyttet_til": "Hører til"}
 EVALUATION = (("hvordan", "Hvordan evaluerer I"), ("hvornaar", "Hvornår"), ("hvem", "Hvem gør det"))
-# Version 1's one assumption per pair of boxes, and the box it started from.
-OLD_LINKS = {"aktiviteter_til_kortsigtede": "aktiviteter", "kortsigtede_til_mellemlange": "kortsigtede",
-             "mellemlange_til_langsigtede": "mellemlange"}
+# Version 1's one assumption per pair of boxes, by its key there, named for the team.
 OLD_LINK_NAMES = {"aktiviteter_til_kortsigtede": "aktiviteter → kortsigtede resultater",
                   "kortsigtede_til_mellemlange": "kortsigtede → mellemlange resultater",
                   "mellemlange_til_langsigtede": "mellemlange → langsigtede resultater"}
@@ -337,7 +335,7 @@ class Indsatsteori:
             indikatorer=[Tegn.from_dict(sign) for sign in signs if isinstance(sign, dict)],
             evaluering=Evaluering.from_dict(data.get("evaluering")),
             tidligere_antagelser={key: _text(text) for key, text in _mapping(data.get("tidligere_antagelser")).items()
-                                  if key in OLD_LINKS and _text(text)},
+                                  if key in OLD_LINK_NAMES and _text(text)},
         )
 
     def results(self, level: str, group: str | None = None) -> list[Resultat]:
@@ -444,7 +442,7 @@ def migrated(data: dict[str, Any]) -> dict[str, Any]:
     # Version 1 drew one arrow per pair of boxes, not per item: which activity leads to which result
     # was never said, so no item gets an arrow, and the box assumptions wait for the team to place them.
     kept = {link: _text(text) for link, text in _mapping(data.get("antagelser")).items()
-            if link in OLD_LINKS and _text(text)}
+            if link in OLD_LINK_NAMES and _text(text)}
     out["resultater"] = results
     for level in RESULT_LEVELS:
         out.pop(f"{level}_resultater", None)

@@ -65,7 +65,6 @@ from labkit.workspace.session import Session
 
 # Taller boxes where teams write more; the rest get the default.
 FIELD_HEIGHTS = {"problem": "80px"}
-WIDE = widgets.Layout(width="98%")
 # The form and the diagram side by side; the diagram stays in view while the form scrolls. JupyterLab
 # and Voilà put `overflow: auto` on output areas and tab panels, which would pin the diagram to its
 # box: `:has()` lets the page scroll them instead (Chromium 105+, Firefox 121+, Safari 15.4+).
@@ -115,6 +114,11 @@ def _text_widget(session: Session, path: str, field: Field, changed: Callable[[s
 
     area.observe(typed, names="value")
     return area
+
+
+def horizon_options() -> list[tuple[str, str]]:
+    """The three horizons with a hint of how far off each is, for results and loose signs alike."""
+    return [(f"{RESULT_LEVEL_NAMES[k]} ({RESULT_LEVEL_HINTS[k]})", k) for k in RESULT_LEVELS]
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -175,10 +179,9 @@ class _ItemList:
             rows.append(widgets.VBox([header, *self.row(self, item)]).add_class("labkit-item"))
         self.rows.children = rows
 
-    def text(self, item: dict[str, Any], key: str, label: str, placeholder: str = "",
-             width: str = "98%") -> widgets.Text:
+    def text(self, item: dict[str, Any], key: str, label: str, placeholder: str = "") -> widgets.Text:
         box = widgets.Text(value=str(item.get(key) or ""), placeholder=placeholder, description=label,
-                           layout=widgets.Layout(width=width), style={"description_width": "110px"})
+                           layout=widgets.Layout(width="98%"), style={"description_width": "110px"})
 
         def typed(change: dict) -> None:
             if self.quiet:
@@ -190,14 +193,14 @@ class _ItemList:
         return box
 
     def choice(self, item: dict[str, Any], key: str, label: str, options: Callable[[], list[tuple[str, str]]],
-               after: Callable[[str], None] | None = None, width: str = "98%") -> widgets.Dropdown:
+               after: Callable[[str], None] | None = None) -> widgets.Dropdown:
         current = str(item.get(key) or "")
         choices = options()
         if current not in {value for _, value in choices}:
             choices = [*choices, ("(findes ikke længere)", current)] if current else choices
         valid = current in {value for _, value in choices}
         dropdown = widgets.Dropdown(options=choices, value=current if valid else None, description=label,
-                                    layout=widgets.Layout(width=width), style={"description_width": "110px"})
+                                    layout=widgets.Layout(width="98%"), style={"description_width": "110px"})
 
         def chosen(change: dict) -> None:
             if self.quiet or change["new"] is None:
@@ -280,9 +283,7 @@ def theory_form(session: Session, area_id: str, label: str) -> widgets.Widget:
     def result_row(editor: _ItemList, item: dict[str, Any]) -> list[widgets.Widget]:
         line = widgets.HTML()
         editor.lines.append((line, item))
-        level = editor.choice(item, "niveau", RESULT_LABELS["niveau"],
-                              lambda: [(f"{RESULT_LEVEL_NAMES[k]} ({RESULT_LEVEL_HINTS[k]})", k) for k in RESULT_LEVELS],
-                              )
+        level = editor.choice(item, "niveau", RESULT_LABELS["niveau"], horizon_options)
         group = editor.choice(item, "hvem", RESULT_LABELS["hvem"],
                               lambda: [("Vælg …", ""), *((name, key) for key, name in RESULT_GROUPS.items())])
         return [editor.text(item, "tekst", RESULT_LABELS["tekst"], "Hvad skal have ændret sig?"), level, group,
@@ -371,8 +372,7 @@ def theory_form(session: Session, area_id: str, label: str) -> widgets.Widget:
                               owner_chosen)
         # Only signs of effect have a horizon; one that belongs to a result follows the result's.
         horizon = None if item.get("art") == IMPLEMENTATION else editor.choice(
-            item, "resultat_niveau", SIGN_LABELS["resultat_niveau"],
-            lambda: [(f"{RESULT_LEVEL_NAMES[k]} ({RESULT_LEVEL_HINTS[k]})", k) for k in RESULT_LEVELS])
+            item, "resultat_niveau", SIGN_LABELS["resultat_niveau"], horizon_options)
         source = editor.choice(item, "kilde", SIGN_LABELS["kilde"], lambda: row_options, source_chosen)
         return [texts["beskrivelse"], kind, owner, *([horizon] if horizon else []), source, texts["baseline"],
                 texts["baseline_aar"], texts["maal"], texts["hvornaar"],
