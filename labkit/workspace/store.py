@@ -27,6 +27,7 @@ from labkit.files import TEMPORARY_SUFFIX, replace_file, write_atomically
 from labkit.problems import LabkitError
 from labkit.workspace.conflicts import (
     add_conflict,
+    author_of,
     changed_leaves,
     conflict_keys,
     note_saves,
@@ -224,7 +225,11 @@ class Workspace:
             chosen = settle_conflict(disk, conflict, keep, self.session, revision)
             before = get_path(disk["data"], keys)
             set_path(disk["data"], keys, chosen)
-            note_saves(disk, changed_leaves(before, chosen, keys), self.session, revision)
+            # The field now holds the chosen text: its author is the field's author, and settling is
+            # not typing (conflicts.py).
+            author = author_of(conflict, keep)
+            note_saves(disk, changed_leaves(before, chosen, keys), author if isinstance(author, str) else None,
+                       revision, settled=True)
             self._save(disk, text)
         self._document = disk
         self._remember(keys, chosen)

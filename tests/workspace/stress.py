@@ -8,7 +8,9 @@ A save is *acknowledged* when `set` returned without a failure message (saved, m
 
 When is an acknowledged value lost? Each value is unique. A value v that editor E saved in field F
 counts as *superseded* (dropped on purpose) when, afterwards,
-  (a) E saved F again (the person replaced their own text; after a restart too), or
+  (a) E saved F again (the person replaced their own text; after a restart too), or E's later save of F
+      was killed before its acknowledgement but reached the file (its text is kept at the end, or
+      someone later had it as a base or saw it in a conflict): counted and reported like (d), or
   (b) someone saved F without a conflict while v was their base: they had v on screen and typed over it
       (a save without a conflict means the file held that base), or
   (c) someone settled an open conflict on F that showed v (`resolve_conflict` chose between v and the
@@ -376,11 +378,28 @@ def lost_saves(run: StressRun) -> Verdict:
                     overwritten_by_killed |= pair
             elif record["kind"] == "not_saved":
                 verdict.not_saved.append(record)
+    # Texts known to have reached the file: kept at the end, or seen by a notebook afterwards.
+    reached = {(i, text) for i, texts in kept.items() for text in texts}
     for log in run.logs.values():
-        acks = [r for r in log if r["kind"] == "ack"]
-        for position, record in enumerate(acks):
-            if any(later["field"] == record["field"] for later in acks[position + 1:]):
+        for record in log:
+            if record["kind"] in ("try", "ack"):
+                reached.add((record["field"], record["base"]))
+            elif record["kind"] in ("open", "rebased"):
+                reached |= set(enumerate(record.get("bases", ())))
+            elif record["kind"] in ("resolved", "try_resolve") and tuple(record["entry"]["keys"]) in FIELDS:
+                index = FIELDS.index(tuple(record["entry"]["keys"]))
+                reached |= {(index, record["entry"]["theirs"]), (index, record["entry"]["ours"])}
+    for log in run.logs.values():
+        acks = [(position, r) for position, r in enumerate(log) if r["kind"] == "ack"]
+        killed_saves = [(position, r) for position, r in enumerate(log) if r["kind"] == "try"
+                        and (position + 1 == len(log) or log[position + 1]["kind"] == "open")]
+        for number, (at, record) in enumerate(acks):
+            if any(later["field"] == record["field"] for _, later in acks[number + 1:]):
                 continue  # (a) the editor saved this field again
+            if any(where > at and killed["field"] == record["field"]
+                   and (killed["field"], killed["value"]) in reached for where, killed in killed_saves):
+                verdict.superseded_by_killed += 1  # (a) by a save that was killed but reached the file
+                continue
             if record["value"] in kept[record["field"]]:
                 continue
             if (record["field"], record["value"]) in overwritten:

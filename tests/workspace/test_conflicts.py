@@ -53,3 +53,20 @@ def test_a_save_cleans_up_after_a_save_that_was_killed_halfway(tmp_path: Path) -
     assert [path for path in leftovers if path.exists()] == []
     assert all(path.exists() for path in others)
     assert Workspace.open(tmp_path, SCHOOL).get(FIELD) == "tredje"
+
+
+def test_settling_another_conflict_in_the_field_is_not_typing_over_ones_own_text(tmp_path: Path) -> None:
+    """E's text was the other text in X's conflict. E then settled a different conflict in the same field
+    (between X's and Y's texts), which was counted as E typing the field again, so X's next collision
+    dropped E's text (found by the stress test with kills four times as often)."""
+    e, x, y = (Workspace.open(tmp_path, SCHOOL, session=name) for name in "exy")
+    e.set(FIELD, "E's tekst")
+    assert x.set(FIELD, "X's første").conflict  # X had not seen E's text
+    assert y.set(FIELD, "Y's første").conflict
+    e.pull_conflicts()
+    settled = [c["ours"] for c in e.conflicts].index("Y's første")
+    assert e.resolve_conflict(settled, "theirs").message is None  # E keeps X's text in Y's conflict
+    assert y.set(FIELD, "Y's anden").conflict
+    assert x.set(FIELD, "X's anden").conflict  # X's entry is brought up to date
+    assert {"E's tekst", "Y's anden", "X's anden"} <= texts_kept(tmp_path)
+
