@@ -64,6 +64,7 @@ class SchoolResult:
     school_id: str
     school_name: str
     files: dict[str, Path] = field(default_factory=dict)
+    stem: str = ""  # the handout's file name without its ending: 061006_hedelundskolen(_foer)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -197,7 +198,7 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
         kernel.fresh()
     out = Path(out_folder)
     # The edition in the name too: files mailed on their own, or put in one --ud folder, stay apart.
-    stem = file_stem(school_id, school_name) + (f"_{edition}" if edition else "")
+    stem = result.stem = file_stem(school_id, school_name) + (f"_{edition}" if edition else "")
     executed = out / EXECUTED_FOLDER / f"{stem}.ipynb"
     # papermill writes the notebook as it runs: under a name of this run's own (two renders of the same
     # school at once never write one file together), moved into place when it is done.
@@ -223,15 +224,20 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
         return result
     _keep_executed(running, executed)
     if "html" in formats or "pdf" in formats:
+        html_path = out / f"{stem}.html"
         try:
             html = handout_html(notebook, Path(lab_folder), f"Uddelingsark – {school_name}", stamp, edition)
+            if "html" not in formats:  # only the PDF is wanted: its HTML under a name of this run's own, so
+                html_path = temporary_beside(html_path, TEMPORARY_SUFFIX + ".html")  # no other render's is touched
             with saving("Uddelingsarket", out / f"{stem}.html"):
-                write_atomically(out / f"{stem}.html", html)
-            result.files["html"] = out / f"{stem}.html"
+                write_atomically(html_path, html)
+            result.files["html"] = html_path
         except LabkitError as error:  # the layout's template; the Word file below may still be made
             result.errors.append(str(error))
         except OSError as error:
             result.errors.append(f"Uddelingsarket kunne ikke gemmes i {out}: {os_reason(error)}.")
+        if "html" not in result.files and html_path.name.endswith(TEMPORARY_SUFFIX + ".html"):
+            html_path.unlink(missing_ok=True)
     if "docx" in formats:
         try:
             result.files["docx"] = write_indsatsteori_docx(load_lab_cached(Path(lab_folder)), school_id,
@@ -257,8 +263,9 @@ def _keep_executed(running: Path, executed: Path) -> None:
         running.unlink(missing_ok=True)
 
 
-# What each format makes, by the file's ending after the stem; the PDF is made from the HTML.
-MADE_BY = {".html": ("html", "pdf"), ".pdf": ("pdf",), "_indsatsteori.docx": ("docx",)}
+# What each format makes, by the file's ending after the stem. The PDF is made from the HTML, but a run
+# without "html" keeps its HTML under a temporary name: it neither replaces nor removes the .html file.
+MADE_BY = {".html": ("html",), ".pdf": ("pdf",), "_indsatsteori.docx": ("docx",)}
 
 
 def _remove_stale(out: Path, stem: str, formats: Sequence[str], result: SchoolResult) -> None:
@@ -420,7 +427,7 @@ def _writable_folder(folder: Path) -> Path:
 
 def _add_pdfs(results: Sequence[SchoolResult], out: Path) -> None:
 
-    jobs = [(r.files["html"], out / f"{r.files['html'].stem}.pdf") for r in results if "html" in r.files]
+    jobs = [(r.files["html"], out / f"{r.stem}.pdf") for r in results if "html" in r.files]
     if not jobs:
         return
     try:

@@ -122,3 +122,26 @@ def test_a_refused_write_is_a_danish_message_that_says_what_to_do(tmp_path: Path
     message = str(raised.value)
     assert message.startswith(f"Uddelingsarket kunne ikke gemmes som {path}: ") and expected in message
     assert "English" not in message and message == cannot_save("Uddelingsarket", path, OSError(number, "x"))
+
+
+@pytest.mark.slow
+@pytest.mark.chromium
+def test_a_pdf_only_render_neither_needs_nor_removes_another_renders_html(tmp_path: Path) -> None:
+    """`--format pdf` made its PDF from the .html file and then deleted it: a second render at the same
+    time lost the HTML it was about to print (»PDF kunne ikke laves«), or the facilitator's own HTML."""
+    lab = tmp_path / "lab"
+    shutil.copytree(ROOT / "sample_data", lab)
+    out = lab / "uddelingsark"
+    base = [sys.executable, "-m", "labkit", "render", str(lab), "--skole", SCHOOL, "--processer", "1", "--stille"]
+    commands = [base + ["--format", "pdf"], base + ["--format", "pdf"], base + ["--format", "html"]]
+    renders = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for command in commands]
+    outcomes = [render.communicate(timeout=300) for render in renders]
+    for render, (stdout, stderr) in zip(renders, outcomes, strict=True):
+        assert render.returncode == 0, (stdout, stderr)
+    pdf = (out / f"{STEM}.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
+    assert complete(out / f"{STEM}.html", (out / f"{STEM}.html").read_bytes()) is None  # the HTML render's
+    assert [path.name for path in lab.rglob("*") if ".tmp" in path.name] == []
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f"{STEM}.pdf" in index or f"{STEM}.html" in index
