@@ -288,10 +288,17 @@ def read_log(log_path: Path) -> list[dict[str, Any]]:
     return records
 
 
+# Seconds to the first kill and between kills (uniform in each range): as often as in a room where
+# kernels die now and then, and four times as often (that pacing found a lost text, conflicts.py).
+ROOM_PACE = ((0.3, 1.0), (0.2, 1.2))
+FAST_PACE = ((0.1, 0.4), (0.05, 0.35))
+
+
 def run_stress(lab: Path, logs: Path, editors: Sequence[str] = ("a", "b", "c"), saves: int = 500,
-               kills: int = 12, seed: int = 1, pause: float = 0.004, timeout: float = 300) -> StressRun:
-    """Start the editors, SIGKILL a random one at random moments (`kills` times), start it again, and
-    wait until every editor has its `saves` acknowledged saves."""
+               kills: int = 12, seed: int = 1, pause: float = 0.004, timeout: float = 300,
+               pace: tuple[tuple[float, float], tuple[float, float]] = ROOM_PACE) -> StressRun:
+    """Start the editors, SIGKILL a random one at random moments (`kills` times, paced by `pace`), start it
+    again, and wait until every editor has its `saves` acknowledged saves."""
     rng = random.Random(seed)
     logs.mkdir(parents=True, exist_ok=True)
     paths = {e: logs / f"{e}.jsonl" for e in editors}
@@ -299,7 +306,7 @@ def run_stress(lab: Path, logs: Path, editors: Sequence[str] = ("a", "b", "c"), 
     started = time.monotonic()
     running = {e: _start(lab, e, paths[e], saves, seed + i, pause) for i, e in enumerate(editors)}
     try:
-        next_kill = time.monotonic() + rng.uniform(0.3, 1.0)
+        next_kill = time.monotonic() + rng.uniform(*pace[0])
         while running:
             if time.monotonic() - started > timeout:
                 raise TimeoutError(f"the editors did not finish within {timeout} s")
@@ -332,7 +339,7 @@ def run_stress(lab: Path, logs: Path, editors: Sequence[str] = ("a", "b", "c"), 
                     run.stale_locks += 1
                 run.longest_lock_wait = max(run.longest_lock_wait, time.monotonic() - waited)
                 running[editor] = _start(lab, editor, paths[editor], saves, seed + editors.index(editor), pause)
-                next_kill = time.monotonic() + rng.uniform(0.2, 1.2)
+                next_kill = time.monotonic() + rng.uniform(*pace[1])
             time.sleep(0.002)
     finally:  # a failing run leaves no editor behind
         for process in running.values():
