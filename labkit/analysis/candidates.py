@@ -8,6 +8,7 @@ from typing import Any
 from labkit.analysis.summary import KAPACITET, Summary
 from labkit.data.catalogue import Catalogue
 from labkit.data.frameworks import FOCUS_AREAS_FILE, FocusArea, load_focus_areas
+from labkit.data.indsatsteori import FocusArea as TheoryFocusArea
 from labkit.data.indsatsteori import Indsatsteori
 from labkit.data.instrument import Instrument
 from labkit.data.lab import Lab
@@ -132,6 +133,8 @@ def chosen_areas_in(workspace_data: dict[str, Any], titles: dict[str, str]) -> l
     areas = []
     for area_id in dict.fromkeys(str(item) for item in chosen if item):
         theory = Indsatsteori.from_dict(theories.get(area_id))
+        if not theory.focus_area:  # nothing written yet: the theory is still the chosen area's
+            theory.focus_area = TheoryFocusArea(area_id, titles.get(area_id, area_id))
         title = theory.focus_area.title or titles.get(area_id, area_id)
         reason = reasons.get(area_id)
         areas.append(ChosenArea(area_id, title, reason if isinstance(reason, str) else "", theory))

@@ -35,6 +35,7 @@ from labkit.data.indsatsteori import (
     Tegn,
     item_numbers,
 )
+from labkit.text import printable
 
 EMPTY = "(ikke udfyldt endnu)"
 WIDTH = 5.4  # inches: fits the handout's A4 text width at its own size
@@ -131,7 +132,7 @@ class _Canvas:
     def text(self, x: float, y: float, lines: list[str], size: float = BODY, **style: Any) -> float:
         """Places the lines; returns their height."""
         if lines:
-            self.texts.append(_Text(x, y, lines, size, style))
+            self.texts.append(_Text(x, y, [printable(line) for line in lines], size, style))
         return len(lines) * size * LINE
 
     def figure(self, height: float) -> Figure:
@@ -147,7 +148,7 @@ class _Canvas:
             axes.add_patch(FancyArrowPatch((x, start), (x, end), arrowstyle="-|>", mutation_scale=11,
                                            color="#444444", linewidth=1.0))
         if self.title:
-            figure.text(MARGIN / POINTS, 1 - MARGIN / height, "\n".join(self.title), fontsize=TITLE, weight="bold",
+            figure.text(MARGIN / POINTS, 1 - MARGIN / height, printable("\n".join(self.title)), fontsize=TITLE, weight="bold",
                         va="top", ha="left", color=TEXT, linespacing=LINE, parse_math=False)
         for text in self.texts:
             style = {"color": TEXT, "va": "top", "ha": "left", **text.style}

@@ -8,7 +8,6 @@ built from the saved workspace (never widget state), every text in Danish, and e
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -40,18 +39,23 @@ from labkit.data.indsatsteori import (
 )
 from labkit.data.instrument import Instrument
 from labkit.data.lab import Lab
+from labkit.figures.indsatsteori import draw_indsatsteori
 from labkit.files import write_atomically
+from labkit.text import printable
+from labkit.views.display import figure_caption, figure_png
 from labkit.views.indsatsteori import CHAIN, Table, activities_table, results_table, signs_table
 from labkit.workspace.store import read_workspace
 
 EMPTY = "(ikke udfyldt)"
 TEXT_WIDTH, NARROW, WIDE_COLUMN = 165.0, 11.0, 70.0  # millimetres: A4 less Word's default margins
 EMPTY_COLOUR = RGBColor(0x80, 0x80, 0x80)
+# Word cannot take the handout's SVG: the diagram goes in as a PNG, sharp enough for 9 pt text in print.
+DIAGRAM_DPI = 200
+MM_PER_INCH = 25.4
+CAPTION_ROOM = Mm(15)  # below the diagram on its page: the caption line and the paragraph spacing
 # Documents carry a date; a fixed one keeps the file byte-identical for the same team work.
 FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
-# XML 1.0 forbids these characters; python-docx would raise on them, so team text loses them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 NO_FOCUS_AREAS = ("Teamet har endnu ingen indsatsområder valgt, så der er ingen indsatsteori at vise. "
                   f"Vælg 1–3 indsatsområder under »{STEP_TITLES['2_indsatsomraader']}«, og skriv indsatsteorien "
                   f"under »{STEP_TITLES['3_indsatsteori']}«.")
@@ -60,7 +64,7 @@ NO_FOCUS_AREAS = ("Teamet har endnu ingen indsatsområder valgt, så der er inge
 
 def clean_text(text: str) -> str:
     """Team text as Word can hold it: no characters XML forbids, one kind of line break."""
-    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return printable(text).strip()
 
 
 # --- building the document (pure: no files) ----------------------------------------------------
@@ -139,6 +143,24 @@ def _theory(document: Document, title: str, reason: str, theory: Indsatsteori,
     document.add_heading(EVALUATION_LABEL, level=2)
     for key, label in EVALUATION:
         _labelled(document, label, getattr(theory.evaluering, key))
+    _diagram(document, theory)
+
+
+def _diagram(document: Document, theory: Indsatsteori) -> None:
+    """The handout's diagram, drawn by the same function from the same saved theory (so the privacy
+    sweep, which reads the handout's SVG, covers this picture too), with its title as caption and alt text."""
+    figure = draw_indsatsteori(theory)
+    caption = clean_text(figure_caption(figure)) or "Indsatsteori"
+    section = document.sections[-1]
+    # python-docx types these as optional; _set_up gave the page its A4 size, Word's margins are set.
+    room = (section.page_height or Mm(297)) - (section.top_margin or 0) - (section.bottom_margin or 0) - CAPTION_ROOM
+    width, height = figure.get_figwidth() * MM_PER_INCH, figure.get_figheight() * MM_PER_INCH
+    scale = min(1.0, room / Mm(height))  # the whole diagram on one page with its caption, as in print
+    document.add_picture(io.BytesIO(figure_png(figure, DIAGRAM_DPI)), width=Mm(width * scale))
+    picture = document.inline_shapes[-1]._inline.docPr
+    picture.set("descr", caption)
+    picture.set("title", caption)
+    document.add_paragraph(caption, style="Caption")
 
 
 def _set_up(document: Document, title: str, timestamp: datetime) -> None:

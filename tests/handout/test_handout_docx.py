@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import time
 from pathlib import Path
@@ -161,3 +162,37 @@ def test_a_very_long_school_name_gives_a_word_file_and_a_short_file_name(tmp_pat
     stem = file_stem("061001", name)
     assert stem.startswith("061001_den-meget-lange") and len(stem) <= 70
     (tmp_path / f"{stem}_efter_indsatsteori.docx").write_bytes(docx_bytes(document))
+
+
+
+def test_each_theory_has_its_diagram_with_caption_and_alt_text(lab: Lab, lab_folder: Path, tmp_path: Path) -> None:
+    """The handout's diagram in the Word file too, so a team editing in Word sees the chain as drawn."""
+    write_team_work(lab_folder)
+    document = docx.Document(str(write_indsatsteori_docx(lab, SCHOOL, tmp_path / "d.docx")))
+    shapes = document.inline_shapes
+    assert len(shapes) == 2  # one per chosen focus area, the one not yet written too
+    areas = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert areas == ["Ro, struktur og klasseledelse", "Fremmøde og fravær"]
+    assert captions == [f"Indsatsteori: {area}" for area in areas]  # the area's name, as in the handout
+    assert [shape._inline.docPr.get("descr") for shape in shapes] == captions
+
+
+def test_a_full_page_diagram_is_scaled_to_fit_the_page_with_its_caption(tmp_path: Path) -> None:
+    from PIL import Image
+
+    team = "061006"  # the sample lab's team with the whole day written: its first diagram fills a page
+    document = docx.Document(str(write_indsatsteori_docx(load_lab(SAMPLE), team, tmp_path / "d.docx")))
+    section = document.sections[0]
+    text_height = section.page_height - section.top_margin - section.bottom_margin
+    text_width = section.page_width - section.left_margin - section.right_margin
+    shapes = document.inline_shapes
+    assert len(shapes) == 2
+    for shape in shapes:
+        assert shape.height + docx.shared.Mm(10) <= text_height  # the caption fits on the same page
+        assert docx.shared.Mm(100) <= shape.width <= text_width
+        blob = document.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
+        pixels = Image.open(io.BytesIO(blob)).size
+        assert abs(pixels[1] / pixels[0] - shape.height / shape.width) < 0.01  # not stretched
+        assert pixels[0] >= 1000  # about 200 dpi: 9 pt text stays sharp in print
+    assert min(shape.width for shape in shapes) < docx.shared.Mm(137)  # the tall one was scaled down
