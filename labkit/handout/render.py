@@ -40,6 +40,7 @@ from labkit.handout.word import write_indsatsteori_docx
 from labkit.numbers import format_date, format_number
 from labkit.problems import LabkitError, Severity, os_reason
 from labkit.resources import bundled_folder
+from labkit.workspace.store import OLDER_WORK, Workspace
 
 HANDOUT_NOTEBOOK = bundled_folder("notesboeger") / "uddelingsark.ipynb"
 HANDOUT_FORMATS = ("html", "pdf", "docx")
@@ -65,6 +66,7 @@ class SchoolResult:
     school_name: str
     files: dict[str, Path] = field(default_factory=dict)
     stem: str = ""  # the handout's file name without its ending: 061006_hedelundskolen(_foer)
+    notes: list[str] = field(default_factory=list)  # made, but the facilitator should know (Danish)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -100,6 +102,10 @@ class RenderReport:
         if self.failed:
             lines.append("Det gik galt for:")
             lines += [f"  {r.school_id} {r.school_name}: {' '.join(r.errors)}" for r in self.failed]
+        noted = [r for r in done if r.notes]
+        if noted:
+            lines.append("Bemærk:")
+            lines += [f"  {r.school_id} {r.school_name}: {' '.join(r.notes)}" for r in noted]
         if self.results:
             lines.append(f"Oversigt: {self.folder / INDEX_FILE}")
         if self.overview:
@@ -223,6 +229,12 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
         result.seconds = time.monotonic() - started
         return result
     _keep_executed(running, executed)
+    try:
+        workspace = Workspace.open_read_only(Path(lab_folder), school_id)
+        if workspace.damaged == OLDER_WORK:  # the handout says so at the top; the facilitator reads it here
+            result.notes += workspace.messages
+    except LabkitError:
+        pass  # the notebook has just read the same file; what it could not read is in its error
     if "html" in formats or "pdf" in formats:
         html_path = out / f"{stem}.html"
         try:

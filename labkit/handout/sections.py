@@ -33,6 +33,7 @@ from labkit.views.kvalitet import (
 )
 from labkit.views.opfoelgning import render_followup_handout
 from labkit.workspace.session import Session, open_session
+from labkit.workspace.store import refuse_missing_work
 
 # --- sections ---------------------------------------------------------------------------------
 
@@ -132,6 +133,8 @@ def render_handout(session: Session, edition: str = "") -> None:
     """Show the layout's sections (of one edition, if given) for the session's school, figures
     numbered from 1."""
     refuse_bad_data(session)
+    if session.workspace is not None:
+        refuse_missing_work(session.workspace)
     layout = load_layout(session.lab.config.templates_folder).for_edition(edition)
     config = session.lab.config
     edition_name = f" · {escape(layout.edition.name)}" if layout.edition else ""

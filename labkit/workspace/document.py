@@ -150,12 +150,29 @@ def document_text(document: dict[str, Any]) -> str:
     return json.dumps(ordered, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
+# labkit's own documents nest about eight levels deep; a file nested far deeper was not written by it,
+# and copying or merging it would exhaust Python's recursion limit.
+MAX_DEPTH = 64
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether `value` nests more than `limit` levels of lists and objects (without recursion)."""
+    level: list[Any] = [value]
+    for _ in range(limit):
+        level = [child for node in level if isinstance(node, (dict, list))
+                 for child in (node.values() if isinstance(node, dict) else node)]
+        if not level:
+            return False
+    return any(isinstance(node, (dict, list)) for node in level)
+
+
 def parse_document(text: str) -> dict[str, Any] | None:
+    """The document in a workspace file's text, or None when it is damaged (or not labkit's)."""
     try:
         document = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested thousands deep
         return None
-    if not is_valid_document(document):
+    if not is_valid_document(document) or _deeper_than(document, MAX_DEPTH):
         return None
     document.setdefault("conflicts", [])
     return document

@@ -61,6 +61,7 @@ MINUTE, HOUR, DAY = 60, 3600, 86400
 # suffice for a save, and all are looked at every so many saves.
 THIN_ALL_EVERY = 50
 LOCK_POLL_SECONDS = 0.002
+MISSING_WORK, OLDER_WORK = "mangler", "tidligere"  # Workspace.damaged
 NOT_SAVED_READ_ONLY = ("Arbejdsfilen er kun åben til læsning her, så det blev ikke gemt. "
                        "Sig det til facilitatoren.")
 
@@ -94,6 +95,9 @@ class Workspace:
         self._document: dict[str, Any] = empty_document(school_id, lab_name)
         self._base: dict[str, Any] = {}
         self.read_only = False
+        # "" while the file reads well; else why what is shown is not the file: "tidligere" (a read-only
+        # view shows an older good version) or "mangler" (damaged, and no version to show instead).
+        self.damaged = ""
 
     @classmethod
     def open(cls, lab_folder: Path, school_id: str, lab_name: str = "", session: str | None = None) -> Workspace:
@@ -343,9 +347,11 @@ class Workspace:
         if self.read_only:
             good = self._newest_good_version()
             if good is None:
+                self.damaged = MISSING_WORK
                 self.messages.append(f"Teamets arbejdsfil {self.path.name} er beskadiget, og der er ingen tidligere "
                                      "version, så teamets valg og tekster mangler her. Filen er ikke ændret.")
                 return empty_document(self.school_id, self.lab_name), None
+            self.damaged = OLDER_WORK
             self.messages.append(f"Teamets arbejdsfil {self.path.name} er beskadiget, så her vises den seneste gode "
                                  f"version fra {clock_text(good[0].get('saved_at'))}. Filen er ikke ændret.")
             return good
@@ -387,5 +393,20 @@ class Workspace:
 
 
 def read_workspace(lab_folder: Path, school_id: str) -> dict[str, Any]:
-    """The saved data of a school's workspace, read only (for handouts). Empty if there is none."""
-    return Workspace.open_read_only(Path(lab_folder), school_id).data
+    """The saved data of a school's workspace, read only (for handouts). Empty if there is none.
+
+    Raises `LabkitError` when the file is damaged and no older version can stand in: an output made
+    from nothing would say that the team wrote nothing."""
+    workspace = Workspace.open_read_only(Path(lab_folder), school_id)
+    refuse_missing_work(workspace)
+    return workspace.data
+
+
+def refuse_missing_work(workspace: Workspace) -> None:
+    """Raise `LabkitError` when the team's work cannot be read at all (see `read_workspace`)."""
+    if workspace.damaged == MISSING_WORK:
+        raise LabkitError(
+            f"Teamets arbejdsfil {workspace.path} er beskadiget, og der er ingen tidligere version at vise i "
+            "stedet. Uden den ville det se ud, som om teamet intet har skrevet, så det er ikke lavet. Filen er "
+            "ikke ændret: åbn den i en teksteditor for at hente teamets tekst, eller flyt den væk for at lave "
+            "det uden teamets arbejde.")
