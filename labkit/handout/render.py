@@ -11,6 +11,7 @@ import functools
 import json
 import os
 import re
+import signal
 import sys
 import time
 import unicodedata
@@ -40,7 +41,7 @@ from labkit.handout.word import write_indsatsteori_docx
 from labkit.numbers import format_date, format_number
 from labkit.problems import LabkitError, Severity, os_reason
 from labkit.resources import bundled_folder
-from labkit.workspace.store import OLDER_WORK, Workspace
+from labkit.workspace.store import Workspace
 
 HANDOUT_NOTEBOOK = bundled_folder("notesboeger") / "uddelingsark.ipynb"
 HANDOUT_FORMATS = ("html", "pdf", "docx")
@@ -140,8 +141,25 @@ def worker_kernel() -> WarmKernel:
     return WarmKernel()
 
 
+class Interrupted(Exception):
+    """Ctrl-C reached this worker while it rendered a school."""
+
+
+_rendering = False  # whether this worker is inside `render_school` (set there)
+
+
+def _on_interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C in the terminal reaches every worker too. While a school is rendered, stop it (its
+    temporary files are removed on the way out); otherwise do nothing: the main process cancels the
+    schools not started, and the worker then leaves normally and stops its kernel (`Finalize` below),
+    instead of dying with a traceback and leaving the kernel to complain that its parent is gone."""
+    if _rendering:
+        raise Interrupted
+
+
 def _start_worker(lab_folder: str) -> None:
     """Pool initializer: start the kernel first, then import what rendering needs while it starts."""
+    signal.signal(signal.SIGINT, _on_interrupt)
     kernel = worker_kernel()
     kernel.lab_folder = lab_folder
     kernel.manager  # noqa: B018 - starts the kernel now, so it imports labkit while this process works
@@ -194,6 +212,18 @@ def _notebook_error(error: Exception, executed: Path) -> str:
 def render_school(lab_folder: str, school_id: str, school_name: str, out_folder: str,
                   formats: Sequence[str], stamp: str = "", edition: str = "") -> SchoolResult:
     """Run the handout notebook for one school and write its HTML and docx (PDF comes after, batched)."""
+    global _rendering
+    _rendering = True
+    try:
+        return _render_school(lab_folder, school_id, school_name, out_folder, formats, stamp, edition)
+    except Interrupted:
+        return SchoolResult(school_id, school_name, errors=["Afbrudt."])
+    finally:
+        _rendering = False
+
+
+def _render_school(lab_folder: str, school_id: str, school_name: str, out_folder: str,
+                   formats: Sequence[str], stamp: str, edition: str) -> SchoolResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -220,6 +250,9 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
             str(HANDOUT_NOTEBOOK), str(running), parameters={"lab_mappe": lab_folder, "skole": school_id, "udgave": edition},
             engine_name=ENGINE_NAME, kernel_name="python3", km=kernel.manager, progress_bar=False,
             log_output=False, execution_timeout=CELL_TIMEOUT_SECONDS)
+    except Interrupted:
+        running.unlink(missing_ok=True)  # the last run's notebook stays; this one was cut off
+        raise
     except Exception as error:  # noqa: BLE001 - one school's failure must not stop the others
         _keep_executed(running, executed)
         result.errors.append(_notebook_error(error, executed))
@@ -231,8 +264,8 @@ def render_school(lab_folder: str, school_id: str, school_name: str, out_folder:
     _keep_executed(running, executed)
     try:
         workspace = Workspace.open_read_only(Path(lab_folder), school_id)
-        if workspace.damaged == OLDER_WORK:  # the handout says so at the top; the facilitator reads it here
-            result.notes += workspace.messages
+        result.notes += workspace.messages  # an older version shown, a value not used: the handout says so
+        # at the top; the facilitator reads it here
     except LabkitError:
         pass  # the notebook has just read the same file; what it could not read is in its error
     if "html" in formats or "pdf" in formats:
@@ -390,14 +423,20 @@ def render_lab(lab_folder: Path, out_folder: Path | None = None, schools: Sequen
             jobs = {pool.submit(render_school, str(lab_folder), s, names[s], str(out), tuple(formats), stamp,
                                 edition): s
                     for s in chosen}
-            for job in as_completed(jobs):
-                school_id = jobs[job]
-                try:
-                    results[school_id] = job.result()
-                except Exception as error:  # noqa: BLE001 - a crashed worker fails one school, not the run
-                    results[school_id] = SchoolResult(school_id, names[school_id],
-                                                      errors=[f"Uventet fejl: {type(error).__name__}: {error}"])
-                bar.update()
+            try:
+                for job in as_completed(jobs):
+                    school_id = jobs[job]
+                    try:
+                        results[school_id] = job.result()
+                    except Exception as error:  # noqa: BLE001 - a crashed worker fails one school, not the run
+                        results[school_id] = SchoolResult(school_id, names[school_id],
+                                                          errors=[f"Uventet fejl: {type(error).__name__}: {error}"])
+                    bar.update()
+            except KeyboardInterrupt:
+                # Ctrl-C: no new school starts; the workers stop the ones under way (they got the Ctrl-C
+                # too) and their kernels, then click says »Afbrudt.«. Nothing is half written.
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     if "pdf" in formats:
         _add_pdfs([results[s] for s in chosen], out)
     if "html" not in formats:

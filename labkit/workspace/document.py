@@ -198,3 +198,48 @@ def json_value(value: Any) -> Any:
         return json.loads(json.dumps(value, ensure_ascii=False, allow_nan=False))
     except (TypeError, ValueError) as error:
         raise ValueError(f"kan ikke gemme {value!r} i arbejdsfilen: {error}") from None
+
+
+# The shapes docs/arbejdsfil.md gives the sections readers rely on: path -> (type, Danish name). "*" is
+# every key at that level. A value of another type is not used by readers (they tolerate anything);
+# `shape_problems` says so, so that a hand-edited file never silently looks like work not done.
+SHAPES: dict[tuple[str, ...], tuple[type, str]] = {
+    ("indsatsomraader",): (dict, "et objekt"),
+    ("indsatsomraader", "valgte"): (list, "en liste af id'er"),
+    ("indsatsomraader", "begrundelser"): (dict, "et objekt"),
+    ("indsatsomraader", "begrundelser", "*"): (str, "en tekst"),
+    ("indsatsomraader", "vurderinger"): (dict, "et objekt"),
+    ("indsatsomraader", "vurderinger", "*"): (dict, "et objekt"),
+    ("plf_modenhed",): (dict, "et objekt"),
+    ("plf_modenhed", "teams"): (list, "en liste"),
+    ("indsatsteorier",): (dict, "et objekt"),
+    ("indsatsteorier", "*"): (dict, "et objekt"),
+    ("datasummary",): (dict, "et objekt"),
+    ("noter",): (dict, "et objekt"),
+    ("opfoelgning",): (dict, "et objekt"),
+    ("historik",): (dict, "et objekt"),
+}
+TYPE_NAMES = {str: "en tekst", list: "en liste", dict: "et objekt", bool: "sand/falsk", int: "et tal",
+              float: "et tal", type(None): "tom (null)"}
+
+
+def shape_problems(data: dict[str, Any], file_name: str) -> list[str]:
+    """Danish messages for the values in `data` whose type is not the documented one (`SHAPES`)."""
+    problems = []
+    for path, (expected, name) in SHAPES.items():
+        for keys, value in _at(data, path):
+            if value is not MISSING and value is not None and not isinstance(value, expected):
+                problems.append(f"I teamets arbejdsfil {file_name} er »{'/'.join(keys)}« {TYPE_NAMES.get(type(value), 'noget andet')}, "
+                                f"men skal være {name}, så det er ikke brugt her. Filen er ikke ændret.")
+    return problems
+
+
+def _at(node: Any, path: tuple[str, ...], walked: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+    """(keys, value) for every place `path` names in `node` ("*": each key), MISSING where absent."""
+    if not path:
+        return [(walked, node)]
+    if not isinstance(node, dict):
+        return []  # the parent's own type is reported at its own path
+    head, rest = path[0], path[1:]
+    keys = list(node) if head == "*" else [head]
+    return [found for key in keys for found in _at(node.get(key, MISSING), rest, (*walked, key))]

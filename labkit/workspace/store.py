@@ -47,6 +47,7 @@ from labkit.workspace.document import (
     now_iso,
     parse_document,
     set_path,
+    shape_problems,
     split_path,
 )
 
@@ -122,6 +123,7 @@ class Workspace:
         workspace = cls(Path(lab_folder) / WORKSPACE_FOLDER, school_id, lab_name)
         workspace.read_only = True
         workspace.refresh()
+        workspace.messages += shape_problems(workspace._document["data"], workspace.path.name)
         return workspace
 
     @property

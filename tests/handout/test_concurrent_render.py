@@ -145,3 +145,38 @@ def test_a_pdf_only_render_neither_needs_nor_removes_another_renders_html(tmp_pa
     assert [path.name for path in lab.rglob("*") if ".tmp" in path.name] == []
     index = (out / "index.html").read_text(encoding="utf-8")
     assert f"{STEM}.pdf" in index or f"{STEM}.html" in index
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="Ctrl-C to a process group is POSIX")
+def test_ctrl_c_during_a_render_says_afbrudt_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    """Ctrl-C printed tracebacks from every worker and the kernels' English »Parent appears to have
+    exited«, and left the running notebooks' temporary files and the kernels' folders behind."""
+    import os
+    import signal
+
+    lab = tmp_path / "lab"
+    shutil.copytree(ROOT / "sample_data", lab)
+    scratch = tmp_path / "tmp"  # the kernels' private folders land here, so the test can see they are gone
+    scratch.mkdir()
+    render = subprocess.Popen(
+        [sys.executable, "-m", "labkit", "render", str(lab), "--processer", "2", "--format", "html"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        # A terminal's job, not a background one (those ignore SIGINT, and CI may run the suite as one).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509 - no thread forks here
+    deadline = time.monotonic() + 120
+    running = lab / "uddelingsark" / ".notesboeger"
+    while time.monotonic() < deadline and not list(running.glob(".*.tmp.ipynb")):
+        time.sleep(0.05)
+    assert list(running.glob(".*.tmp.ipynb")), "no school was under way"
+    os.killpg(render.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground process group
+    _, stderr = render.communicate(timeout=120)
+
+    assert render.returncode == 1
+    assert stderr.strip().endswith("Afbrudt."), stderr
+    lines = [line for line in stderr.splitlines() if line.strip() and not line.startswith("Uddelingsark:")]
+    assert lines == ["Afbrudt."], stderr  # no traceback, no kernel warnings in English
+    time.sleep(1)  # a kernel left behind would still be there
+    assert [path.name for path in lab.rglob("*") if ".tmp" in path.name] == []
+    assert list(scratch.iterdir()) == []  # every kernel was shut down, its folder removed

@@ -97,3 +97,25 @@ def test_render_refuses_the_school_with_a_danish_message_and_notes_an_older_vers
     assert "Bemærk:" in noted.output and "seneste gode version" in noted.output
     handout = next((lab / "uddelingsark" / "efter").glob(f"{TEAM}_*.html")).read_text(encoding="utf-8")
     assert "seneste gode version" in handout and "Teamet har ikke valgt indsatsområder" not in handout
+
+
+def test_a_value_of_the_wrong_type_is_named_not_silently_taken_for_work_not_done(lab: Path) -> None:
+    """A hand-edited `"valgte": "faglig_progression"` gave a handout saying nothing was chosen."""
+    for school in ("061001", "061002", "061003", "061004", "061005", TEAM):  # the sample's files are well-formed
+        assert Workspace.open_read_only(lab, school).messages == [], school
+    path = lab / "arbejde" / f"{TEAM}.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    data = document["data"]
+    data["indsatsomraader"]["valgte"] = "faglig_progression"
+    data["indsatsomraader"]["begrundelser"]["faglig_progression"] = ["en liste"]
+    data["indsatsteorier"]["inkluderende_laeringsmiljoe"] = "tekst"
+    data["noter"] = None  # null: as good as missing, not a problem
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    messages = Workspace.open_read_only(lab, TEAM).messages
+    assert messages == [
+        (f"I teamets arbejdsfil {TEAM}.json er »indsatsomraader/valgte« en tekst, men skal være en liste af id'er, "
+         "så det er ikke brugt her. Filen er ikke ændret."),
+        (f"I teamets arbejdsfil {TEAM}.json er »indsatsomraader/begrundelser/faglig_progression« en liste, men "
+         "skal være en tekst, så det er ikke brugt her. Filen er ikke ændret."),
+        (f"I teamets arbejdsfil {TEAM}.json er »indsatsteorier/inkluderende_laeringsmiljoe« en tekst, men skal "
+         "være et objekt, så det er ikke brugt her. Filen er ikke ændret.")]
