@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
@@ -47,8 +48,18 @@ class ParsedNumber:
         return self.error is None
 
 
+def ascii_digits(text: str) -> str:
+    """A text with every digit written 0–9: full-width (`０６１`), Arabic-Indic (`٠٦١`) and other decimal
+    digits become their value, and full-width signs (`／`, `％`) their plain form (NFKC). Ids, school years
+    and numbers are all read through it, so `０６１００１` is the same school as `061001`."""
+    text = unicodedata.normalize("NFKC", text)
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
 def _normalise(text: str) -> str:
-    text = _SPACES.sub("", text.strip())
+    text = _SPACES.sub("", ascii_digits(text).strip())
     text = text.replace("\u2212", "-")  # typographic minus from Word/Excel
     text = text.removesuffix("%")
     return text

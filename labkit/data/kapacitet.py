@@ -343,6 +343,8 @@ def _uncomputed_formulas(path: Path, file: str, titles: list[str]) -> list[Probl
     found = formulas_without_values(path, titles)
     if not found:
         return []
+    from openpyxl.utils.cell import coordinate_from_string
+
     title, cell = found[0]
     more = f" (og {len(found) - 1} andre)" if len(found) > 1 else ""
     return [Problem(
@@ -352,6 +354,7 @@ def _uncomputed_formulas(path: Path, file: str, titles: list[str]) -> list[Probl
         "ubesvarede.",
         expected="filen åbnet i Excel og gemt igen (så formlernes resultater gemmes), eller tallene skrevet ind "
         "i stedet for formlerne",
+        row=coordinate_from_string(cell)[1],
     )]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from labkit.data.config import with_leading_zeros
 from labkit.data.instrument import Instrument, Scale
 from labkit.data.kapacitet_entry import FIRST_ROUND, Issue, cell_text
-from labkit.numbers import DecimalMark, looks_like_point_decimal, parse_number
+from labkit.numbers import DecimalMark, ascii_digits, looks_like_point_decimal, parse_number
 
 
 def school_list(known_schools: dict[str, str]) -> str:
@@ -17,7 +17,7 @@ def school_list(known_schools: dict[str, str]) -> str:
 
 
 def parse_school(cell: object, known_schools: dict[str, str]) -> tuple[str | None, Issue | None]:
-    text = cell_text(cell)
+    text = ascii_digits(cell_text(cell))  # »０６１００１« is 061001, as digits in ratings are read
     if not text:
         return None, Issue("Institutionsnummeret mangler.", "skolens 6-cifrede institutionsnummer")
     padded = with_leading_zeros(text)
@@ -44,14 +44,16 @@ def parse_group(cell: object, instrument: Instrument) -> tuple[str | None, Issue
 
 
 def parse_rating(cell: object, scale: Scale) -> tuple[int | None, Issue | None]:
-    """A whole number on the scale; an empty cell (or »-«) means the respondent did not answer."""
+    """A whole number on the scale; only an empty cell means the respondent did not answer, as the
+    workbook's »Vejledning« says. A mark such as »x« or »-« may mean a tick as well as a blank: refused."""
+    if not cell_text(cell).strip():
+        return None, None
     parsed = parse_number(cell)
     if parsed.error and isinstance(cell, str) and looks_like_point_decimal(cell):
         parsed = parse_number(cell, DecimalMark.POINT)
-    if parsed.suppressed:
-        return None, None
     if parsed.value is None:
-        return None, Issue("Vurderingen er ikke et tal.", scale.describe())
+        return None, Issue("Vurderingen er ikke et tal. Kun en tom celle betyder, at respondenten ikke har svaret.",
+                           f"{scale.describe()}, eller en tom celle")
     if not parsed.value.is_integer():
         return None, Issue("Vurderingen er ikke et helt tal.", scale.describe())
     if not scale.contains(parsed.value):
@@ -60,6 +62,7 @@ def parse_rating(cell: object, scale: Scale) -> tuple[int | None, Issue | None]:
 
 
 def whole_number(cell: object) -> float | None:
+    """A whole number of at least 1, else None."""
     parsed = parse_number(cell)
     if parsed.value is None or not parsed.value.is_integer() or parsed.value < 1:
         return None
@@ -72,16 +75,19 @@ def parse_round(cell: object) -> tuple[int | None, Issue | None]:
         return FIRST_ROUND, None
     value = whole_number(cell)
     if value is None:
-        return None, Issue("Runden er ikke et helt tal.", "1 ved første interview, 2 ved det næste osv.")
+        return None, Issue("Runden er ikke et helt tal på mindst 1.", "1 ved første interview, 2 ved det næste osv.")
     return int(value), None
 
 
 def parse_people(cell: object) -> tuple[int | None, Issue | None]:
     """How many people gave a consensus rating: needed to know whether the group may be shown."""
-    expected = "antallet af personer, der var med til gruppens fælles vurdering, fx 6"
+    expected = "antallet af personer, der var med til gruppens fælles vurdering: et helt tal på mindst 1, fx 6"
     if not cell_text(cell):
         return None, Issue("Antallet af deltagere mangler.", expected)
     value = whole_number(cell)
     if value is None:
-        return None, Issue("Antallet af deltagere er ikke et helt tal.", expected)
+        parsed = parse_number(cell)
+        what = ("Antallet af deltagere skal være mindst 1." if parsed.value is not None and parsed.value < 1
+                else "Antallet af deltagere er ikke et helt tal.")
+        return None, Issue(what, expected)
     return int(value), None

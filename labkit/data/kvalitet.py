@@ -13,13 +13,16 @@ validates and applies the privacy rule, so the rules cannot differ between layou
 
 from __future__ import annotations
 
+import hashlib
+import math
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from labkit.data.catalogue import Catalogue, Indicator
+from labkit.data.catalogue import PUPIL_MEAN, PUPIL_SHARE, Catalogue, Indicator
 from labkit.data.config import INSTITUTION_NUMBER, is_school_year, with_leading_zeros
 from labkit.data.csv_text import read_csv_text
 from labkit.data.kvalitet_layouts import LAYOUTS, as_text, detect_layout, texts_of
@@ -40,11 +43,29 @@ from labkit.data.tables import TextTable, duplicate_headers, normalise_key, read
 from labkit.numbers import (
     DecimalMark,
     detect_decimal_mark,
+    is_suppression_marker,
     looks_like_comma_decimal,
     looks_like_point_decimal,
     parse_number,
 )
 from labkit.problems import Problem, Severity
+
+# The earliest school year a figure is accepted from: the kvalitetsrapport began in 2006 and the published
+# series on uddannelsesstatistik.dk start later still, so an earlier year is a typing error (docs/data.md).
+FIRST_SCHOOL_YEAR = "2000/2001"
+
+
+# Two copies of a figure are compared by a salted digest of the value as read and its count, so a hidden
+# figure's value can be compared without being kept: it never leaves this process, not even as a hash.
+DIGEST_COLUMN = "figure_digest"
+HIDDEN_DIGEST = "skjult"
+_SALT = secrets.token_bytes(16)
+
+
+def figure_digest(value: float, count: float) -> str:
+    """Equal for two copies of the same figure (value and count as read, before hiding), else different."""
+    key = repr((None if math.isnan(value) else round(value, 9), None if math.isnan(count) else count))
+    return hashlib.blake2b(key.encode(), key=_SALT, digest_size=8).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -68,11 +89,29 @@ def _parse_unique(cells: pd.Series, decimal_mark: DecimalMark) -> tuple[np.ndarr
 
 
 
-def _check_ids_and_years(raw: pd.DataFrame, file: str) -> tuple[np.ndarray, list[Problem]]:
+def _year_issue(year: str, latest_year: str | None) -> tuple[str, str] | None:
+    """(what is wrong, what was expected) for a school year that is malformed or outside the years a figure
+    can be from: not before FIRST_SCHOOL_YEAR, not after the lab's own `skoleår`."""
+    latest = latest_year or "det aktuelle skoleår"
+    expected = f"et skoleår skrevet som 2024/2025, fra {FIRST_SCHOOL_YEAR} til {latest}"
+    if not is_school_year(year):
+        return "Ugyldigt skoleår.", expected
+    if year < FIRST_SCHOOL_YEAR:
+        return (f"Skoleåret ligger før {FIRST_SCHOOL_YEAR}. Så gamle tal er ikke offentliggjort som "
+                "kvalitetsrapport, så det er nok en tastefejl."), expected
+    if latest_year is not None and year > latest_year:
+        return (f"Skoleåret ligger efter laboratoriets skoleår ({latest_year} i lab.yaml), så tallet kan ikke "
+                "være offentliggjort endnu."), expected
+    return None
+
+
+def _check_ids_and_years(raw: pd.DataFrame, file: str,
+                         latest_year: str | None = None) -> tuple[np.ndarray, list[Problem]]:
     """Rows whose institution number or school year is unusable are dropped with a FEJL."""
     ids, years = texts_of(raw["id_cell"]), texts_of(raw["school_year"])
     valid_id = {i: bool(INSTITUTION_NUMBER.match(i)) for i in set(ids)}
-    valid_year = {y: is_school_year(y) for y in set(years)}
+    year_issue = {y: _year_issue(y, latest_year) for y in set(years)}
+    valid_year = {y: issue is None for y, issue in year_issue.items()}
     bad_id = (raw["level"] == LEVEL_SCHOOL).to_numpy() & ~np.array([valid_id[i] for i in ids], dtype=bool)
     bad_year = ~np.array([valid_year[y] for y in years], dtype=bool)
     problems: list[Problem] = []
@@ -92,8 +131,9 @@ def _check_ids_and_years(raw: pd.DataFrame, file: str) -> tuple[np.ndarray, list
         if rows[position] in reported:
             continue
         reported.add(rows[position])
-        problems.append(Problem(file, "Ugyldigt skoleår.", row=int(rows[position]), column=YEAR_COLUMN,
-                                value=years[position], expected="et skoleår skrevet som 2024/2025"))
+        what, expected = year_issue[years[position]] or ("", "")
+        problems.append(Problem(file, what, row=int(rows[position]), column=YEAR_COLUMN,
+                                value=years[position], expected=expected))
     return ~(bad_id | bad_year), problems
 
 
@@ -136,7 +176,7 @@ def _category_values(raw: pd.Series, indicator: Indicator) -> tuple[np.ndarray, 
     errors: list[str | None] = []
     for cell in raw:
         text = normalise_key(cell)
-        if text in ("", "-", "..", "*"):
+        if is_suppression_marker(as_text(cell)):  # the same markers as for a number cell
             values.append(np.nan)
             errors.append(None)
         elif text in lookup:
@@ -148,11 +188,35 @@ def _category_values(raw: pd.Series, indicator: Indicator) -> tuple[np.ndarray, 
     return np.array(values, dtype=float), errors
 
 
+def _no_count_problems(raw: pd.DataFrame, file: str, uncheckable: np.ndarray, min_group_size: int) -> list[Problem]:
+    """One warning per count column for the school figures hidden because their count is missing."""
+    problems = []
+    columns = raw["n_column"].astype(str).to_numpy()
+    row_numbers = raw["row"].to_numpy(dtype=int)
+    for column in dict.fromkeys(columns[uncheckable].tolist()):
+        in_column = np.flatnonzero(uncheckable & (columns == column))
+        rows = sorted(set(row_numbers[in_column].tolist()))
+        others = rows[1:]
+        also = ""
+        if others:
+            listed = ", ".join(str(r) for r in others[:5])
+            also = f" Det gælder også række {listed}" + (f" (og {len(others) - 5} andre)" if len(others) > 5 else "") + "."
+        first = raw.iloc[in_column[0]]
+        problems.append(Problem(
+            file, f"Tallet har intet antal, så det kan ikke tjekkes mod mindstegrænsen (mindste_gruppe = "
+                  f"{min_group_size}). Tallet skjules derfor, som hvis det byggede på for få besvarelser." + also,
+            row=rows[0], column=column, value=as_text(first["raw_n"]) or "(tom)",
+            expected=f"antallet af elever eller besvarelser bag tallet (mindst {min_group_size} for at vise det)",
+            severity=Severity.ADVARSEL, school_id=str(first["school_id"]) or None))
+    return problems
+
+
 def _finish(
-    raw: pd.DataFrame, file: str, catalogue: Catalogue, min_group_size: int, known_schools: dict[str, str]
+    raw: pd.DataFrame, file: str, catalogue: Catalogue, min_group_size: int, known_schools: dict[str, str],
+    latest_year: str | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Parse, validate and suppress the raw cells of one file into the tidy table."""
-    good_ids, problems = _check_ids_and_years(raw, file)
+    good_ids, problems = _check_ids_and_years(raw, file, latest_year)
     good_rows, row_problems = _check_rows(raw, file, catalogue)
     problems += row_problems
     # Rows with a bad number or year are still value-checked, so every problem is reported at once.
@@ -203,7 +267,16 @@ def _finish(
     # A figure the privacy rule hides is never quoted, not even in a message about its cell; nor is one
     # whose count cannot be read, since then the rule cannot be checked (the figure is left out too).
     too_few = ~np.isnan(n) & (n < min_group_size)
-    hidden = too_few | bad_n_cell
+    # In a file with a count column, a school's figure of pupils' answers or results without a count (empty
+    # or a marker) cannot be checked against the rule either: it is hidden like a figure from too few. Kommune
+    # and land figures (aggregates over many schools) and school figures that are not counts of pupils
+    # (elevtal, fravær, the ministry's verdict) are published without one, as in the skoleoverblik.
+    has_count_column = raw["n_column"].notna().to_numpy()
+    of_pupils = raw["indicator"].map({i.id: i.uncertainty in (PUPIL_MEAN, PUPIL_SHARE)
+                                      for i in catalogue.indicators}).to_numpy(dtype=bool)
+    no_count = (has_count_column & of_pupils & (raw["level"] == LEVEL_SCHOOL).to_numpy() & np.isnan(n)
+                & ~bad_n_cell)
+    hidden = too_few | bad_n_cell | no_count
     for position in np.flatnonzero(bad | bad_n_cell):
         record = raw.iloc[position]
         indicator = catalogue[record["indicator"]]
@@ -227,6 +300,7 @@ def _finish(
                     row=int(record["row"]),
                     column=str(record["column"]),
                     value=(f"(skjult: færre end {min_group_size} besvarelser)" if too_few[position]
+                           else "(skjult: antallet mangler)" if no_count[position]
                            else "(skjult: antallet kan ikke læses)" if hidden[position] else as_text(record["raw"])),
                     expected=expected,
                     school_id=str(record["school_id"]) or None,
@@ -244,18 +318,23 @@ def _finish(
                     school_id=str(record["school_id"]) or None,
                 )
             )
+    uncheckable = no_count & ~bad & ~np.isnan(value)
+    problems += _no_count_problems(raw, file, uncheckable, min_group_size)
     keep = ~bad & usable_ids
     n[bad_n_cell] = np.nan
     # Without a readable n the privacy rule cannot be checked, so the figure is not shown.
     value[bad_n_cell] = np.nan
 
     # The privacy rule lives here, in the data layer: a figure from too few pupils has no value.
-    too_few = ~np.isnan(n) & (n < min_group_size)
+    too_few = (~np.isnan(n) & (n < min_group_size)) | uncheckable
     status = np.where(
         too_few,
         STATUS_TOO_FEW,
         np.where(np.isnan(value) | suppressed, STATUS_NOT_PUBLISHED, STATUS_PUBLISHED),
     )
+    # A hidden figure is never compared with its copy: whether two hidden copies agree would show through
+    # (an error or not, an overview made or not) and tell something of the values the rule hides.
+    digest = [HIDDEN_DIGEST if hide else figure_digest(v, c) for v, c, hide in zip(value.tolist(), n.tolist(), too_few)]
     value = np.where(too_few, np.nan, value)
 
     school_id = pd.Series(texts_of(raw["id_cell"])).where(raw["level"] == LEVEL_SCHOOL, "")
@@ -275,6 +354,7 @@ def _finish(
             "source": file,
             "row": raw["row"].astype(int),
             "column": raw["column"],
+            DIGEST_COLUMN: digest,
         }
     )
     return table.loc[keep].reset_index(drop=True), problems
@@ -303,9 +383,12 @@ def read_table(path: Path, header_markers: tuple[str, ...]) -> tuple[TextTable |
 
 
 def read_kvalitet_file(
-    path: Path, catalogue: Catalogue, min_group_size: int, known_schools: dict[str, str]
+    path: Path, catalogue: Catalogue, min_group_size: int, known_schools: dict[str, str],
+    latest_year: str | None = None,
 ) -> FileRead:
-    """Read one kvalitetsrapport file in any supported layout. Never raises for bad data."""
+    """Read one kvalitetsrapport file in any supported layout. Never raises for bad data.
+
+    `latest_year` is the lab's own `skoleår`: a figure from a later school year is refused."""
     table, problems = read_table(path, HEADER_MARKERS)
     if table is None:
         return FileRead("ukendt", pd.DataFrame(columns=KVALITET_COLUMNS), problems)
@@ -342,5 +425,5 @@ def read_kvalitet_file(
             )
         )
         return FileRead(layout, pd.DataFrame(columns=KVALITET_COLUMNS), problems)
-    tidy, value_problems = _finish(raw, table.file, catalogue, min_group_size, known_schools)
+    tidy, value_problems = _finish(raw, table.file, catalogue, min_group_size, known_schools, latest_year)
     return FileRead(layout, tidy, problems + value_problems)

@@ -16,6 +16,7 @@ from labkit.data.kvalitet_schema import (
     YEAR_COLUMN,
 )
 from labkit.data.tables import TextTable, normalise_key
+from labkit.numbers import ascii_digits
 from labkit.problems import Problem, Severity
 
 
@@ -23,6 +24,12 @@ def cells(table: TextTable, index: int | None) -> np.ndarray:
     if index is None:
         return np.full(table.row_count, None, dtype=object)
     return table.cells[:, index]
+
+
+def key_cells(table: TextTable, name: str) -> np.ndarray:
+    """The cells of an id or school-year column, digits written 0–9 (`ascii_digits`), as values are read."""
+    column = cells(table, table.column(name))
+    return np.array([ascii_digits(c) if isinstance(c, str) else c for c in column], dtype=object)
 
 
 def as_text(cell: object) -> str:
@@ -49,7 +56,7 @@ def raw_frame(table: TextTable, **columns: object) -> pd.DataFrame:
 
 def wide_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
-    ids, names, years = (cells(table, table.column(c)) for c in (ID_COLUMN, NAME_COLUMN, YEAR_COLUMN))
+    ids, names, years = key_cells(table, ID_COLUMN), cells(table, table.column(NAME_COLUMN)), key_cells(table, YEAR_COLUMN)
     parts = []
     for index, header in enumerate(table.header):
         key = normalise_key(header)
@@ -128,7 +135,7 @@ LONG_COLUMNS = (ID_COLUMN, NAME_COLUMN, YEAR_COLUMN, "Indikator", "Gruppe", "Niv
 
 
 def trivsel_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, list[Problem]]:
-    ids = cells(table, table.column(ID_COLUMN))
+    ids = key_cells(table, ID_COLUMN)
     names = list(texts_of(cells(table, table.column("Trivselsindikator"))))
     n_index = table.column("Antal besvarelser")
     frame = raw_frame(
@@ -136,14 +143,14 @@ def trivsel_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, l
         school_id=ids,
         school_name=cells(table, table.column(NAME_COLUMN)),
         level=LEVEL_SCHOOL,
-        school_year=cells(table, table.column(YEAR_COLUMN)),
+        school_year=key_cells(table, YEAR_COLUMN),
         indicator=indicator_ids(names, catalogue),
         indicator_text=names,
         group=list(texts_of(cells(table, table.column("Klassetringruppe")))),
         raw=cells(table, table.column("Indikatorsvar")),
         raw_n=cells(table, n_index),
         column="Indikatorsvar",
-        n_column="Antal besvarelser",
+        n_column="Antal besvarelser" if n_index is not None else None,  # None: the file has no count column
         id_cell=ids,
         indicator_column="Trivselsindikator",
     )
@@ -151,22 +158,23 @@ def trivsel_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, l
 
 
 def long_raw(table: TextTable, catalogue: Catalogue) -> tuple[pd.DataFrame, list[Problem]]:
-    ids = cells(table, table.column(ID_COLUMN))
+    ids = key_cells(table, ID_COLUMN)
     names = list(texts_of(cells(table, table.column("Indikator"))))
     levels = list(texts_of(cells(table, table.column("Niveau"))))
+    n_index = table.column("Antal")
     frame = raw_frame(
         table,
         school_id=ids,
         school_name=cells(table, table.column(NAME_COLUMN)),
         level=[LEVEL_WORDS.get(v.casefold(), v or LEVEL_SCHOOL) for v in levels],
-        school_year=cells(table, table.column(YEAR_COLUMN)),
+        school_year=key_cells(table, YEAR_COLUMN),
         indicator=indicator_ids(names, catalogue),
         indicator_text=names,
         group=list(texts_of(cells(table, table.column("Gruppe")))),
         raw=cells(table, table.column("Værdi")),
-        raw_n=cells(table, table.column("Antal")),
+        raw_n=cells(table, n_index),
         column="Værdi",
-        n_column="Antal",
+        n_column="Antal" if n_index is not None else None,  # None: the file has no count column
         id_cell=ids,
         indicator_column="Indikator",
     )

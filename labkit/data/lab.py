@@ -6,6 +6,7 @@ It never raises for bad data files; it collects every problem so they can be fix
 
 from __future__ import annotations
 
+import errno
 import html
 import re
 import zipfile
@@ -19,7 +20,7 @@ from labkit.data.config import CONFIG_NAME, LabConfig, load_config
 from labkit.data.instrument import Instrument, load_instrument
 from labkit.data.kapacitet import KapacitetsData, read_kapacitet_workbook
 from labkit.data.kapacitet_entry import SHEET_GUIDE, SHEET_LISTS, SHEET_NOTES, SHEET_STATEMENTS
-from labkit.data.kvalitet import FileRead, read_kvalitet_file
+from labkit.data.kvalitet import DIGEST_COLUMN, HIDDEN_DIGEST, FileRead, read_kvalitet_file
 from labkit.data.kvalitet_schema import KVALITET_COLUMNS, LEVEL_SCHOOL
 from labkit.data.tables import normalise_key
 from labkit.problems import Problem, Severity, display_name, has_errors
@@ -68,10 +69,34 @@ def is_kapacitet_workbook(path: Path) -> bool:
     return len(names & {normalise_key(s) for s in (SHEET_GUIDE, SHEET_NOTES, SHEET_STATEMENTS, SHEET_LISTS)}) >= 2
 
 
+def _not_a_file(path: Path) -> Problem:
+    """A data file that cannot be opened: skipping it would silently take a school's figures away."""
+    if path.is_dir():
+        why = "Det er en mappe, ikke en fil, så den kan ikke læses som data."
+    elif path.is_symlink():
+        try:
+            path.resolve(strict=True)
+            why = "Det er en genvej, der ikke peger på en fil, så den kan ikke læses."
+        except RuntimeError:  # a loop of links (Python < 3.13)
+            why = "Det er en genvej, der peger på sig selv i ring, så den kan ikke åbnes."
+        except OSError as error:
+            why = ("Det er en genvej, der peger på sig selv i ring, så den kan ikke åbnes."
+                   if error.errno == errno.ELOOP else
+                   "Det er en genvej til en fil, der ikke findes (den er flyttet eller slettet), så den kan ikke "
+                   "åbnes.")
+    else:
+        why = "Filen kan ikke åbnes som en almindelig fil."
+    return Problem(display_name(path), why,
+                   expected="selve datafilen i datamappen (ikke en genvej eller mappe), eller fjern navnet derfra")
+
+
 def _duplicate_problem(group: pd.DataFrame, names: dict[str, str]) -> Problem:
     """One message for a set of figures that appear more than once (e.g. a row pasted twice)."""
     first = group.iloc[0]
-    agree = bool(group.groupby(_KEY)["value"].nunique(dropna=False).eq(1).all())
+    # Compared as read (value and count). Hidden copies are not compared (kvalitet.HIDDEN_DIGEST): the
+    # message must say the same whatever the hidden values are.
+    agree = bool(group.groupby(_KEY)[DIGEST_COLUMN].nunique(dropna=False).eq(1).all())
+    hidden = bool((group[DIGEST_COLUMN] == HIDDEN_DIGEST).any())
     places = sorted({(r.source, r.row) for r in group.itertuples()})
     listed = " og ".join(f"{source} række {row}" for source, row in places[:3])
     if len(places) > 3:
@@ -83,7 +108,8 @@ def _duplicate_problem(group: pd.DataFrame, names: dict[str, str]) -> Problem:
     return Problem(
         str(first["source"]),
         f"Tallene for {subject} ({what}) står flere steder: {listed}."
-        + (" Værdierne er ens; de første bruges." if agree
+        + (" Tallet er skjult (for få besvarelser), så værdierne sammenlignes ikke; de første bruges."
+           if hidden and agree else " Værdierne er ens; de første bruges." if agree
            else " Værdierne er forskellige, så ingen af dem bruges."),
         row=int(first["row"]), expected="hvert tal én gang",
         column=str(first["column"]) if group["column"].nunique() == 1 else None,  # a whole row: no one column
@@ -100,7 +126,7 @@ def combine_kvalitet(reads: list[FileRead], names: dict[str, str] | None = None)
         return pd.DataFrame(columns=KVALITET_COLUMNS), []
     table = pd.concat(frames, ignore_index=True)
     # The published wide layout repeats the kommune/land figures on every school's row.
-    repeated = (table["level"] != LEVEL_SCHOOL) & table.duplicated([*_KEY, "value"], keep="first")
+    repeated = (table["level"] != LEVEL_SCHOOL) & table.duplicated([*_KEY, DIGEST_COLUMN], keep="first")
     table = table.loc[~repeated]
     problems: list[Problem] = []
     duplicated = table.loc[table.duplicated(_KEY, keep=False)]
@@ -113,10 +139,10 @@ def combine_kvalitet(reads: list[FileRead], names: dict[str, str] | None = None)
             problem = _duplicate_problem(clash, names or {})
             problems.append(problem)
             if problem.severity is Severity.FEJL:
-                conflicting = clash.groupby(_KEY)["value"].transform(lambda v: v.nunique(dropna=False) > 1)
+                conflicting = clash.groupby(_KEY)[DIGEST_COLUMN].transform(lambda v: v.nunique(dropna=False) > 1)
                 table = table.drop(index=clash.index[conflicting.to_numpy()])
         table = table.drop_duplicates(_KEY, keep="first")
-    return table.reset_index(drop=True), problems
+    return table.drop(columns=DIGEST_COLUMN).reset_index(drop=True), problems
 
 
 def _templates(config: LabConfig) -> tuple[Catalogue, Instrument]:
@@ -136,11 +162,13 @@ def load_lab(folder: str | Path) -> Lab:
     reads: list[FileRead] = []
     kapacitet: KapacitetsData | None = None
     kapacitet_files: list[str] = []
-    files = sorted(
+    candidates = sorted(
         p
         for p in config.data_folder.glob("*")
-        if p.is_file() and p.suffix.lower() in DATA_SUFFIXES and not p.name.startswith(("~$", "."))
+        if p.suffix.lower() in DATA_SUFFIXES and not p.name.startswith(("~$", "."))
     )
+    files = [p for p in candidates if p.is_file()]
+    problems += [_not_a_file(p) for p in candidates if not p.is_file()]
     for path in sorted(config.data_folder.glob("*")):
         if path.suffix.lower() in UNREADABLE_SPREADSHEETS and not path.name.startswith(("~$", ".")):
             problems.append(
@@ -173,7 +201,7 @@ def load_lab(folder: str | Path) -> Lab:
                 kapacitet = data if kapacitet is None else kapacitet.merged_with(data)
                 kapacitet_files.append(display_name(path))
             continue
-        read = read_kvalitet_file(path, catalogue, config.min_group_size, config.school_names)
+        read = read_kvalitet_file(path, catalogue, config.min_group_size, config.school_names, config.school_year)
         reads.append(read)
         layouts[display_name(path)] = read.layout
         problems += read.problems

@@ -717,17 +717,31 @@ def test_consensus_gaps_are_shown_but_never_called_sure(tmp_path: Path, consensu
     assert gaps["text"].iloc[0].startswith("Pædagogerne vurderer") and CONSENSUS_CAVEAT in gaps["text"].iloc[0]
 
 
-def test_a_consensus_row_without_its_number_of_people_names_the_cell(
+@pytest.mark.parametrize(("people", "said"), [(None, "Antallet af deltagere mangler"), (0, "skal være mindst 1"),
+                                             (-1, "skal være mindst 1"), ("0", "skal være mindst 1")])
+def test_a_consensus_row_without_a_usable_number_of_people_names_the_cell(
+    tmp_path: Path, consensus_instrument: Instrument, people: object, said: str
+) -> None:
+    path = tmp_path / "konsensus.xlsx"
+    write_entry_workbook(path, consensus_instrument, SCHOOLS, consensus_ratings(consensus_instrument))
+    edit(path, set_cell(3, "Deltagere", people))
+    data, problems = read_kapacitet_workbook(path, consensus_instrument, KNOWN, MIN_GROUP)
+    problem = only_error(problems)
+    assert_names_place(problem, path, 3, "Deltagere")
+    assert said in problem.message and "ikke et helt tal" not in problem.message
+    assert data is not None and "laerere" not in set(data.profile["group"])  # the row is left out
+
+
+def test_a_consensus_count_as_a_formula_without_a_result_is_one_message_at_its_row(
     tmp_path: Path, consensus_instrument: Instrument
 ) -> None:
     path = tmp_path / "konsensus.xlsx"
     write_entry_workbook(path, consensus_instrument, SCHOOLS, consensus_ratings(consensus_instrument))
-    edit(path, set_cell(3, "Deltagere", None))
+    edit(path, set_cell(2, "Deltagere", "=2+3"))
     data, problems = read_kapacitet_workbook(path, consensus_instrument, KNOWN, MIN_GROUP)
     problem = only_error(problems)
-    assert_names_place(problem, path, 3, "Deltagere")
-    assert "Antallet af deltagere mangler" in problem.message
-    assert data is not None and "laerere" not in set(data.profile["group"])  # the row is left out
+    assert data is None and len(problems) == 1 and problem.row == 2
+    assert "formel uden et gemt resultat" in problem.message and "F2" in problem.message
 
 
 def test_an_instrument_must_say_individuel_or_konsensus(tmp_path: Path) -> None:
