@@ -25,6 +25,7 @@ from labkit.data.frameworks import (
 from labkit.data.kvalitet_schema import LEVEL_SCHOOL, STATUS_NOT_PUBLISHED, STATUS_TOO_FEW
 from labkit.data.lab import Lab
 from labkit.handout.layout import LAYOUT_FILE, LAYOUT_FOLDER, load_layout
+from labkit.handout.layout import page_template_problems as layout_page_template_problems
 from labkit.problems import LabkitError, Problem, Severity, display_name
 
 KAPACITET_LAYOUT = "kapacitetsinterview"
@@ -109,7 +110,9 @@ def missing_data(lab: Lab) -> list[str]:
     if not any(layout != KAPACITET_LAYOUT for layout in lab.layouts.values()):
         lines.append(f"Der er endnu ingen kvalitetsrapport-filer i {data}/. Hent skoleoverblikket og "
                      "trivselsmålingen (CSV eller Excel), og læg dem i mappen.")
-    workbooks = [name for name, layout in lab.layouts.items() if layout == KAPACITET_LAYOUT]
+    # A workbook with an error has its own message (e.g. a formula without a value): not "no ratings" too.
+    workbooks = [name for name, layout in lab.layouts.items() if layout == KAPACITET_LAYOUT
+                 and not any(p.file == name and p.severity is Severity.FEJL for p in lab.problems)]
     if workbooks and not has_ratings(lab):
         lines.append(f"Indtastningsarket {', '.join(workbooks)} har endnu ingen vurderinger. Skriv svarene "
                      "fra kapacitetsinterviewene i arket »Vurderinger«, én række pr. respondent.")
@@ -154,7 +157,7 @@ def template_problems(lab: Lab) -> list[str]:
         (INCLUSION_FRAME_FILE, lambda: load_inclusion_frame(folder / INCLUSION_FRAME_FILE, lab.catalogue,
                                                             lab.instrument)),
         (AGENDA_FILE, lambda: load_agenda(folder / AGENDA_FILE)),
-        (LAYOUT_FILE, lambda: load_layout(folder)),
+        (LAYOUT_FILE, lambda: load_layout(folder, check_pages=False)),  # the pages: page_template_problems
     ]
     problems = []
     for _, read in readers:
@@ -166,21 +169,9 @@ def template_problems(lab: Lab) -> list[str]:
 
 
 def page_template_problems(layout_folder: Path) -> list[str]:
-    """A syntax error in the layout's page templates (`*.j2`), named by file and line now rather than for
-    every school at `labkit render`."""
-    import jinja2
-
-    environment = jinja2.Environment(extensions=["jinja2.ext.loopcontrols", "jinja2.ext.do"])
-    problems = []
-    for path in sorted(layout_folder.rglob("*.j2")):
-        try:
-            environment.parse(path.read_text(encoding="utf-8-sig"), path.name, str(path))
-        except jinja2.TemplateSyntaxError as error:
-            problems.append(f"{display_name(path)}, linje {error.lineno}: skabelonen har en fejl: {error.message}. "
-                            "Ret filen, eller brug labkits udgave af den igen.")
-        except (OSError, UnicodeDecodeError):
-            problems.append(f"{display_name(path)}: filen kan ikke læses som UTF-8-tekst.")
-    return problems
+    """A syntax error, or markup that could run or fetch, in the layout's page templates (`*.j2`), named by
+    file and line now rather than for every school at `labkit render`."""
+    return layout_page_template_problems(layout_folder)
 
 
 def check_result(lab: Lab) -> tuple[str, bool]:

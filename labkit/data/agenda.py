@@ -68,10 +68,7 @@ def duration(minutes: int) -> str:
 
 
 def _start(entry: dict[str, Any], where: str) -> int:
-    value = require(entry, "tid", where)
-    # YAML 1.1 reads an unquoted 10:30 as the base-60 number 630, which is already minutes after midnight.
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-        return value
+    value = require(entry, "tid", where)  # an unquoted 10:30 arrives as text (`labkit.data.templates`)
     match = _TIME.match(str(value).strip())
     if not match:
         raise LabkitError(f"{where}: »tid« skal være et klokkeslæt som \"09:00\", fandt »{value}«.")

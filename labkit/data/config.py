@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from labkit.data.templates import BUNDLED_TEMPLATES, read_yaml, refuse_unknown_keys, require, require_list
+from labkit.data.templates import (
+    BUNDLED_TEMPLATES,
+    at_line,
+    read_yaml,
+    refuse_unknown_keys,
+    require,
+    require_list,
+)
 from labkit.problems import LabkitError, display_name
 
 CONFIG_NAME = "lab.yaml"
@@ -132,17 +139,18 @@ def parse_config(data: Any, folder: Path, source: str) -> LabConfig:
             raise LabkitError(f"{source}: institutionsnummeret {school_id} står flere gange.")
     school_year = str(require(data, "skoleår", source)).strip()
     if not is_school_year(school_year):
-        raise LabkitError(f'{source}: »skoleår« skal skrives som fx "2025/2026".')
+        raise LabkitError(f'{source}{at_line(data, "skoleår")}: »skoleår« skal skrives som fx "2025/2026".')
     min_group = data.get("mindste_gruppe", DEFAULT_MIN_GROUP_SIZE)
     if isinstance(min_group, str) and min_group.strip().isdigit():
-        raise LabkitError(f"{source}: »mindste_gruppe« skal være et helt tal uden anførselstegn, fx "
-                          f"mindste_gruppe: {min_group.strip()}.")
+        raise LabkitError(f"{source}{at_line(data, 'mindste_gruppe')}: »mindste_gruppe« skal være et helt tal uden "
+                          f"anførselstegn, fx mindste_gruppe: {int(min_group.strip())}.")
     if not isinstance(min_group, int) or isinstance(min_group, bool) or min_group < 1:
-        raise LabkitError(f"{source}: »mindste_gruppe« skal være et helt tal på mindst 1.")
+        raise LabkitError(f"{source}{at_line(data, 'mindste_gruppe')}: »mindste_gruppe« skal være et helt tal på "
+                          "mindst 1.")
     show_names = data.get("vis_skolenavne", False)
     if not isinstance(show_names, bool):
         quoted = isinstance(show_names, str) and show_names.strip().lower() in ("true", "false")
-        raise LabkitError(f"{source}: »vis_skolenavne« skal være true eller false"
+        raise LabkitError(f"{source}{at_line(data, 'vis_skolenavne')}: »vis_skolenavne« skal være true eller false"
                           + (" uden anførselstegn." if quoted else "."))
     templates = _text(data, "skabeloner", source)
     require(data, "kommune", source)

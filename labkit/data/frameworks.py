@@ -21,7 +21,7 @@ from typing import Any
 
 from labkit.data.catalogue import Catalogue
 from labkit.data.instrument import Instrument
-from labkit.data.templates import read_yaml, refuse_unknown_keys, require, require_list
+from labkit.data.templates import at_line, read_yaml, refuse_unknown_keys, require, require_list, see_line
 from labkit.problems import LabkitError, display_name
 
 FOCUS_AREAS_FILE = "fokusomraader.yaml"
@@ -139,15 +139,31 @@ class InclusionFrame:
     origin: Origin
 
 
+def found(value: object) -> str:
+    """What a consultant wrote, in Danish words rather than as a Python value (»None«, »['a']«)."""
+    if value is None or value == "":
+        return "en tom værdi"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (ja/nej)"
+    if isinstance(value, list):
+        return "en liste"
+    if isinstance(value, dict):
+        return "en blok med nøgler"
+    return f"»{value}«"
+
+
 def _ids(entry: dict, key: str, known: set[str], where: str, what: str) -> tuple[str, ...]:
     values = entry.get(key) or []
     if not isinstance(values, list):
-        raise LabkitError(f"{where}: »{key}« skal være en liste, fx [social_trivsel, ro_orden].")
-    unknown = [str(v) for v in values if str(v) not in known]
-    if unknown:
-        raise LabkitError(
-            f"{where}: {what} »{unknown[0]}« findes ikke. Kendte id'er: {', '.join(sorted(known))}."
-        )
+        raise LabkitError(f"{where}: »{key}« skal være en liste, fx [social_trivsel, ro_orden].{see_line(entry, key)}")
+    for index, value in enumerate(values):
+        if isinstance(value, (list, dict, bool)) or value in (None, ""):
+            raise LabkitError(
+                f"{where}{at_line(values, index)}: hvert punkt i »{key}« skal være ét id (en tekst som "
+                f"»{min(known, default='ro_orden')}«), fandt {found(value)}.")
+        if str(value) not in known:
+            raise LabkitError(f"{where}: {what} »{value}« findes ikke. Kendte id'er: {', '.join(sorted(known))}."
+                              f"{see_line(values, index)}")
     return tuple(str(v) for v in values)
 
 
@@ -172,7 +188,7 @@ def read_flag(entry: dict[str, Any], key: str, where: str) -> bool:
     text = str(value).strip().lower()
     if text in ("ja", "nej", "true", "false", "yes", "no"):
         return text in ("ja", "true", "yes")
-    raise LabkitError(f"{where}: »{key}« skal være ja eller nej, fandt »{value}«.")
+    raise LabkitError(f"{where}: »{key}« skal være ja eller nej, fandt {found(value)}.{see_line(entry, key)}")
 
 
 def _origin(data: dict[str, Any], source: str) -> Origin:
@@ -185,7 +201,7 @@ def read_text(entry: dict[str, Any], key: str, where: str, required: bool = True
         return ""
     value = require(entry, key, where)
     if isinstance(value, (list, dict, bool)):
-        raise LabkitError(f"{where}: »{key}« skal være en tekst, fandt »{value}«.")
+        raise LabkitError(f"{where}: »{key}« skal være en tekst, fandt {found(value)}.{see_line(entry, key)}")
     return str(value).strip()
 
 

@@ -10,31 +10,59 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, SecurityError
 
 from labkit.data.config import LabConfig, load_config
 from labkit.data.templates import BUNDLED_TEMPLATES
-from labkit.handout.layout import LAYOUT_FOLDER, load_layout
+from labkit.handout.layout import LAYOUT_FOLDER, load_layout, refuse_unsafe_page_templates
 from labkit.problems import LabkitError
 
 INDEX_TEMPLATE = "indeks.html.j2"
 FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "docx": "Word (indsatsteori)"}
 
 
+# nbconvert's alt text for an image without one; a Danish handout says it in Danish.
+NBCONVERT_ALT = 'alt="No description has been provided for this image"'
+DANISH_ALT = 'alt="Billede uden beskrivelse"'
+
+
 def handout_html(notebook: Any, lab_folder: Path, title: str, stamp: str = "", edition: str = "") -> str:
     """The executed handout notebook as one self-contained HTML page, through the layout template.
     `stamp` (a date, only when the facilitator asks for one) goes under the title and in the footer."""
-    layout = load_layout(load_config(lab_folder).templates_folder).for_edition(edition)
+    layout = load_layout(load_config(lab_folder).templates_folder).for_edition(edition)  # pages checked too
     # The title again as a CSS string, for the running footer on every printed page.
     footer = " · ".join(part for part in (title, layout.edition.name if layout.edition else "", stamp) if part)
     resources = {**layout.template_resources(), "dato": stamp, "sidefod_css": css_string(footer)}
     try:
         body, _ = _exporter(layout.folder).from_notebook_node(
             notebook, resources={"labkit": resources, "metadata": {"name": title}})
+    except SecurityError as error:
+        raise LabkitError(_sandbox_message(error, layout.folder)) from None
     except jinja2.TemplateError as error:  # a consultant's edit to the layout's html/index.html.j2
         where = f" ({error.filename}, linje {error.lineno})" if isinstance(error, jinja2.TemplateSyntaxError) else ""
         raise LabkitError(f"Uddelingsarkets skabelon{where} har en fejl: {error.message or error}. Ret filen i "
                           f"{layout.folder}, eller brug standardskabelonen igen.") from error
-    return body
+    return body.replace(NBCONVERT_ALT, DANISH_ALT)
+
+
+def _sandbox_message(error: SecurityError, layout_folder: Path) -> str:
+    """A template that reached for Python behind the page, named by the template file and line it ran in."""
+    where = ""
+    trace = error.__traceback__
+    while trace is not None:  # Jinja gives template frames the template's file name and line
+        filename = trace.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            where = f"{_relative_name(Path(filename), layout_folder)}, linje {trace.tb_lineno}: "
+        trace = trace.tb_next
+    return (f"{where or 'Uddelingsarkets skabelon: '}skabelonen prøver at bruge Python bag siden (navne med _ "
+            "foran), og en skabelon må ikke køre kode. Ret filen, eller brug labkits udgave af den igen.")
+
+
+def _relative_name(path: Path, layout_folder: Path) -> str:
+    try:
+        return f"{layout_folder.parent.name}/{layout_folder.name}/{path.relative_to(layout_folder).as_posix()}"
+    except ValueError:
+        return path.name
 
 
 def css_string(text: str) -> str:
@@ -50,7 +78,20 @@ def _exporter(template_folder: Path) -> Any:
     a slow checker (`labkit.handout.render._skip_slow_iri_checker`)."""
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(extra_template_basedirs=[str(template_folder)], template_name="html")
+    class SandboxedHTMLExporter(HTMLExporter):  # type: ignore[misc]
+        """nbconvert's HTML exporter, its Jinja environment sandboxed: a lab's page template is a file a
+        consultant edits, and it must not reach Python (`"".__class__`) or run commands."""
+
+        def _create_environment(self) -> jinja2.Environment:
+            plain = super()._create_environment()
+            sandboxed = SandboxedEnvironment(loader=plain.loader, extensions=list(plain.extensions),
+                                             enable_async=plain.is_async)
+            sandboxed.filters.update(plain.filters)
+            sandboxed.tests.update(plain.tests)
+            sandboxed.globals.update(plain.globals)
+            return sandboxed
+
+    return SandboxedHTMLExporter(extra_template_basedirs=[str(template_folder)], template_name="html")
 
 
 @dataclass(frozen=True)
@@ -75,15 +116,20 @@ def index_html(config: LabConfig, rows: Sequence[IndexRow], edition_name: str = 
         "files": [{"name": FORMAT_NAMES[kind], "href": path.name}
                   for kind, path in sorted(row.files.items(), key=lambda item: list(FORMAT_NAMES).index(item[0]))],
     } for row in rows]
-    return _index_template(config.templates_folder / LAYOUT_FOLDER).render(
-        heading=heading, school_year=config.school_year, schools=schools, done=sum(s["ok"] for s in schools),
-        overview=[{"name": path.name, "href": path.name} for path in overview]) + "\n"
+    layout_folder = config.templates_folder / LAYOUT_FOLDER
+    refuse_unsafe_page_templates(layout_folder)
+    try:
+        return _index_template(layout_folder).render(
+            heading=heading, school_year=config.school_year, schools=schools, done=sum(s["ok"] for s in schools),
+            overview=[{"name": path.name, "href": path.name} for path in overview]) + "\n"
+    except SecurityError as error:
+        raise LabkitError(_sandbox_message(error, layout_folder)) from None
 
 
 def _index_template(layout_folder: Path) -> jinja2.Template:
     # Built each time (milliseconds): a consultant's edit to the template shows in the next render,
-    # also from a long-running server.
-    environment = jinja2.Environment(
+    # also from a long-running server. Sandboxed: the template is a file a consultant edits.
+    environment = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(layout_folder), str(BUNDLED_TEMPLATES / LAYOUT_FOLDER)]),
         autoescape=True, keep_trailing_newline=False, undefined=jinja2.StrictUndefined)
     try:

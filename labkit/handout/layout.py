@@ -102,9 +102,13 @@ LAYOUT_KEYS = ("titel", "undertitel", "logo", "fodnote", "farver", "udgaver", "s
 SECTION_KEYS = ("type", "overskrift", "intro", "indikatorer", "udgaver")
 
 
-def load_layout(templates_folder: Path) -> HandoutLayout:
-    """Read the handout layout template; mistakes raise a Danish message naming file and entry."""
+def load_layout(templates_folder: Path, *, check_pages: bool = True) -> HandoutLayout:
+    """Read the handout layout template; mistakes raise a Danish message naming file and entry. With
+    `check_pages`, the page templates beside it must be safe too (`page_template_problems`), so that
+    `labkit render` stops before its first school."""
     folder = templates_folder / LAYOUT_FOLDER
+    if check_pages:
+        refuse_unsafe_page_templates(folder)
     path = folder / LAYOUT_FILE
     name = display_name(path)
     data = read_yaml(path)
@@ -187,3 +191,105 @@ def _editions(raw: Any, name: str) -> dict[str, Edition]:
         editions[str(key)] = Edition(str(key), str(require(entry, "navn", where)),
                                      str(entry.get("undertitel") or ""))
     return editions
+
+
+# --- the layout's page templates (`*.j2`) ------------------------------------------------------------------
+
+PAGE_RULES = ("Uddelingsarkets sider må ikke køre kode eller hente noget: ingen <script>, <iframe>, <object>, "
+              "<embed>, <link> eller on…=-attributter, og billeder, links og typografi kun fra data:-adresser eller "
+              "filer i skabelonmappen – ingen http:, https: eller //-adresser.")
+# What could run, frame or fetch, found in a template's text (outside Jinja comments).
+_UNSAFE_MARKUP = (
+    re.compile(r"<\s*(script|iframe|object|embed|frame|frameset|base|link|portal|applet|meta\s[^>]*http-equiv)\b",
+               re.IGNORECASE),
+    re.compile(r"<[a-z][^>]*?[\s/\"'](on[a-z]+)\s*=", re.IGNORECASE | re.DOTALL),
+    re.compile(r"\b(?:https?|ftp|javascript|vbscript)\s*:[^\s\"'<>)]*", re.IGNORECASE),
+    re.compile(r"(?:\b(?:src|href|srcset|action|poster|data|background)\s*=\s*[\"']?|url\(\s*[\"']?|@import\s+[\"']?)"
+               r"\s*//[^\s\"'<>)]*", re.IGNORECASE),
+    re.compile(r"@import\b", re.IGNORECASE),
+)
+_JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
+# nbconvert reads the page's conf.json; other keys than these (`preprocessors`) would import and run Python.
+PAGE_CONF_KEYS = ("base_template", "mimetypes")
+
+
+def page_template_problems(layout_folder: Path, *, unsafe_only: bool = False) -> list[str]:
+    """Every problem in the layout's page templates (`*.j2`) and their `conf.json`, in Danish with file and
+    line: a syntax error, markup that could run or fetch, or a name reaching into Python (`__class__`)."""
+    from jinja2 import TemplateSyntaxError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    environment = ImmutableSandboxedEnvironment(extensions=["jinja2.ext.loopcontrols", "jinja2.ext.do"])
+    problems = []
+    for path in sorted(layout_folder.rglob("*.j2")):
+        name = _page_name(layout_folder, path)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+            tree = environment.parse(text, path.name, str(path))
+        except TemplateSyntaxError as error:
+            if unsafe_only:  # cannot run at all: `labkit render` names it for each school
+                continue
+            problems.append(f"{name}, linje {error.lineno}: skabelonen har en fejl: {error.message}. "
+                            "Ret filen, eller brug labkits udgave af den igen.")
+            continue
+        except (OSError, UnicodeDecodeError):
+            if not unsafe_only:
+                problems.append(f"{name}: filen kan ikke læses som UTF-8-tekst.")
+            continue
+        unsafe = _unsafe_parts(text, tree)
+        if unsafe:  # the first one: the rest are usually the same edit
+            problems.append(f"{name}, linje {unsafe[0][0]}: {unsafe[0][1]}")
+    problems += _page_conf_problems(layout_folder)
+    return problems
+
+
+def refuse_unsafe_page_templates(layout_folder: Path) -> None:
+    """What could run or fetch in the page templates (`page_template_problems`), as one Danish
+    `LabkitError`, before a page is rendered."""
+    problems = page_template_problems(layout_folder, unsafe_only=True)
+    if problems:
+        raise LabkitError(" ".join(problems))
+
+
+def _unsafe_parts(text: str, tree: Any) -> list[tuple[int, str]]:
+    """(line, what) for each unsafe part of a page template's text and Jinja code."""
+    from jinja2 import nodes
+
+    found = []
+    plain = _JINJA_COMMENT.sub(lambda comment: "\n" * comment.group().count("\n"), text)
+    for pattern in _UNSAFE_MARKUP:
+        for match in pattern.finditer(plain):
+            line = plain.count("\n", 0, match.start()) + 1
+            found.append((line, f"skabelonen indeholder »{match.group().strip()[:60]}«. {PAGE_RULES}"))
+    for node in tree.find_all((nodes.Getattr, nodes.Const, nodes.Filter)):
+        name = node.attr if isinstance(node, nodes.Getattr) else node.value if isinstance(node, nodes.Const) else (
+            node.name if node.name == "attr" else None)
+        if isinstance(name, str) and (name == "attr" and isinstance(node, nodes.Filter) or name.startswith("_")
+                                      and isinstance(node, nodes.Getattr) or "__" in name):
+            found.append((node.lineno, (f"skabelonen bruger »{name}«. Navne med _ foran og filteret attr må ikke "
+                                        "bruges i en skabelon: de giver adgang til Python bag siden.")))
+    return sorted(set(found))
+
+
+def _page_conf_problems(layout_folder: Path) -> list[str]:
+    import json
+
+    problems = []
+    for path in sorted(layout_folder.rglob("conf.json")):
+        name = _page_name(layout_folder, path)
+        try:
+            conf = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            problems.append(f"{name}: filen kan ikke læses som JSON.")
+            continue
+        unknown = [str(key) for key in conf] if not isinstance(conf, dict) else [
+            str(key) for key in conf if key not in PAGE_CONF_KEYS]
+        if unknown:
+            problems.append(f"{name}: nøglen »{unknown[0]}« kan ikke bruges. conf.json må kun have "
+                            f"{' og '.join(PAGE_CONF_KEYS)}.")
+    return problems
+
+
+def _page_name(layout_folder: Path, path: Path) -> str:
+    """`skabeloner/uddelingsark/html/index.html.j2`: the file as found from the lab folder."""
+    return f"{layout_folder.parent.name}/{layout_folder.name}/{path.relative_to(layout_folder).as_posix()}"

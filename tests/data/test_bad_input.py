@@ -812,8 +812,8 @@ def test_unquoted_institution_number_in_lab_yaml(
         "  - institutionsnummer: 061001\n    navn: Højvangskolen\ndatamappe: data\n"
     )
     output = _check_config(make_lab, run_check, config)
-    assert "lab.yaml" in output and "skole nr. 2" in output
-    assert "anførselstegn" in output and '"061001"' in output
+    assert "lab.yaml, linje 7" in output  # the second school's number: where to look
+    assert "anførselstegn" in output and '"061001"' in output and "fx 10" not in output
     assert "25089" not in output  # YAML reads an unquoted 061001 as the octal number 25089
 
 

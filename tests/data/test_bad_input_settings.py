@@ -9,12 +9,14 @@ write instead, or accepted with the settings read as meant.
 from __future__ import annotations
 
 import errno
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from labkit.data.config import load_config
+from labkit.data.templates import BUNDLED_TEMPLATES
 from tests.data.bad_input_harness import (
     Case,
     Ran,
@@ -92,6 +94,21 @@ LAB_YAML = [
          says=[(Y, "»mindste_gruppe«", "helt tal")]),
     Case("yaml-privacy-limit-in-quotes", edit_yaml("mindste_gruppe: 5", 'mindste_gruppe: "5"'), True,
          says=[(Y, "»mindste_gruppe«", "uden anførselstegn")]),
+    # YAML 1.1 reads 010 as octal 8, 0x0A, 0b1010 and 1_0 as 10: a privacy limit must be what was typed.
+    *[Case(f"yaml-privacy-limit-written-as-{name}", edit_yaml("mindste_gruppe: 5", f"mindste_gruppe: {value}"), True,
+           says=[(Y, "linje 4", f"»mindste_gruppe: {value}«", "helt tal", "fx 10")],
+           never=("Mindste gruppestørrelse",))
+      for name, value in (("octal", "010"), ("hex", "0x0A"), ("binary", "0b1010"), ("underscore", "1_0"))],
+    Case("yaml-privacy-limit-written-as-a-time", edit_yaml("mindste_gruppe: 5", "mindste_gruppe: 1:30"), True,
+         says=[(Y, "linje 4", "»mindste_gruppe«", "helt tal")], never=("Mindste gruppestørrelse",)),
+    Case("yaml-privacy-limit-in-quotes-with-a-leading-zero", edit_yaml("mindste_gruppe: 5", "mindste_gruppe: '010'"),
+         True, says=[(Y, "»mindste_gruppe«", "uden anførselstegn", "mindste_gruppe: 10")],
+         never=("mindste_gruppe: 010",)),
+    Case("yaml-key-with-a-decomposed-letter", edit_yaml("skoleår:", unicodedata.normalize("NFD", "skoleår:")), False,
+         read=config_is(school_year="2025/2026")),
+    Case("yaml-school-name-with-a-decomposed-letter",
+         edit_yaml("navn: Nyboder Skole", unicodedata.normalize("NFD", "navn: Nyboder Skole Øst-Å")), False,
+         read=lambda ran: _same(load_config(ran.folder).schools[1].name, "Nyboder Skole Øst-Å")),
     Case("yaml-privacy-limit-above-the-default-is-kept", edit_yaml("mindste_gruppe: 5", "mindste_gruppe: 10"), False,
          read=config_is(min_group_size=10), says=[("Mindste gruppestørrelse: 10",)]),
     Case("yaml-show-names-in-danish", append_yaml("vis_skolenavne: ja\n"), True,
@@ -121,7 +138,7 @@ LAB_YAML = [
          says=[(Y, "skole nr. 1", "blok med nøgler")]),
     Case("yaml-institution-number-unquoted-with-a-zero",
          edit_yaml('institutionsnummer: "061001"', "institutionsnummer: 061001"), True,
-         says=[(Y, "skole nr. 3", "anførselstegn", '"061001"')], never=("25089",)),
+         says=[(Y, "linje 10", "»institutionsnummer: 061001«", "anførselstegn", '"061001"')], never=("25089",)),
     Case("yaml-institution-number-unquoted", edit_yaml('institutionsnummer: "101001"', "institutionsnummer: 101001"),
          False, read=schools_are("101001", "101003", "061001")),
     Case("yaml-institution-number-with-five-digits", edit_yaml('"061001"', '"61001"'), True,
@@ -188,6 +205,12 @@ INDIKATORER, INSTRUMENT = "skabeloner/indikatorer.yaml", "skabeloner/kapacitetsi
 LAYOUT = "uddelingsark/uddelingsark.yaml"
 
 
+def _line_of(name: str, text: str) -> int:
+    """The line (from 1) of the first line holding `text` in labkit's own template `name`."""
+    lines = (BUNDLED_TEMPLATES / name).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
 def templates_readable(ran: Ran) -> None:
     assert "Skabeloner: alle kan læses." in ran.output, ran.output
 
@@ -232,11 +255,32 @@ TEMPLATES = [
     Case("templates-focus-areas-unknown-indicator", template_sub("fokusomraader.yaml", r"indikatorer: \[",
                                                                  "indikatorer: [ro_og_orden, "),
          True, says=[("fokusomraader.yaml", "»ro_og_orden«")]),
+    *[Case(f"templates-focus-areas-indicator-as-{name}", template_sub("fokusomraader.yaml", r"indikatorer: \[",
+                                                                    f"indikatorer: [{value}, "),
+           True, says=[("fokusomraader.yaml", f"linje {_line_of('fokusomraader.yaml', 'indikatorer: [')}",
+                        "»indikatorer«", "id", found)], never=(python,))
+      for name, value, found, python in (("a-list", "[social_trivsel, ro_orden]", "en liste", "['social_trivsel'"),
+                                         ("null", "null", "en tom værdi", "None"),
+                                         ("true", "true", "true", "True"))],
+    Case("templates-focus-areas-unknown-indicator-names-the-line",
+         template_sub("fokusomraader.yaml", r"indikatorer: \[", "indikatorer: [ro_og_orden, "), True,
+         says=[("fokusomraader.yaml", "»ro_og_orden«", f"linje {_line_of('fokusomraader.yaml', 'indikatorer: [')}.")]),
+    Case("templates-agenda-minutes-with-a-leading-zero", template_sub("dagsorden.yaml", r"minutter: \d+", "minutter: 020"),
+         True, says=[("dagsorden.yaml", "linje", "»minutter: 020«", "helt tal")]),
+    Case("templates-catalogue-keys-and-columns-with-decomposed-letters",  # as macOS may save them
+         lambda f: (template_sub("indikatorer.yaml", r"^områder:", unicodedata.normalize("NFD", "områder:"))(f),
+                    template_sub("indikatorer.yaml", r"^(\s*)område: trivsel",
+                                 unicodedata.normalize("NFD", r"\1område: trivsel"))(f),
+                    template_sub("indikatorer.yaml", r"kolonner: \[Støtte og inspiration\]",
+                                 unicodedata.normalize("NFD", "kolonner: [Støtte og inspiration]"))(f)),
+         False, read=templates_readable),
     Case("templates-focus-areas-key-misspelt",
          template_line("fokusomraader.yaml", "navn", lambda line: line.replace("navn:", "nvan:")),
          True, says=[("fokusomraader.yaml", "»nvan«", "Mente du »navn«?")]),
     Case("templates-agenda-minutes-in-words", template_sub("dagsorden.yaml", r"minutter: \d+", "minutter: tyve"),
          True, says=[("dagsorden.yaml", "blok nr. 1", "minutter")]),
+    Case("templates-agenda-time-as-minutes-after-midnight", template_sub("dagsorden.yaml", r'tid: "[^"]*"', "tid: 630"),
+         True, says=[("dagsorden.yaml", "blok nr. 1", "»tid«", "klokkeslæt")]),
     Case("templates-agenda-time-without-quotes", template_sub("dagsorden.yaml", r'tid: "[^"]*"', "tid: 9.00"),
          True, says=[("dagsorden.yaml", "blok nr. 1", "tid")]),
     Case("templates-agenda-blocks-overlap", template_sub("dagsorden.yaml", r"minutter: \d+", "minutter: 600"),
@@ -289,6 +333,37 @@ TEMPLATES = [
              "{% extends 'lab/index.html.j2' %}\n{% block body %}\n{{ resources.labkit.titel \n{% endblock %}\n",
              encoding="utf-8"), True,
          says=[("index.html.j2", "linje", "fejl")]),
+]
+
+
+# Page templates a consultant edits: nothing that runs, frames, fetches or reaches into Python (the tester's
+# injections). `labkit check` names file and line; the handout and the index page are made from them alike.
+PAGE, INDEX = "uddelingsark/html/index.html.j2", "uddelingsark/indeks.html.j2"
+PAGE_LINE, INDEX_LINE = _line_of(PAGE, "<main>"), _line_of(INDEX, "</body>")
+UNSAFE_PAGES = [
+    (PAGE, "<main>", PAGE_LINE, "script", "<main><script>alert(1)</script>", "»<script«"),
+    (PAGE, "<main>", PAGE_LINE, "remote-image", '<main><img src="https://example.com/track.png">',
+     "»https://example.com/track.png«"),
+    (PAGE, "<main>", PAGE_LINE, "protocol-relative-image", '<main><img src="//example.com/t.png">', "//example.com"),
+    (PAGE, "<main>", PAGE_LINE, "event-handler", '<main onclick="alert(1)">', "onclick"),
+    (PAGE, "<main>", PAGE_LINE, "iframe", '<main><iframe src="x.html"></iframe>', "»<iframe«"),
+    (PAGE, "<main>", PAGE_LINE, "remote-style", '<main style="background: url(//example.com/x.png)">', "//example.com"),
+    (PAGE, "<main>", PAGE_LINE, "python-internals", '<main><p>{{ "".__class__.__mro__[1].__subclasses__()|length }}</p>',
+     "»__class__«"),
+    (INDEX, "</body>", INDEX_LINE, "remote-script", '<script src="https://example.com/x.js"></script></body>', "»<script«"),
+    (INDEX, "</body>", INDEX_LINE, "shell-command", '{{ cycler.__init__.__globals__.os.popen("id").read() }}</body>',
+     "»__"),
+    (INDEX, "</body>", INDEX_LINE, "attr-filter", '{{ cycler|attr("__init__") }}</body>', "attr"),
+]
+PAGE_TEMPLATES = [
+    Case(f"templates-{'handout' if name == PAGE else 'index'}-page-with-{what}", edit_template(name, old, new), True,
+         says=[(name, f"linje {line}", shown, "må ikke")], never=("uid=",))
+    for name, old, line, what, new, shown in UNSAFE_PAGES
+] + [
+    Case("templates-handout-conf-running-a-preprocessor",
+         edit_template("uddelingsark/html/conf.json", '"base_template": "base",',
+                       '"base_template": "base", "preprocessors": {"x": {"type": "os.getcwd"}},'), True,
+         says=[("conf.json", "»preprocessors«")]),
 ]
 
 
@@ -387,7 +462,7 @@ OUTPUTS = [
 ]
 
 
-CASES = [*LAB_YAML, *TEMPLATES, *OUTPUTS]
+CASES = [*LAB_YAML, *TEMPLATES, *PAGE_TEMPLATES, *OUTPUTS]
 
 
 @pytest.mark.parametrize("case", [c.param() for c in CASES])

@@ -256,6 +256,14 @@ def test_attacking_templates_and_texts_reach_the_pages_only_as_text(
     assert "&lt;script&gt;alert(8)&lt;/script&gt;" in index and "<script" not in index.lower()
 
 
+def test_no_page_carries_nbconvert_s_english_alt_text(sample_pages: list[Path],
+                                                      attacked: tuple[Path, int, str, list[Path]]) -> None:
+    """nbconvert gives an image without alt text »No description has been provided for this image«."""
+    pages = [*sample_pages, *attacked[3]]
+    assert pages and all("<img" in p.read_text(encoding="utf-8") for p in pages if p.name != "index.html")
+    assert not [p.name for p in pages if "No description has been provided" in p.read_text(encoding="utf-8")]
+
+
 REFUSED = [
     ("farver", {"accent": "#c55a11;}</style><script>alert(1)</script>"}, "farven »accent« skal være en farvekode"),
     ("farver", {"primaer": f"url({HOST}/farve.png)"}, "farven »primaer« skal være en farvekode"),
