@@ -24,6 +24,7 @@ from labkit.data.frameworks import (
 )
 from labkit.data.kvalitet_schema import LEVEL_SCHOOL, STATUS_NOT_PUBLISHED, STATUS_TOO_FEW
 from labkit.data.lab import Lab
+from labkit.data.templates import BUNDLED_TEMPLATES
 from labkit.handout.layout import LAYOUT_FILE, LAYOUT_FOLDER, load_layout
 from labkit.handout.layout import page_template_problems as layout_page_template_problems
 from labkit.problems import LabkitError, Problem, Severity, display_name
@@ -165,7 +166,29 @@ def template_problems(lab: Lab) -> list[str]:
             read()
         except LabkitError as error:
             problems.append(str(error))
-    return problems + page_template_problems(folder / LAYOUT_FOLDER)
+    problems += page_template_problems(folder / LAYOUT_FOLDER)
+    return problems or rendered_page_problems(lab)
+
+
+def rendered_page_problems(lab: Lab) -> list[str]:
+    """What the lab's own page templates make, read as a browser reads it (`export.refuse_unsafe_page`):
+    markup built from pieces or brought in by include is only visible in the finished page. Only pages
+    that differ from labkit's own are made (about a second), so an ordinary check stays fast."""
+    folder = lab.config.templates_folder / LAYOUT_FOLDER
+    bundled = BUNDLED_TEMPLATES / LAYOUT_FOLDER
+    mine = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else {}
+    if all(((bundled / name).is_file() and (bundled / name).read_bytes() == data) for name, data in mine.items()):
+        return []
+    import nbformat
+
+    from labkit.handout.export import handout_html, index_html
+
+    try:
+        handout_html(nbformat.v4.new_notebook(), lab.config.folder, "Tjek af skabelonen")
+        index_html(lab.config, [])
+    except LabkitError as error:
+        return [str(error)]
+    return []
 
 
 def page_template_problems(layout_folder: Path) -> list[str]:

@@ -15,6 +15,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, 
 from labkit.data.config import LabConfig, load_config
 from labkit.data.templates import BUNDLED_TEMPLATES
 from labkit.handout.layout import LAYOUT_FOLDER, load_layout, refuse_unsafe_page_templates
+from labkit.handout.safe_page import unsafe_page_parts
 from labkit.problems import LabkitError
 
 INDEX_TEMPLATE = "indeks.html.j2"
@@ -42,7 +43,19 @@ def handout_html(notebook: Any, lab_folder: Path, title: str, stamp: str = "", e
         where = f" ({error.filename}, linje {error.lineno})" if isinstance(error, jinja2.TemplateSyntaxError) else ""
         raise LabkitError(f"Uddelingsarkets skabelon{where} har en fejl: {error.message or error}. Ret filen i "
                           f"{layout.folder}, eller brug standardskabelonen igen.") from error
+    refuse_unsafe_page(body, f"Uddelingsarkets skabelon ({layout.folder / 'html'})")
     return body.replace(NBCONVERT_ALT, DANISH_ALT)
+
+
+def refuse_unsafe_page(page: str, made_by: str) -> None:
+    """Raise a Danish `LabkitError` when a finished page holds what could run or fetch (`safe_page`)."""
+    parts = unsafe_page_parts(page)
+    if parts:
+        raise LabkitError(
+            f"{made_by} laver en side med {', '.join(parts[:3])}" + (f" (og {len(parts) - 3} mere)" if len(parts) > 3
+                                                                     else "")
+            + ". En side må ikke indeholde noget, der kører eller henter fra nettet. Ret skabelonen og de filer, "
+              "den henter med include eller import, eller brug labkits udgave af den igen.")
 
 
 def _sandbox_message(error: SecurityError, layout_folder: Path) -> str:
@@ -119,11 +132,14 @@ def index_html(config: LabConfig, rows: Sequence[IndexRow], edition_name: str = 
     layout_folder = config.templates_folder / LAYOUT_FOLDER
     refuse_unsafe_page_templates(layout_folder)
     try:
-        return _index_template(layout_folder).render(
+        page = _index_template(layout_folder).render(
             heading=heading, school_year=config.school_year, schools=schools, done=sum(s["ok"] for s in schools),
             overview=[{"name": path.name, "href": path.name} for path in overview]) + "\n"
     except SecurityError as error:
         raise LabkitError(_sandbox_message(error, layout_folder)) from None
+    own = layout_folder / INDEX_TEMPLATE
+    refuse_unsafe_page(page, f"Oversigtssidens skabelon ({own if own.exists() else INDEX_TEMPLATE})")
+    return page
 
 
 def _index_template(layout_folder: Path) -> jinja2.Template:

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from labkit.cli import main
-from tests.data.bad_input_harness import ENGLISH, edit_template, valid_lab
+from labkit.handout.safe_page import unsafe_page_parts
+from tests.data.bad_input_harness import ENGLISH, edit_template, own_templates, valid_lab
 
 # `cycler.__init__.__globals__.os`, spelt so that no name or text in the template starts with _ or holds __.
 HIDDEN_OS = '(cycler|{f}("_" ~ "_ini" ~ "t_" ~ "_")|{f}("_" ~ "_glo" ~ "bals_" ~ "_")).os.popen("id").read()'
@@ -69,3 +70,42 @@ def test_the_testers_injection_is_refused_by_check_and_render(tmp_path: Path) ->
     assert code != 0 and "html/index.html.j2" in output, output
     assert pages == "" and "uid=" not in output
     assert not ENGLISH.search(output + checked.output)
+
+
+# The verifier's ways past a check of the templates' text: markup built from pieces, brought in by
+# include (a file that is no template), HTML character codes, and nbconvert's own MathJax macro.
+BUILT = "{{ \"<scr\" ~ \"ipt>alert('T')</scr\" ~ \"ipt>\" }}"
+PAST_THE_TEXT = [
+    pytest.param("html/index.html.j2", "<main>", "<main>" + BUILT, None, id="script-built-from-pieces"),
+    pytest.param("html/index.html.j2", "<main>", '<main>{{ "<img src=x one" ~ "rror=alert(1)>" }}', None,
+                 id="handler-built-from-pieces"),
+    pytest.param("html/index.html.j2", "<main>", '<main><img src="h&#116;tps://example.com/e.png">', None,
+                 id="address-in-character-codes"),
+    pytest.param("html/index.html.j2", "<main>", '<main><a href="jav&#x61;script:alert(1)">x</a>', None,
+                 id="javascript-in-character-codes"),
+    pytest.param("html/index.html.j2", "<main>", "<main>{% from 'mathjax.html.j2' import mathjax %}{{ mathjax() }}",
+                 None, id="nbconvert-mathjax-from-a-cdn"),
+    pytest.param("html/index.html.j2", "<main>", "<main>{% include 'x.html' %}",
+                 ("html/x.html", '<img src="https://example.com/inc.png">'), id="include-of-a-plain-file"),
+    pytest.param("indeks.html.j2", "</body>", '{{ ("<scr"~"ipt>alert(1)</scr"~"ipt>")|safe }}</body>', None,
+                 id="index-script-marked-safe"),
+    pytest.param("indeks.html.j2", "</body>", "<style>@im{{''}}port url(htt{{''}}ps://example.com/i.css);</style></body>",
+                 None, id="index-css-import-from-pieces"),
+]
+
+
+@pytest.mark.parametrize(("template", "old", "new", "extra"), PAST_THE_TEXT)
+def test_what_a_page_template_makes_is_read_as_a_browser_reads_it(tmp_path: Path, template: str, old: str,
+                                                                  new: str, extra: tuple[str, str] | None) -> None:
+    lab = valid_lab(tmp_path / "lab")
+    edit_template(f"uddelingsark/{template}", old, new)(lab)
+    if extra is not None:
+        (own_templates(lab) / "uddelingsark" / extra[0]).write_text(extra[1], encoding="utf-8")
+    checked = CliRunner().invoke(main, ["check", str(lab)], catch_exceptions=False)
+    assert checked.exit_code != 0 and "må ikke indeholde noget, der kører eller henter fra nettet" in checked.output
+    code, output, _ = _render(lab)
+    assert code != 0, output
+    assert "må ikke indeholde noget, der kører eller henter fra nettet" in output
+    for page in (lab / "uddelingsark").rglob("*.html"):  # what is left (the index) is safe to open
+        assert unsafe_page_parts(page.read_text(encoding="utf-8")) == [], page.name
+    assert not ENGLISH.search(output), output
