@@ -15,6 +15,7 @@ from labkit.data.templates import (
     require,
     require_list,
 )
+from labkit.numbers import ascii_digits
 from labkit.problems import LabkitError, display_name
 
 CONFIG_NAME = "lab.yaml"
@@ -61,6 +62,11 @@ class LabConfig:
         return {s.id: s.name for s in self.schools}
 
 
+# The earliest school year a figure (or a lab) can be from: the kvalitetsrapport began in 2006, and the
+# published series start later still, so an earlier year is a typing error (docs/data.md).
+FIRST_SCHOOL_YEAR = "2000/2001"
+
+
 def is_school_year(text: str) -> bool:
     """True for a school year written like `2024/2025` (two consecutive years)."""
     match = SCHOOL_YEAR.match(text)
@@ -74,7 +80,9 @@ def _school(entry: Any, where: str) -> School:
     if isinstance(number, int) and not isinstance(number, bool) and number in six_digits:
         number = str(number)  # six digits without a leading zero: YAML read exactly what was typed
     if isinstance(number, str):
-        number = number.strip()  # "101001 ": a space nobody sees is not a different school
+        # "101001 ": a space nobody sees is not a different school; nor are full-width digits (the data
+        # files read them as 0-9 too, so the two must agree).
+        number = ascii_digits(number.strip())
     if not isinstance(number, str):
         # Not echoed: YAML has already changed it (an unquoted 061001 is read as octal 25089).
         name = entry.get("navn")
@@ -137,9 +145,12 @@ def parse_config(data: Any, folder: Path, source: str) -> LabConfig:
     for school_id in ids:
         if ids.count(school_id) > 1:
             raise LabkitError(f"{source}: institutionsnummeret {school_id} står flere gange.")
-    school_year = str(require(data, "skoleår", source)).strip()
+    school_year = ascii_digits(str(require(data, "skoleår", source)).strip())
     if not is_school_year(school_year):
         raise LabkitError(f'{source}{at_line(data, "skoleår")}: »skoleår« skal skrives som fx "2025/2026".')
+    if school_year < FIRST_SCHOOL_YEAR:
+        raise LabkitError(f'{source}{at_line(data, "skoleår")}: »skoleår: {school_year}« ligger før {FIRST_SCHOOL_YEAR}, '
+                          "og så gamle kvalitetsrapporter findes ikke. Skriv laboratoriets skoleår, fx \"2025/2026\".")
     min_group = data.get("mindste_gruppe", DEFAULT_MIN_GROUP_SIZE)
     if isinstance(min_group, str) and min_group.strip().isdigit():
         raise LabkitError(f"{source}{at_line(data, 'mindste_gruppe')}: »mindste_gruppe« skal være et helt tal uden "

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from labkit.data.catalogue import PUPIL_MEAN, PUPIL_SHARE, Catalogue, Indicator
-from labkit.data.config import INSTITUTION_NUMBER, is_school_year, with_leading_zeros
+from labkit.data.config import FIRST_SCHOOL_YEAR, INSTITUTION_NUMBER, is_school_year, with_leading_zeros
 from labkit.data.csv_text import read_csv_text
 from labkit.data.kvalitet_layouts import LAYOUTS, as_text, detect_layout, texts_of
 from labkit.data.kvalitet_schema import (
@@ -49,11 +49,6 @@ from labkit.numbers import (
     parse_number,
 )
 from labkit.problems import Problem, Severity
-
-# The earliest school year a figure is accepted from: the kvalitetsrapport began in 2006 and the published
-# series on uddannelsesstatistik.dk start later still, so an earlier year is a typing error (docs/data.md).
-FIRST_SCHOOL_YEAR = "2000/2001"
-
 
 # Two copies of a figure are compared by a salted digest of the value as read and its count, so a hidden
 # figure's value can be compared without being kept: it never leaves this process, not even as a hash.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import re
 import signal
@@ -154,6 +155,9 @@ def _on_interrupt(signum: int, frame: object) -> None:
     schools not started, and the worker then leaves normally and stops its kernel (`Finalize` below),
     instead of dying with a traceback and leaving the kernel to complain that its parent is gone."""
     if _rendering:
+        # The notebook's pending kernel tasks end with the worker; asyncio would report each one on the
+        # terminal in English (»Task exception was never retrieved … DeadKernelError«).
+        logging.getLogger("asyncio").disabled = True
         raise Interrupted
 
 

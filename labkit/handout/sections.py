@@ -121,8 +121,9 @@ assert tuple(SECTIONS) == SECTION_KINDS, "every section type a layout may list i
 def refuse_bad_data(session: Session) -> None:
     """A handout is not made from a school's data with errors: raise a Danish message that names the
     first errors' file, row and column (`labkit render` reports it; the other schools go on)."""
+    # An error of no single school (a data file that cannot be read) may take any school's figures away.
     problems = [p.describe() for p in session.lab.problems
-                if p.severity is Severity.FEJL and p.school_id == session.school_id]
+                if p.severity is Severity.FEJL and p.school_id in (session.school_id, None)]
     if problems:
         raise LabkitError("Skolens data har fejl, så uddelingsarket er ikke lavet: " + " ".join(problems[:3])
                           + (f" (og {len(problems) - 3} mere)" if len(problems) > 3 else "")

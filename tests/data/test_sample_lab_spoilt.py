@@ -104,3 +104,16 @@ def test_a_hidden_row_pasted_again_is_neither_called_equal_nor_compared(tmp_path
         assert "4,1" not in output and "1,234" not in output
         outputs.append((code, output.replace(str(folder), "LAB")))
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.slow
+def test_render_makes_no_handout_while_a_data_file_cannot_be_read(tmp_path: Path) -> None:
+    """`check` refused a dangling link, but `render` made the handouts without that file's figures."""
+    folder = tmp_path / "lab"
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("uddelingsark"))
+    (folder / "data" / "skoleoverblik.csv").unlink()
+    (folder / "data" / "skoleoverblik.csv").symlink_to("/mnt/netdrev/skoleoverblik.csv")
+    code, output = labkit("render", str(folder), "--skole", "061001", "--format", "html", "--stille")
+    assert code == 1, output
+    line_with(output, "061001 Engskolen", "data/skoleoverblik.csv", "genvej")
+    assert list((folder / "uddelingsark").glob("061001_*.html")) == []
