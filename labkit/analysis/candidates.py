@@ -131,7 +131,8 @@ def chosen_areas_in(workspace_data: dict[str, Any], titles: dict[str, str]) -> l
     chosen = chosen if isinstance(chosen, list) else []
     reasons, theories = _mapping(section.get("begrundelser")), _mapping(workspace_data.get("indsatsteorier"))
     areas = []
-    for area_id in dict.fromkeys(str(item) for item in chosen if item):
+    # An id is a text; anything else in a hand-edited file is named by `shape_problems`, never shown.
+    for area_id in dict.fromkeys(item for item in chosen if isinstance(item, str) and item):
         theory = Indsatsteori.from_dict(theories.get(area_id))
         if not theory.focus_area:  # nothing written yet: the theory is still the chosen area's
             theory.focus_area = TheoryFocusArea(area_id, titles.get(area_id, area_id))

@@ -206,6 +206,7 @@ def json_value(value: Any) -> Any:
 SHAPES: dict[tuple[str, ...], tuple[type, str]] = {
     ("indsatsomraader",): (dict, "et objekt"),
     ("indsatsomraader", "valgte"): (list, "en liste af id'er"),
+    ("indsatsomraader", "valgte", "*"): (str, "et id (en tekst)"),
     ("indsatsomraader", "begrundelser"): (dict, "et objekt"),
     ("indsatsomraader", "begrundelser", "*"): (str, "en tekst"),
     ("indsatsomraader", "vurderinger"): (dict, "et objekt"),
@@ -228,7 +229,7 @@ def shape_problems(data: dict[str, Any], file_name: str) -> list[str]:
     problems = []
     for path, (expected, name) in SHAPES.items():
         for keys, value in _at(data, path):
-            if value is not MISSING and value is not None and not isinstance(value, expected):
+            if value is not MISSING and not isinstance(value, expected) and (value is not None or path[-1] == "*"):
                 problems.append(f"I teamets arbejdsfil {file_name} er »{'/'.join(keys)}« {TYPE_NAMES.get(type(value), 'noget andet')}, "
                                 f"men skal være {name}, så det er ikke brugt her. Filen er ikke ændret.")
     return problems
@@ -238,8 +239,10 @@ def _at(node: Any, path: tuple[str, ...], walked: tuple[str, ...] = ()) -> list[
     """(keys, value) for every place `path` names in `node` ("*": each key), MISSING where absent."""
     if not path:
         return [(walked, node)]
+    head, rest = path[0], path[1:]
+    if isinstance(node, list) and head == "*":  # each item, named by its number from 1
+        return [found for number, item in enumerate(node, 1) for found in _at(item, rest, (*walked, str(number)))]
     if not isinstance(node, dict):
         return []  # the parent's own type is reported at its own path
-    head, rest = path[0], path[1:]
     keys = list(node) if head == "*" else [head]
     return [found for key in keys for found in _at(node.get(key, MISSING), rest, (*walked, key))]

@@ -119,3 +119,21 @@ def test_a_value_of_the_wrong_type_is_named_not_silently_taken_for_work_not_done
          "skal være en tekst, så det er ikke brugt her. Filen er ikke ændret."),
         (f"I teamets arbejdsfil {TEAM}.json er »indsatsteorier/inkluderende_laeringsmiljoe« en tekst, men skal "
          "være et objekt, så det er ikke brugt her. Filen er ikke ændret.")]
+
+
+def test_items_of_the_choice_that_are_no_id_are_named_and_never_shown(lab: Path) -> None:
+    """`"valgte": [42, {"a": 1}]` printed Python's `{'a': 1}` in the handout."""
+    from labkit.analysis.candidates import chosen_areas_in
+
+    path = lab / "arbejde" / f"{TEAM}.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    chosen = document["data"]["indsatsomraader"]["valgte"]
+    document["data"]["indsatsomraader"]["valgte"] = [42, chosen[0], {"a": 1}, None]
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    workspace = Workspace.open_read_only(lab, TEAM)
+    assert [area.id for area in chosen_areas_in(workspace.data, {})] == [chosen[0]]
+    named = [m for m in workspace.messages if "indsatsomraader/valgte/" in m]
+    assert [m.split("»")[1].split("«")[0] for m in named] == [
+        "indsatsomraader/valgte/1", "indsatsomraader/valgte/3", "indsatsomraader/valgte/4"]
+    assert all("skal være et id (en tekst)" in m for m in named)
+    assert not any("{'a': 1}" in m or "None" in m for m in workspace.messages)
