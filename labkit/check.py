@@ -28,6 +28,7 @@ from labkit.data.templates import BUNDLED_TEMPLATES
 from labkit.handout.layout import LAYOUT_FILE, LAYOUT_FOLDER, load_layout
 from labkit.handout.layout import page_template_problems as layout_page_template_problems
 from labkit.problems import LabkitError, Problem, Severity, display_name
+from labkit.workspace.store import Workspace
 
 KAPACITET_LAYOUT = "kapacitetsinterview"
 EMPTY_WORKBOOK = "ingen respondenter"  # the reader's warning for a workbook with headers only
@@ -197,6 +198,19 @@ def page_template_problems(layout_folder: Path) -> list[str]:
     return layout_page_template_problems(layout_folder)
 
 
+def workspace_lines(lab: Lab) -> list[str]:
+    """A line for each team's workspace file that is damaged or holds a value of the wrong type, read as
+    the handouts read it (nothing is moved or repaired); none when all are well."""
+    lines = []
+    for school in lab.config.schools:
+        try:
+            messages = Workspace.open_read_only(lab.config.folder, school.id).messages
+        except LabkitError as error:
+            messages = [str(error)]
+        lines += [f"  • {school.id} {school.name}: {message}" for message in messages]
+    return lines
+
+
 def check_result(lab: Lab) -> tuple[str, bool]:
     """The report and whether the lab is ready (`labkit check`'s exit code), the templates read once."""
     broken = template_problems(lab)
@@ -238,6 +252,9 @@ def check_report(lab: Lab, broken_templates: list[str] | None = None) -> str:
     broken = template_problems(lab) if broken_templates is None else broken_templates
     lines += ["", "Skabeloner: alle kan læses." if not broken else "FEJL I SKABELONERNE:",
               *[f"  • {message}" for message in broken]]
+    work = workspace_lines(lab)
+    if work:
+        lines += ["", "Teamenes arbejdsfiler:", *work]
     missing = missing_data(lab)
     if missing:
         lines += ["", "DET MANGLER ENDNU:", *[f"  • {line}" for line in missing]]

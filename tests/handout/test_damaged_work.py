@@ -137,3 +137,14 @@ def test_items_of_the_choice_that_are_no_id_are_named_and_never_shown(lab: Path)
         "indsatsomraader/valgte/1", "indsatsomraader/valgte/3", "indsatsomraader/valgte/4"]
     assert all("skal være et id (en tekst)" in m for m in named)
     assert not any("{'a': 1}" in m or "None" in m for m in workspace.messages)
+
+
+def test_check_names_a_damaged_team_file(lab: Path) -> None:
+    """`check` said »data kan bruges« and nothing about a team file that render would refuse."""
+    cut_off(lab)
+    result = CliRunner().invoke(main, ["check", str(lab)])
+    assert "Teamenes arbejdsfiler:" in result.output
+    assert f"  • {TEAM} Hedelundskolen: Teamets arbejdsfil {TEAM}.json er beskadiget" in result.output
+    assert (lab / "arbejde" / f"{TEAM}.json").stat().st_size == 500  # checking repairs nothing
+    healthy = CliRunner().invoke(main, ["check", str(SAMPLE)])
+    assert "Teamenes arbejdsfiler" not in healthy.output
