@@ -198,9 +198,11 @@ def _no_count_problems(raw: pd.DataFrame, file: str, uncheckable: np.ndarray, mi
             also = f" Det gælder også række {listed}" + (f" (og {len(others) - 5} andre)" if len(others) > 5 else "") + "."
         first = raw.iloc[in_column[0]]
         problems.append(Problem(
-            file, f"Tallet har intet antal, så det kan ikke tjekkes mod mindstegrænsen (mindste_gruppe = "
-                  f"{min_group_size}). Tallet skjules derfor, som hvis det byggede på for få besvarelser." + also,
-            row=rows[0], column=column, value=as_text(first["raw_n"]) or "(tom)",
+            file, f"Tallet har intet antal (cellen er tom eller et mærke som »-«), så det kan ikke tjekkes mod "
+                  f"mindstegrænsen (mindste_gruppe = {min_group_size}). Tallet skjules derfor, som hvis det byggede "
+                  "på for få besvarelser." + also,
+            # No »Fundet«: it would follow the other rows' numbers and seem to be theirs.
+            row=rows[0], column=column,
             expected=f"antallet af elever eller besvarelser bag tallet (mindst {min_group_size} for at vise det)",
             severity=Severity.ADVARSEL, school_id=str(first["school_id"]) or None))
     return problems
