@@ -17,9 +17,14 @@ FORBIDDEN_TAGS = frozenset({"script", "iframe", "frame", "frameset", "object", "
 # Attributes that make the browser load something by itself (a link, <a href>, needs a click).
 LOADING = frozenset({"src", "srcset", "poster", "background", "data", "action", "formaction", "xlink:href",
                      "ping", "manifest", "lowsrc", "dynsrc"})
+# Attributes whose value is an address (or, in SVG animation, becomes one): where a scheme can run code.
+# Others (alt, title …) are text: a team's words there are shown, never run.
+ADDRESSES = LOADING | {"href", "values", "to", "from", "by"}
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.DOTALL)
-_CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
+_CSS_STRING = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'""", re.DOTALL)
+_CSS_URL = re.compile(r"url\(\s*([^'\")\s]*)", re.IGNORECASE)  # unquoted; a quoted address is read as a string
+_URL_OPENS = re.compile(r"url\(\s*$", re.IGNORECASE)
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 
 
@@ -29,17 +34,31 @@ def _own(address: str) -> bool:
     return plain == "" or plain.startswith(("data:", "#"))
 
 
-def _plain_css(css: str) -> str:
-    """CSS as a browser understands it: without comments and escapes (`@im/**/port`, `u\\72l(`)."""
-    css = _CSS_COMMENT.sub("", css)
+def _decode(css: str) -> str:
+    """CSS as a browser understands it: without escapes (`u\\72l(` is `url(`)."""
     return _CSS_ESCAPE.sub(lambda m: chr(int(m[1], 16)) if m[1] else m[2], css)
 
 
 def _css_problems(css: str) -> list[str]:
-    plain = _plain_css(css)
-    found = ["@import i et stylesheet"] if "@import" in plain.lower() else []
-    found += [f"en adresse i CSS (url({address}))" for address in _CSS_URL.findall(plain) if not _own(address)]
-    if "expression(" in plain.lower() or "javascript:" in _INVISIBLE.sub("", plain).lower():
+    """What in a stylesheet could run or fetch. A string is text (the printed footer's `content: "…"` may
+    hold any school name), unless it is the address in `url("…")`."""
+    css = _CSS_COMMENT.sub("", css)
+    found: list[str] = []
+    outside: list[str] = []
+    last = 0
+    for string in _CSS_STRING.finditer(css):
+        before = _decode(css[last:string.start()])
+        outside += [before, " "]
+        address = _decode(string.group()[1:-1])
+        if _URL_OPENS.search(before) and not _own(address):
+            found.append(f"en adresse i CSS (url({address[:60]}))")
+        last = string.end()
+    plain = "".join([*outside, _decode(css[last:])])
+    if "@import" in plain.lower():
+        found.append("@import i et stylesheet")
+    found += [f"en adresse i CSS (url({address[:60]}))" for address in _CSS_URL.findall(plain) if not _own(address)]
+    squeezed = _INVISIBLE.sub("", plain).lower()
+    if "expression(" in squeezed or "javascript:" in squeezed:
         found.append("kode i CSS")
     return found
 
@@ -62,7 +81,8 @@ class _Reader(HTMLParser):
             text = value or ""  # the parser has already turned &#116; and the like into characters
             if name.startswith("on"):
                 self.problems.append(f"en handling ({name}=) på <{tag}>")
-            elif "javascript:" in _INVISIBLE.sub("", text).lower() or "vbscript:" in _INVISIBLE.sub("", text).lower():
+            elif name in ADDRESSES and any(scheme in _INVISIBLE.sub("", text).lower()
+                                           for scheme in ("javascript:", "vbscript:")):
                 self.problems.append(f"kode i {name}= på <{tag}>")
             elif name in LOADING or (name == "href" and tag in ("image", "use", "feimage")):
                 addresses = [part.strip().split(" ")[0] for part in text.split(",")] if name == "srcset" else [text]

@@ -109,3 +109,19 @@ def test_what_a_page_template_makes_is_read_as_a_browser_reads_it(tmp_path: Path
     for page in (lab / "uddelingsark").rglob("*.html"):  # what is left (the index) is safe to open
         assert unsafe_page_parts(page.read_text(encoding="utf-8")) == [], page.name
     assert not ENGLISH.search(output), output
+
+
+@pytest.mark.parametrize(("page", "harmful"), [
+    ('<img src="h&#116;tps://example.com/e.png">', True),
+    ('<a href="jav&#x61;script:alert(1)">x</a>', True),
+    ("<style>a{background:u\\72l('https://example.com/q.png')}</style>", True),
+    ("<style>@im/**/port url(https://example.com/i.css);</style>", True),
+    ('<svg><animate attributeName="href" values="javascript:alert(1)"/></svg>', True),
+    ('<meta http-equiv="refresh" content="0;url=https://example.com">', True),
+    # Text is text: a team's or a school's words in alt text or in the printed footer's CSS string.
+    ('<img src="data:image/png;base64,AAAA" alt="javascript:alert(1) &lt;script&gt;">', False),
+    ('<style>@page{@bottom-center{content:"url(http:\\2f \\2f x) \\40 import"}}</style>', False),
+    ('<meta charset="utf-8"><a href="https://uddannelsesstatistik.dk">kilde</a>', False),
+])
+def test_a_page_is_read_as_a_browser_reads_it(page: str, harmful: bool) -> None:
+    assert bool(unsafe_page_parts(page)) is harmful
