@@ -14,7 +14,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, 
 
 from labkit.data.config import LabConfig, load_config
 from labkit.data.templates import BUNDLED_TEMPLATES
-from labkit.handout.layout import LAYOUT_FOLDER, load_layout, refuse_unsafe_page_templates
+from labkit.handout.layout import LAYOUT_FOLDER, load_layout, page_name, refuse_unsafe_page_templates
 from labkit.handout.safe_page import unsafe_page_parts
 from labkit.problems import LabkitError
 
@@ -65,17 +65,12 @@ def _sandbox_message(error: SecurityError, layout_folder: Path) -> str:
     while trace is not None:  # Jinja gives template frames the template's file name and line
         filename = trace.tb_frame.f_code.co_filename
         if filename.endswith(".j2"):
-            where = f"{_relative_name(Path(filename), layout_folder)}, linje {trace.tb_lineno}: "
+            where = f"{page_name(layout_folder, Path(filename))}, linje {trace.tb_lineno}: "
         trace = trace.tb_next
     return (f"{where or 'Uddelingsarkets skabelon: '}skabelonen prøver at bruge Python bag siden (navne med _ "
             "foran), og en skabelon må ikke køre kode. Ret filen, eller brug labkits udgave af den igen.")
 
 
-def _relative_name(path: Path, layout_folder: Path) -> str:
-    try:
-        return f"{layout_folder.parent.name}/{layout_folder.name}/{path.relative_to(layout_folder).as_posix()}"
-    except ValueError:
-        return path.name
 
 
 def css_string(text: str) -> str:

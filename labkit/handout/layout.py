@@ -222,7 +222,7 @@ def page_template_problems(layout_folder: Path, *, unsafe_only: bool = False) ->
     environment = ImmutableSandboxedEnvironment(extensions=["jinja2.ext.loopcontrols", "jinja2.ext.do"])
     problems = []
     for path in sorted(layout_folder.rglob("*.j2")):
-        name = _page_name(layout_folder, path)
+        name = page_name(layout_folder, path)
         try:
             text = path.read_text(encoding="utf-8-sig")
             tree = environment.parse(text, path.name, str(path))
@@ -261,13 +261,14 @@ def _unsafe_parts(text: str, tree: Any) -> list[tuple[int, str]]:
         for match in pattern.finditer(plain):
             line = plain.count("\n", 0, match.start()) + 1
             found.append((line, f"skabelonen indeholder »{match.group().strip()[:60]}«. {PAGE_RULES}"))
-    for node in tree.find_all((nodes.Getattr, nodes.Const, nodes.Filter)):
-        name = node.attr if isinstance(node, nodes.Getattr) else node.value if isinstance(node, nodes.Const) else (
-            node.name if node.name == "attr" else None)
-        if isinstance(name, str) and (name == "attr" and isinstance(node, nodes.Filter) or name.startswith("_")
-                                      and isinstance(node, nodes.Getattr) or "__" in name):
-            found.append((node.lineno, (f"skabelonen bruger »{name}«. Navne med _ foran og filteret attr må ikke "
-                                        "bruges i en skabelon: de giver adgang til Python bag siden.")))
+    # Python behind the page is reached by `x._y` / `x.__y__`, by a text "__…__" used as a key, or by |attr.
+    reaching = [(node.lineno, node.attr) for node in tree.find_all(nodes.Getattr)
+                if node.attr.startswith("_") or "__" in node.attr]
+    reaching += [(node.lineno, node.value) for node in tree.find_all(nodes.Const)
+                 if isinstance(node.value, str) and "__" in node.value]
+    reaching += [(node.lineno, node.name) for node in tree.find_all(nodes.Filter) if node.name == "attr"]
+    found += [(line, (f"skabelonen bruger »{name}«. Navne med _ foran og filteret attr må ikke bruges i en "
+                      "skabelon: de giver adgang til Python bag siden.")) for line, name in reaching]
     return sorted(set(found))
 
 
@@ -276,7 +277,7 @@ def _page_conf_problems(layout_folder: Path) -> list[str]:
 
     problems = []
     for path in sorted(layout_folder.rglob("conf.json")):
-        name = _page_name(layout_folder, path)
+        name = page_name(layout_folder, path)
         try:
             conf = json.loads(path.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError, ValueError):
@@ -290,6 +291,10 @@ def _page_conf_problems(layout_folder: Path) -> list[str]:
     return problems
 
 
-def _page_name(layout_folder: Path, path: Path) -> str:
-    """`skabeloner/uddelingsark/html/index.html.j2`: the file as found from the lab folder."""
-    return f"{layout_folder.parent.name}/{layout_folder.name}/{path.relative_to(layout_folder).as_posix()}"
+def page_name(layout_folder: Path, path: Path) -> str:
+    """`skabeloner/uddelingsark/html/index.html.j2`: the file as found from the lab folder (a file
+    outside the layout folder, e.g. one of nbconvert's own templates, by its name alone)."""
+    try:
+        return f"{layout_folder.parent.name}/{layout_folder.name}/{path.relative_to(layout_folder).as_posix()}"
+    except ValueError:
+        return path.name
